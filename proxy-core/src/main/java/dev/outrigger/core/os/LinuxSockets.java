@@ -6,14 +6,12 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.byref.IntByReference;
 
 /**
  * The few Linux socket calls the JDK and Netty do not expose: reading the pre-NAT destination of a
- * redirected connection (SO_ORIGINAL_DST / IP6T_SO_ORIGINAL_DST), setting IPV6_V6ONLY on a raw
- * descriptor, and switching a thread's filesystem uid (which is the uid the kernel stamps on new
+ * redirected connection (SO_ORIGINAL_DST / IP6T_SO_ORIGINAL_DST) and switching a thread's filesystem uid (which is the uid the kernel stamps on new
  * sockets, and so the uid iptables' owner match sees).
  */
 public final class LinuxSockets {
@@ -21,7 +19,6 @@ public final class LinuxSockets {
   private static final int SOL_IPV6 = 41;
   /** Same number for both families: SO_ORIGINAL_DST (linux/netfilter_ipv4.h) and IP6T_SO_ORIGINAL_DST. */
   private static final int SO_ORIGINAL_DST = 80;
-  private static final int IPV6_V6ONLY = 26;
   private static final int AF_INET = 2;
   private static final int AF_INET6 = 10;
   private static final int SOCKADDR_IN_LEN = 16;
@@ -30,8 +27,6 @@ public final class LinuxSockets {
   /** libc, bound by jnr-ffi. Public only because jnr generates an implementation of it. */
   public interface LibC {
     int getsockopt(int fd, int level, int optname, @Out byte[] optval, IntByReference optlen);
-
-    int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
 
     int setfsuid(int fsuid);
 
@@ -75,14 +70,6 @@ public final class LinuxSockets {
       throw new IllegalStateException(impossible);
     }
     throw new IllegalArgumentException("unexpected address family " + family);
-  }
-
-  /** Makes an AF_INET6 socket accept IPv6 only, so a separate IPv4 socket can share the port. */
-  public static void setIpv6Only(int fd) throws OsCallException {
-    byte[] one = {1, 0, 0, 0};
-    if (Holder.LIBC.setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, one, one.length) != 0) {
-      throw new OsCallException("setsockopt(IPV6_V6ONLY)", errno());
-    }
   }
 
   /**

@@ -1,0 +1,99 @@
+package dev.outrigger.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.outrigger.agent.http.Endpoint;
+import dev.outrigger.agent.http.Reply;
+import dev.outrigger.core.config.ProxySettings;
+import dev.outrigger.core.stats.ListenerStats;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The URLs of the status port (all addresses) and the admin port (127.0.0.1). */
+final class AdminEndpoints {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final Agent agent;
+
+  AdminEndpoints(Agent agent) {
+    this.agent = agent;
+  }
+
+  Map<String, Endpoint> status() {
+    return Map.of("/healthz/ready", (method, query) -> readiness());
+  }
+
+  Map<String, Endpoint> admin() {
+    Map<String, Endpoint> m = new LinkedHashMap<>();
+    m.put("/ready", (method, query) -> Reply.text(
+        agent.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, agent.state() + "\n"));
+    m.put("/healthz/ready", (method, query) -> readiness());
+    m.put("/config_dump", (method, query) -> Reply.json(json(configDump())));
+    m.put("/stats", (method, query) -> stats(query));
+    Endpoint drain = (method, query) -> post(method, () -> agent.drainListeners(), "draining\n");
+    m.put("/drain", drain);
+    m.put("/drain_listeners", drain); // Envoy's name, which Istio's agent calls
+    m.put("/quitquitquit", (method, query) -> post(method, () -> agent.requestExit("/quitquitquit"), "OK\n"));
+    return m;
+  }
+
+  private Reply readiness() {
+    return agent.ready()
+        ? Reply.ok("")
+        : Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + agent.state() + "\n");
+  }
+
+  private static Reply post(HttpMethod method, Runnable action, String body) {
+    if (!HttpMethod.POST.equals(method)) {
+      return Reply.methodNotAllowed("POST");
+    }
+    action.run();
+    return Reply.ok(body);
+  }
+
+  private Reply stats(Map<String, List<String>> query) {
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("server.state", agent.state().name());
+    stats.put("server.uptime_seconds", agent.uptimeSeconds());
+    stats.put("server.downstream_cx_active", agent.proxy().activeConnections());
+    for (ListenerStats listener : agent.proxy().stats().values()) {
+      stats.putAll(listener.snapshot());
+    }
+    if (List.of("json").equals(query.get("format"))) {
+      return Reply.json(json(stats));
+    }
+    StringBuilder text = new StringBuilder();
+    stats.forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
+    return Reply.ok(text.toString());
+  }
+
+  private Map<String, Object> configDump() {
+    AgentConfig c = agent.config();
+    ProxySettings p = c.proxy();
+    Map<String, Object> dump = new LinkedHashMap<>();
+    dump.put(AgentConfig.INBOUND_MODE, p.inboundMode().label());
+    dump.put(AgentConfig.OUTBOUND_PORT, p.outboundPort());
+    dump.put(AgentConfig.INBOUND_PORT, p.inboundPort());
+    dump.put(AgentConfig.STATUS_PORT, c.statusPort());
+    dump.put(AgentConfig.ADMIN_PORT, c.adminPort());
+    dump.put(AgentConfig.CONNECT_TIMEOUT, Durations.format(p.connectTimeout()));
+    dump.put(AgentConfig.IDLE_TIMEOUT, Durations.format(p.idleTimeout()));
+    dump.put(AgentConfig.DRAIN_DURATION, Durations.format(c.drainDuration()));
+    dump.put(AgentConfig.ACCESS_LOG, p.accessLog() ? "on" : "off");
+    dump.put(AgentConfig.IPV6, p.ipv6() ? "on" : "off");
+    dump.put(AgentConfig.CONCURRENCY, p.workerThreads());
+    dump.put(AgentConfig.LOG_LEVEL, c.logLevel());
+    return Map.of("effective_config", dump);
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.outrigger.agent;
+
+import dev.outrigger.agent.http.EndpointServer;
+import dev.outrigger.core.log.AccessLog;
+import dev.outrigger.core.net.SockoptOriginalDestination;
+import dev.outrigger.core.server.ProxyServer;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The sidecar process: the proxy, its status and admin ports, and its way out (drain, then exit). */
+final class Agent {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  enum State { STARTING, LIVE, DRAINING }
+
+  private final AgentConfig config;
+  private final ProxyServer proxy;
+  // Admin and status answer from their own thread, so readiness stays responsive under load.
+  private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+  private final List<Channel> httpServers = new ArrayList<>();
+  private final CountDownLatch exitRequested = new CountDownLatch(1);
+  private final long startNanos = System.nanoTime();
+  private volatile State state = State.STARTING;
+
+  Agent(AgentConfig config) throws IOException {
+    this.config = config;
+    this.proxy = new ProxyServer(config.proxy(), new SockoptOriginalDestination(), new AccessLog(config.proxy().accessLog()));
+  }
+
+  void start() throws IOException, InterruptedException {
+    proxy.start();
+    AdminEndpoints endpoints = new AdminEndpoints(this);
+    httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.statusPort()), endpoints.status()));
+    httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("127.0.0.1", config.adminPort()), endpoints.admin()));
+    state = State.LIVE;
+    log.info("ready: status port {}, admin 127.0.0.1:{}, started in {} ms", config.statusPort(), config.adminPort(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  AgentConfig config() {
+    return config;
+  }
+
+  ProxyServer proxy() {
+    return proxy;
+  }
+
+  State state() {
+    return state;
+  }
+
+  long uptimeSeconds() {
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+  }
+
+  /** Ready only while live and both listeners accept: readiness fails as soon as a drain starts. */
+  boolean ready() {
+    return state == State.LIVE && proxy.isAccepting();
+  }
+
+  /** Stops accepting new connections; open ones go on. The process keeps running. */
+  void drainListeners() {
+    state = State.DRAINING;
+    proxy.stopAccepting();
+    log.info("draining: listeners closed, {} connections open", proxy.activeConnections());
+  }
+
+  /** Asks the process to drain and exit (SIGTERM, SIGINT, /quitquitquit). */
+  void requestExit(String why) {
+    log.info("exit requested by {}", why);
+    exitRequested.countDown();
+  }
+
+  /** Blocks until an exit is requested, then drains for the configured period and stops. */
+  void awaitExitAndDrain() throws InterruptedException {
+    exitRequested.await();
+    drainListeners();
+    long cut = proxy.drain(config.drainDuration());
+    httpServers.forEach(ch -> ch.close().syncUninterruptibly());
+    proxy.close();
+    adminGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    log.info("stopped ({} connections cut at the end of the drain period)", cut);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.outrigger.agent;
+
+import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.config.ProxySettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything `outrigger proxy` reads from its environment, parsed once. Every key has a named
+ * constant and a documented default; a bad value fails startup with a message naming the key.
+ *
+ * @param proxy the data-path settings
+ * @param statusPort readiness, {@code GET /healthz/ready} on all addresses (Istio: 15021)
+ * @param adminPort the admin API on 127.0.0.1 only (Envoy: 15000)
+ * @param drainDuration how long open connections may finish after SIGTERM (Istio: 5s)
+ * @param logLevel level of the application log (the access log has its own switch)
+ */
+public record AgentConfig(
+    ProxySettings proxy, int statusPort, int adminPort, Duration drainDuration, String logLevel) {
+
+  public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
+  public static final String OUTBOUND_PORT = "OUTRIGGER_OUTBOUND_PORT";
+  public static final String INBOUND_PORT = "OUTRIGGER_INBOUND_PORT";
+  public static final String STATUS_PORT = "OUTRIGGER_STATUS_PORT";
+  public static final String ADMIN_PORT = "OUTRIGGER_ADMIN_PORT";
+  public static final String CONNECT_TIMEOUT = "OUTRIGGER_CONNECT_TIMEOUT";
+  public static final String IDLE_TIMEOUT = "OUTRIGGER_IDLE_TIMEOUT";
+  public static final String DRAIN_DURATION = "OUTRIGGER_DRAIN_DURATION";
+  public static final String ACCESS_LOG = "OUTRIGGER_ACCESS_LOG";
+  public static final String IPV6 = "OUTRIGGER_IPV6";
+  public static final String CONCURRENCY = "OUTRIGGER_CONCURRENCY";
+  public static final String LOG_LEVEL = "OUTRIGGER_LOG_LEVEL";
+
+  /** Reads the configuration; throws {@link ConfigException} naming the first bad key. */
+  public static AgentConfig fromEnvironment(Map<String, String> env) {
+    Env e = new Env(env);
+    ProxySettings defaults = ProxySettings.defaults();
+    ProxySettings proxy;
+    try {
+      proxy = new ProxySettings(
+          e.get(OUTBOUND_PORT, defaults.outboundPort(), Env::port),
+          e.get(INBOUND_PORT, defaults.inboundPort(), Env::port),
+          e.get(INBOUND_MODE, defaults.inboundMode(), InboundMode::parse),
+          e.get(CONNECT_TIMEOUT, defaults.connectTimeout(), Env::positiveDuration),
+          e.get(IDLE_TIMEOUT, defaults.idleTimeout(), Env::positiveDuration),
+          e.get(ACCESS_LOG, defaults.accessLog(), Env::onOff),
+          e.get(IPV6, defaults.ipv6(), Env::onOff),
+          e.get(CONCURRENCY, defaults.workerThreads(), Env::positive));
+    } catch (IllegalArgumentException crossFieldProblem) {
+      throw new ConfigException(crossFieldProblem.getMessage());
+    }
+    return new AgentConfig(
+        proxy,
+        e.get(STATUS_PORT, 15021, Env::port),
+        e.get(ADMIN_PORT, 15000, Env::port),
+        e.get(DRAIN_DURATION, Duration.ofSeconds(5), Env::duration),
+        e.get(LOG_LEVEL, "info", Env::logLevel));
+  }
+
+  /** One environment lookup with its parser; wraps parse errors with the key's name. */
+  private record Env(Map<String, String> values) {
+    <T> T get(String key, T fallback, Function<String, T> parser) {
+      String raw = values.get(key);
+      if (raw == null || raw.isBlank()) {
+        return fallback;
+      }
+      try {
+        return parser.apply(raw.trim());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + "=" + e.getMessage());
+      }
+    }
+
+    static int port(String raw) {
+      int port = integer(raw, "a port number 0-65535");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("'" + raw + "' (expected: a port number 0-65535)");
+      }
+      return port;
+    }
+
+    static int positive(String raw) {
+      int n = integer(raw, "a whole number >= 1");
+      if (n < 1) {
+        throw new IllegalArgumentException("'" + raw + "' (expected: a whole number >= 1)");
+      }
+      return n;
+    }
+
+    private static int integer(String raw, String expected) {
+      try {
+        return Integer.parseInt(raw);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + raw + "' (expected: " + expected + ")");
+      }
+    }
+
+    static Duration duration(String raw) {
+      return Durations.parse(raw);
+    }
+
+    static Duration positiveDuration(String raw) {
+      Duration d = Durations.parse(raw);
+      if (d.isZero()) {
+        throw new IllegalArgumentException("'" + raw + "' (expected: a duration > 0)");
+      }
+      return d;
+    }
+
+    static boolean onOff(String raw) {
+      switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+        case "on": case "true": case "1": case "yes":
+          return true;
+        case "off": case "false": case "0": case "no":
+          return false;
+        default:
+          throw new IllegalArgumentException("'" + raw + "' (expected: on or off)");
+      }
+    }
+
+    static String logLevel(String raw) {
+      String level = raw.toLowerCase(java.util.Locale.ROOT);
+      if (!java.util.List.of("trace", "debug", "info", "warn", "error", "off").contains(level)) {
+        throw new IllegalArgumentException("'" + raw + "' (expected: trace, debug, info, warn, error or off)");
+      }
+      return level;
+    }
+  }
+}

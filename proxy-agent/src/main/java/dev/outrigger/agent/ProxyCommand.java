@@ -1,0 +1,61 @@
+package dev.outrigger.agent;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import sun.misc.Signal;
+
+/** {@code outrigger proxy}: runs the sidecar until SIGTERM or /quitquitquit, then drains and exits 0. */
+@Command(
+    name = "proxy",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the sidecar proxy: outbound capture on 15001, inbound on 15006.",
+      "Configured by the environment (defaults in brackets):",
+      "  OUTRIGGER_INBOUND_MODE     preserve|loopback (Istio: PASSTHROUGH|LOCALHOST) [preserve]",
+      "  OUTRIGGER_OUTBOUND_PORT    [15001]   OUTRIGGER_INBOUND_PORT  [15006]",
+      "  OUTRIGGER_STATUS_PORT      [15021]   OUTRIGGER_ADMIN_PORT    [15000]",
+      "  OUTRIGGER_CONNECT_TIMEOUT  [10s]     OUTRIGGER_IDLE_TIMEOUT  [1h]",
+      "  OUTRIGGER_DRAIN_DURATION   [5s]      OUTRIGGER_ACCESS_LOG    on|off [on]",
+      "  OUTRIGGER_IPV6             on|off [on]  OUTRIGGER_CONCURRENCY [2]",
+      "  OUTRIGGER_LOG_LEVEL        trace|debug|info|warn|error|off [info]"
+    })
+final class ProxyCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_START = 1;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig config;
+    try {
+      config = AgentConfig.fromEnvironment(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("outrigger proxy: invalid configuration: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    applyLogLevel(config.logLevel());
+    Agent agent = new Agent(config);
+    try {
+      agent.start();
+    } catch (java.io.IOException e) {
+      log.error("cannot start: {}", e.getMessage());
+      return EXIT_START;
+    }
+    // A handler of our own: the JVM's default would exit 143 without draining.
+    Signal.handle(new Signal("TERM"), s -> agent.requestExit("SIGTERM"));
+    Signal.handle(new Signal("INT"), s -> agent.requestExit("SIGINT"));
+    agent.awaitExitAndDrain();
+    return 0;
+  }
+
+  private static void applyLogLevel(String level) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level));
+    // The access log has its own on/off switch and must not follow the application log level.
+    context.getLogger(dev.outrigger.core.log.AccessLog.LOGGER_NAME).setLevel(Level.INFO);
+  }
+}

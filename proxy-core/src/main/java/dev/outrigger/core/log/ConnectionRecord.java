@@ -1,0 +1,77 @@
+package dev.outrigger.core.log;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/**
+ * What the access log says about one proxied TCP connection. Filled in on the connection's event
+ * loop only, so it needs no synchronisation.
+ */
+public final class ConnectionRecord {
+  final Instant start = Instant.now();
+  private final long startNanos = System.nanoTime();
+  final InetSocketAddress downstreamRemote;
+  InetSocketAddress downstreamLocal;
+  InetSocketAddress upstreamHost;
+  InetSocketAddress upstreamLocal;
+  String cluster;
+  ResponseFlag flag = ResponseFlag.NONE;
+  long bytesReceived;
+  long bytesSent;
+  long durationMillis = -1;
+
+  public ConnectionRecord(InetSocketAddress downstreamRemote, InetSocketAddress downstreamLocal) {
+    this.downstreamRemote = downstreamRemote;
+    this.downstreamLocal = downstreamLocal;
+  }
+
+  /** Envoy reports the original destination as the downstream local address. */
+  public void originalDestination(InetSocketAddress address) {
+    this.downstreamLocal = address;
+  }
+
+  public void upstream(InetSocketAddress host, String cluster) {
+    this.upstreamHost = host;
+    this.cluster = cluster;
+  }
+
+  public void upstreamLocal(InetSocketAddress address) {
+    this.upstreamLocal = address;
+  }
+
+  /** Keeps the first failure: later ones are consequences of it. */
+  public void flag(ResponseFlag value) {
+    if (flag == ResponseFlag.NONE) {
+      flag = value;
+    }
+  }
+
+  public void received(long bytes) {
+    bytesReceived += bytes;
+  }
+
+  public void sent(long bytes) {
+    bytesSent += bytes;
+  }
+
+  public void finish() {
+    if (durationMillis < 0) {
+      durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
+    }
+  }
+
+  /** A short description for log lines: who connected, where to, and where we sent it. */
+  public String describe() {
+    return AccessLog.address(downstreamRemote)
+        + " -> " + AccessLog.address(downstreamLocal)
+        + (upstreamHost == null ? "" : " via " + cluster + " " + AccessLog.address(upstreamHost));
+  }
+
+  public long bytesReceived() {
+    return bytesReceived;
+  }
+
+  public long bytesSent() {
+    return bytesSent;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.outrigger.core.net;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * Where an accepted connection was going before iptables redirected it to the proxy. An interface
+ * so unit tests can give a fixed answer without root or iptables.
+ */
+@FunctionalInterface
+public interface OriginalDestinationLookup {
+  /**
+   * @throws IOException when the connection carries no original destination (it was not redirected,
+   *     or conntrack is unavailable)
+   */
+  InetSocketAddress lookup(Channel accepted) throws IOException;
+}

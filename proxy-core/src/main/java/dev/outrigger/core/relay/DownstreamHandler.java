@@ -1,0 +1,121 @@
+package dev.outrigger.core.relay;
+
+import dev.outrigger.core.Direction;
+import dev.outrigger.core.log.AccessLog;
+import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.net.LoopGuard;
+import dev.outrigger.core.net.OriginalDestinationLookup;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.UpstreamPlanner;
+import dev.outrigger.core.stats.Counter;
+import dev.outrigger.core.stats.ListenerStats;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * First handler of an accepted connection: finds its original destination, refuses loops, and
+ * opens the upstream connection. Reading from the client starts only once the upstream is
+ * connected, so nothing is buffered meanwhile. The relay handlers take over from there.
+ */
+public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+  /** Makes the handler for each accepted connection. */
+  @FunctionalInterface
+  public interface Factory {
+    DownstreamHandler create();
+  }
+
+  private final Direction direction;
+  private final OriginalDestinationLookup lookup;
+  private final LoopGuard loopGuard;
+  private final UpstreamPlanner planner;
+  private final ListenerStats stats;
+  private final AccessLog accessLog;
+  private final int connectTimeoutMillis;
+
+  public DownstreamHandler(
+      Direction direction,
+      OriginalDestinationLookup lookup,
+      LoopGuard loopGuard,
+      UpstreamPlanner planner,
+      ListenerStats stats,
+      AccessLog accessLog,
+      Duration connectTimeout) {
+    this.direction = direction;
+    this.lookup = lookup;
+    this.loopGuard = loopGuard;
+    this.planner = planner;
+    this.stats = stats;
+    this.accessLog = accessLog;
+    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    Channel downstream = ctx.channel();
+    stats.increment(Counter.DOWNSTREAM_CX_TOTAL);
+    stats.increment(Counter.DOWNSTREAM_CX_ACTIVE);
+    InetSocketAddress acceptedOn = (InetSocketAddress) downstream.localAddress();
+    ConnectionRecord record = new ConnectionRecord((InetSocketAddress) downstream.remoteAddress(), acceptedOn);
+    ProxiedConnection connection = new ProxiedConnection(downstream, record, stats, accessLog);
+    ctx.pipeline().replace(this, "relay", new RelayHandler(connection, Side.DOWNSTREAM));
+
+    InetSocketAddress original;
+    try {
+      original = lookup.lookup(downstream);
+    } catch (IOException | RuntimeException e) {
+      connection.refuse(Counter.DOWNSTREAM_CX_NO_ORIGINAL_DST, "no original destination", e);
+      return;
+    }
+    record.originalDestination(original);
+    if (loopGuard.isLoop(acceptedOn, original)) {
+      connection.refuse(Counter.DOWNSTREAM_CX_LOOP_REFUSED, "refused a loop to the proxy's own listener", null);
+      return;
+    }
+    Upstream upstream = planner.plan(direction, original);
+    record.upstream(upstream.address(), upstream.cluster());
+    connect(downstream, upstream, connection).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        connection.upstreamConnected(f.channel());
+      } else {
+        boolean timedOut = f.cause() instanceof ConnectTimeoutException;
+        connection.upstreamFailed(
+            timedOut ? Counter.UPSTREAM_CX_CONNECT_TIMEOUT : Counter.UPSTREAM_CX_CONNECT_FAIL, f.cause());
+      }
+    });
+  }
+
+  private static SocketProtocolFamily family(InetSocketAddress address) {
+    return address.getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+  }
+
+  private ChannelFuture connect(Channel downstream, Upstream upstream, ProxiedConnection connection) {
+    Bootstrap bootstrap = new Bootstrap()
+        // Same event loop as the client connection: both sides are handled by one thread.
+        .group(downstream.eventLoop())
+        .channelFactory(() -> new EpollSocketChannel(family(upstream.address())))
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .handler(new RelayHandler(connection, Side.UPSTREAM));
+    if (upstream.bindAddress().isEmpty()) {
+      return bootstrap.connect(upstream.address());
+    }
+    // Choose the source port at connect(), not bind(): ports are then shared across destinations.
+    bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    return bootstrap.connect(upstream.address(), upstream.bindAddress().get());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.outrigger.core.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/** Binding a capture listener with the socket options a transparent relay needs. */
+final class Listeners {
+  private static final int IPPROTO_IPV6 = 41;
+  private static final int IPV6_V6ONLY = 26;
+  /** An IPv6 socket that leaves IPv4 to the separate 0.0.0.0 socket on the same port. */
+  private static final IntegerUnixChannelOption V6ONLY =
+      new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY);
+
+  private Listeners() {}
+
+  static Channel bind(EventLoopGroup group, ListenerInitializer initializer, InetSocketAddress address, boolean v6Only)
+      throws IOException, InterruptedException {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        // One socket per family: accepted sockets then carry one family, which decides whether
+        // SO_ORIGINAL_DST or IP6T_SO_ORIGINAL_DST answers (Netty would otherwise make dual-stack
+        // sockets with IPv4-mapped addresses).
+        .channelFactory(() -> new EpollServerSocketChannel(v6Only ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        // Reads start only once the upstream is connected (backpressure from the first byte).
+        .childOption(ChannelOption.AUTO_READ, false)
+        // A FIN from one side is passed on as a FIN while the other direction keeps flowing.
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer);
+    if (v6Only) {
+      bootstrap.option(V6ONLY, 1);
+    }
+    ChannelFuture bound = bootstrap.bind(address).await();
+    if (!bound.isSuccess()) {
+      throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
+    }
+    return bound.channel();
+  }
+}

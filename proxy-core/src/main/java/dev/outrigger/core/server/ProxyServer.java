@@ -1,0 +1,146 @@
+package dev.outrigger.core.server;
+
+import dev.outrigger.core.Direction;
+import dev.outrigger.core.config.ProxySettings;
+import dev.outrigger.core.log.AccessLog;
+import dev.outrigger.core.net.LoopGuard;
+import dev.outrigger.core.net.OriginalDestinationLookup;
+import dev.outrigger.core.route.UpstreamPlanner;
+import dev.outrigger.core.stats.Counter;
+import dev.outrigger.core.stats.ListenerStats;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import dev.outrigger.core.relay.DownstreamHandler;
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The two capture listeners (outbound and inbound), their connections, and draining them. */
+public final class ProxyServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final ProxySettings settings;
+  private final OriginalDestinationLookup lookup;
+  private final AccessLog accessLog;
+  private final EventLoopGroup group;
+  private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+  private final List<Channel> listeners = new ArrayList<>();
+  private final Map<Direction, ListenerStats> stats = new EnumMap<>(Direction.class);
+  private final Map<Direction, Integer> boundPorts = new ConcurrentHashMap<>();
+  private final LoopGuard loopGuard;
+  private final UpstreamPlanner planner;
+  private volatile boolean accepting;
+
+  public ProxyServer(ProxySettings settings, OriginalDestinationLookup lookup, AccessLog accessLog)
+      throws SocketException {
+    this.settings = settings;
+    this.lookup = lookup;
+    this.accessLog = accessLog;
+    this.group = new MultiThreadIoEventLoopGroup(settings.workerThreads(), EpollIoHandler.newFactory());
+    for (Direction d : Direction.values()) {
+      stats.put(d, new ListenerStats(d));
+    }
+    // A live view: with port 0 (tests) the real ports are known only once bound.
+    this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
+    this.planner = new UpstreamPlanner(settings.inboundMode());
+  }
+
+  /** Binds both listeners on all IPv4 addresses, and on all IPv6 addresses where IPv6 is enabled. */
+  public void start() throws IOException, InterruptedException {
+    bindV4(Direction.OUTBOUND, settings.outboundPort());
+    bindV4(Direction.INBOUND, settings.inboundPort());
+    if (settings.ipv6()) {
+      bindV6(Direction.OUTBOUND);
+      bindV6(Direction.INBOUND);
+    }
+    accepting = true;
+    log.info("listening: outbound {}, inbound {}, inbound mode {}", boundPorts.get(Direction.OUTBOUND),
+        boundPorts.get(Direction.INBOUND), settings.inboundMode().label());
+  }
+
+  private void bindV4(Direction direction, int port) throws IOException, InterruptedException {
+    Channel ch = Listeners.bind(group, initializer(direction), new InetSocketAddress("0.0.0.0", port), false);
+    listeners.add(ch);
+    boundPorts.put(direction, ((InetSocketAddress) ch.localAddress()).getPort());
+  }
+
+  private void bindV6(Direction direction) throws InterruptedException {
+    int port = boundPorts.get(direction);
+    try {
+      Channel ch = Listeners.bind(group, initializer(direction), new InetSocketAddress("::", port), true);
+      listeners.add(ch);
+    } catch (IOException e) {
+      log.info("IPv6 {} listener not bound ({}); serving IPv4 only", direction.label(), e.getMessage());
+    }
+  }
+
+  private ListenerInitializer initializer(Direction direction) {
+    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(
+        direction, lookup, loopGuard, planner, stats.get(direction), accessLog, settings.connectTimeout());
+    return new ListenerInitializer(handlers, settings.idleTimeout(), connections);
+  }
+
+  /** True while both listeners accept connections: what readiness reports. */
+  public boolean isAccepting() {
+    return accepting && listeners.stream().allMatch(Channel::isActive);
+  }
+
+  public int port(Direction direction) {
+    return boundPorts.get(direction);
+  }
+
+  public Map<Direction, ListenerStats> stats() {
+    return stats;
+  }
+
+  public long activeConnections() {
+    return stats.values().stream().mapToLong(s -> s.get(Counter.DOWNSTREAM_CX_ACTIVE)).sum();
+  }
+
+  /** Closes the listeners; open connections go on. */
+  public void stopAccepting() {
+    accepting = false;
+    listeners.forEach(l -> l.close().syncUninterruptibly());
+  }
+
+  /**
+   * Stops accepting, then waits until open connections finish or {@code period} passes; whatever
+   * is still open then is closed. Blocks the calling thread, never an event loop.
+   *
+   * @return the number of connections that had to be closed
+   */
+  public long drain(Duration period) throws InterruptedException {
+    stopAccepting();
+    long deadline = System.nanoTime() + period.toNanos();
+    while (activeConnections() > 0 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(50);
+    }
+    long remaining = activeConnections();
+    if (remaining > 0) {
+      log.warn("drain period {} over with {} connections open; closing them", period, remaining);
+      connections.close().await(5, TimeUnit.SECONDS);
+    }
+    return remaining;
+  }
+
+  @Override
+  public void close() {
+    stopAccepting();
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

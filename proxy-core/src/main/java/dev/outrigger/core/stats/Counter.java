@@ -1,0 +1,29 @@
+package dev.outrigger.core.stats;
+
+import java.util.Locale;
+
+/** Per-listener counters, named as in /stats (after Envoy's listener and cluster stats). */
+public enum Counter {
+  DOWNSTREAM_CX_TOTAL,
+  /** A gauge: connections accepted and not yet closed. */
+  DOWNSTREAM_CX_ACTIVE,
+  /** Refused: the original destination was one of our own listeners. */
+  DOWNSTREAM_CX_LOOP_REFUSED,
+  /** Refused: the kernel had no original destination for the connection. */
+  DOWNSTREAM_CX_NO_ORIGINAL_DST,
+  /** The client reset its connection; the reset was passed on upstream. */
+  DOWNSTREAM_CX_RESET,
+  UPSTREAM_CX_CONNECT_FAIL,
+  UPSTREAM_CX_CONNECT_TIMEOUT,
+  /** The upstream reset its connection; the reset was passed on to the client. */
+  UPSTREAM_CX_RESET,
+  IDLE_TIMEOUT,
+  /** Bytes read from clients. */
+  BYTES_RECEIVED,
+  /** Bytes written to clients. */
+  BYTES_SENT;
+
+  public String statName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
