@@ -1,5 +1,6 @@
 package dev.outrigger.core.log;
 
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -48,11 +49,8 @@ public final class AccessLog {
     if (a == null) {
       return "-";
     }
-    String host = a.getAddress().getHostAddress();
-    int zone = host.indexOf('%');
-    if (zone >= 0) {
-      host = host.substring(0, zone);
-    }
+    // RFC 5952 text (fd00::4, not fd00:0:0:0:0:0:0:4), as Envoy prints addresses.
+    String host = NetUtil.toAddressString(a.getAddress());
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 }

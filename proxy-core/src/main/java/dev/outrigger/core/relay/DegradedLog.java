@@ -34,6 +34,6 @@ final class DegradedLog {
         what,
         record.describe(),
         cause == null ? "" : ": " + cause.getMessage(),
-        skipped == 0 ? "" : " (" + skipped + " similar lines suppressed)");
+        skipped == 0 ? "" : " (" + skipped + " more degraded-connection lines suppressed)");
   }
 }

@@ -185,8 +185,8 @@ final class ProxiedConnection {
     if (!finished) {
       finished = true;
       record.finish();
-      stats.decrement(Counter.DOWNSTREAM_CX_ACTIVE);
       accessLog.write(record);
+      stats.decrement(Counter.DOWNSTREAM_CX_ACTIVE);
     }
   }
 }

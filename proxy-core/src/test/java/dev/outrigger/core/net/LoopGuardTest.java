@@ -1,0 +1,47 @@
+package dev.outrigger.core.net;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LoopGuardTest {
+  private final LoopGuard guard = new LoopGuard(port -> port == 15001 || port == 15006,
+      Set.of(address("10.244.2.4")));
+  private final InetSocketAddress inboundAcceptedOn = new InetSocketAddress("10.244.2.4", 15006);
+
+  @Test
+  void aPeerDiallingOurInboundPortDirectlyIsALoop() {
+    assertTrue(guard.isLoop(inboundAcceptedOn, new InetSocketAddress("10.244.2.4", 15006)));
+  }
+
+  @Test
+  void anAppDiallingLocalhost15001IsALoop() {
+    assertTrue(guard.isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("127.0.0.1", 15001)));
+    assertTrue(guard.isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("127.0.0.1", 15006)));
+  }
+
+  @Test
+  void aConnectionThatWasNotRedirectedIsALoop() {
+    InetSocketAddress direct = new InetSocketAddress("127.0.0.1", 40000);
+    assertTrue(guard.isLoop(direct, direct));
+  }
+
+  @Test
+  void ordinaryDestinationsAreNotLoops() {
+    assertFalse(guard.isLoop(inboundAcceptedOn, new InetSocketAddress("10.244.2.4", 8080)));
+    // Another pod's 15006 is that pod's business: pass it through.
+    assertFalse(guard.isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("10.244.3.3", 15006)));
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
