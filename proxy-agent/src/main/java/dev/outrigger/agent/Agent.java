@@ -47,6 +47,15 @@ final class Agent {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
+  /** The bound status and admin ports (they differ from the configuration only when it says 0). */
+  int statusPort() {
+    return ((InetSocketAddress) httpServers.get(0).localAddress()).getPort();
+  }
+
+  int adminPort() {
+    return ((InetSocketAddress) httpServers.get(1).localAddress()).getPort();
+  }
+
   AgentConfig config() {
     return config;
   }

@@ -1,0 +1,88 @@
+package dev.outrigger.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.outrigger.core.config.InboundMode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  @Test
+  void defaultsAreIstios() {
+    AgentConfig c = AgentConfig.fromEnvironment(Map.of());
+    assertEquals(15001, c.proxy().outboundPort());
+    assertEquals(15006, c.proxy().inboundPort());
+    assertEquals(InboundMode.PRESERVE, c.proxy().inboundMode());
+    assertEquals(Duration.ofSeconds(10), c.proxy().connectTimeout());
+    assertEquals(Duration.ofHours(1), c.proxy().idleTimeout());
+    assertEquals(15021, c.statusPort());
+    assertEquals(15000, c.adminPort());
+    assertEquals(Duration.ofSeconds(5), c.drainDuration());
+    assertEquals(true, c.proxy().accessLog());
+  }
+
+  @Test
+  void readsEveryKey() {
+    AgentConfig c = AgentConfig.fromEnvironment(Map.ofEntries(
+        Map.entry("OUTRIGGER_INBOUND_MODE", "LOCALHOST"),
+        Map.entry("OUTRIGGER_OUTBOUND_PORT", "16001"),
+        Map.entry("OUTRIGGER_INBOUND_PORT", "16006"),
+        Map.entry("OUTRIGGER_STATUS_PORT", "16021"),
+        Map.entry("OUTRIGGER_ADMIN_PORT", "16000"),
+        Map.entry("OUTRIGGER_CONNECT_TIMEOUT", "250ms"),
+        Map.entry("OUTRIGGER_IDLE_TIMEOUT", "5m"),
+        Map.entry("OUTRIGGER_DRAIN_DURATION", "0s"),
+        Map.entry("OUTRIGGER_ACCESS_LOG", "off"),
+        Map.entry("OUTRIGGER_IPV6", "off"),
+        Map.entry("OUTRIGGER_CONCURRENCY", "4"),
+        Map.entry("OUTRIGGER_LOG_LEVEL", "DEBUG")));
+    assertEquals(InboundMode.LOOPBACK, c.proxy().inboundMode());
+    assertEquals(16001, c.proxy().outboundPort());
+    assertEquals(16006, c.proxy().inboundPort());
+    assertEquals(16021, c.statusPort());
+    assertEquals(16000, c.adminPort());
+    assertEquals(Duration.ofMillis(250), c.proxy().connectTimeout());
+    assertEquals(Duration.ofMinutes(5), c.proxy().idleTimeout());
+    assertEquals(Duration.ZERO, c.drainDuration());
+    assertEquals(false, c.proxy().accessLog());
+    assertEquals(false, c.proxy().ipv6());
+    assertEquals(4, c.proxy().workerThreads());
+    assertEquals("debug", c.logLevel());
+  }
+
+  @Test
+  void badValuesNameTheKeyAndWhatWasExpected() {
+    assertMessage("OUTRIGGER_INBOUND_MODE='eth0' (expected: preserve, loopback (or Istio's PASSTHROUGH, LOCALHOST))",
+        "OUTRIGGER_INBOUND_MODE", "eth0");
+    assertMessage("OUTRIGGER_OUTBOUND_PORT='70000' (expected: a port number 0-65535)", "OUTRIGGER_OUTBOUND_PORT", "70000");
+    assertMessage("OUTRIGGER_ADMIN_PORT='x' (expected: a port number 0-65535)", "OUTRIGGER_ADMIN_PORT", "x");
+    assertMessage("OUTRIGGER_CONNECT_TIMEOUT='10' (expected: a duration such as 500ms, 10s, 5m or 1h)",
+        "OUTRIGGER_CONNECT_TIMEOUT", "10");
+    assertMessage("OUTRIGGER_IDLE_TIMEOUT='0s' (expected: a duration > 0)", "OUTRIGGER_IDLE_TIMEOUT", "0s");
+    assertMessage("OUTRIGGER_ACCESS_LOG='maybe' (expected: on or off)", "OUTRIGGER_ACCESS_LOG", "maybe");
+    assertMessage("OUTRIGGER_CONCURRENCY='0' (expected: a whole number >= 1)", "OUTRIGGER_CONCURRENCY", "0");
+    assertMessage("OUTRIGGER_LOG_LEVEL='loud' (expected: trace, debug, info, warn, error or off)",
+        "OUTRIGGER_LOG_LEVEL", "loud");
+  }
+
+  @Test
+  void theSamePortForBothListenersIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(
+        Map.of("OUTRIGGER_OUTBOUND_PORT", "15006")));
+    assertEquals("outboundPort and inboundPort: both 15006 (expected: two different ports)", e.getMessage());
+  }
+
+  @Test
+  void durationsRoundTrip() {
+    for (String d : new String[] {"500ms", "10s", "5m", "1h", "0s", "90s"}) {
+      assertEquals(d, Durations.format(Durations.parse(d)));
+    }
+  }
+
+  private static void assertMessage(String expected, String key, String value) {
+    ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(Map.of(key, value)));
+    assertEquals(expected, e.getMessage());
+  }
+}

@@ -1,0 +1,79 @@
+package dev.outrigger.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The status and admin ports of a real agent on ephemeral ports. */
+class AgentTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private Agent agent;
+
+  @BeforeEach
+  void start() throws Exception {
+    agent = new Agent(AgentConfig.fromEnvironment(Map.of(
+        "OUTRIGGER_OUTBOUND_PORT", "0", "OUTRIGGER_INBOUND_PORT", "0",
+        "OUTRIGGER_STATUS_PORT", "0", "OUTRIGGER_ADMIN_PORT", "0",
+        "OUTRIGGER_INBOUND_MODE", "loopback", "OUTRIGGER_DRAIN_DURATION", "1s")));
+    agent.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    agent.requestExit("test");
+    agent.awaitExitAndDrain();
+  }
+
+  @Test
+  void readyWhileBothListenersAcceptAndNotAfterADrain() throws Exception {
+    assertEquals(200, get(agent.statusPort(), "/healthz/ready").statusCode());
+    assertEquals("LIVE\n", get(agent.adminPort(), "/ready").body());
+    assertEquals(405, get(agent.adminPort(), "/drain").statusCode());
+    assertEquals(200, post(agent.adminPort(), "/drain").statusCode());
+    assertEquals(503, get(agent.statusPort(), "/healthz/ready").statusCode());
+    assertEquals(503, get(agent.adminPort(), "/ready").statusCode());
+  }
+
+  @Test
+  void configDumpShowsTheEffectiveConfiguration() throws Exception {
+    String body = get(agent.adminPort(), "/config_dump").body();
+    assertTrue(body.contains("\"OUTRIGGER_INBOUND_MODE\" : \"loopback\""), body);
+    assertTrue(body.contains("\"OUTRIGGER_CONNECT_TIMEOUT\" : \"10s\""), body);
+    assertTrue(body.contains("\"OUTRIGGER_DRAIN_DURATION\" : \"1s\""), body);
+  }
+
+  @Test
+  void statsListCountersPerListener() throws Exception {
+    String body = get(agent.adminPort(), "/stats").body();
+    assertTrue(body.contains("server.state: LIVE\n"), body);
+    assertTrue(body.contains("listener.outbound.downstream_cx_total: 0\n"), body);
+    assertTrue(body.contains("listener.inbound.upstream_cx_connect_fail: 0\n"), body);
+    String json = get(agent.adminPort(), "/stats?format=json").body();
+    assertTrue(json.contains("\"listener.inbound.downstream_cx_active\" : 0"), json);
+  }
+
+  @Test
+  void unknownPathsAnswer404WithTheKnownOnes() throws Exception {
+    HttpResponse<String> r = get(agent.adminPort(), "/nope");
+    assertEquals(404, r.statusCode());
+    assertTrue(r.body().contains("/quitquitquit"), r.body());
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
