@@ -4,6 +4,7 @@ import dev.outrigger.agent.http.EndpointServer;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.SockoptOriginalDestination;
 import dev.outrigger.core.server.ProxyServer;
+import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,7 +35,7 @@ final class Agent {
 
   Agent(AgentConfig config) throws IOException {
     this.config = config;
-    this.proxy = new ProxyServer(config.proxy(), new SockoptOriginalDestination(), new AccessLog(config.proxy().accessLog()));
+    this.proxy = new ProxyServer(config.proxy(), new SockoptOriginalDestination(), new AccessLog(config.proxy().accessLog()), Telemetry.NONE);
   }
 
   void start() throws IOException, InterruptedException {

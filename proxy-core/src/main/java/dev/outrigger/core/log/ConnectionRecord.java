@@ -1,5 +1,6 @@
 package dev.outrigger.core.log;
 
+import dev.outrigger.core.Direction;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
@@ -65,6 +66,13 @@ public final class ConnectionRecord {
     return AccessLog.address(downstreamRemote)
         + " -> " + AccessLog.address(downstreamLocal)
         + (upstreamHost == null ? "" : " via " + cluster + " " + AccessLog.address(upstreamHost));
+  }
+
+  /** The access-log line of this connection: a TCP entry, HTTP fields empty. */
+  public AccessLogEntry toEntry(Direction direction) {
+    return new AccessLogEntry(direction, start, null, null, null, 0, flag.code(), null, null, null,
+        bytesReceived, bytesSent, durationMillis, null, null, null, null, null,
+        upstreamHost, cluster, upstreamLocal, downstreamLocal, downstreamRemote, null, null);
   }
 
   public long bytesReceived() {

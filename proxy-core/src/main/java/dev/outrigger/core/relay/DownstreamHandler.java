@@ -9,6 +9,7 @@ import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.UpstreamPlanner;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
+import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -43,6 +44,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamPlanner planner;
   private final ListenerStats stats;
   private final AccessLog accessLog;
+  private final Telemetry telemetry;
   private final int connectTimeoutMillis;
 
   public DownstreamHandler(
@@ -52,6 +54,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       UpstreamPlanner planner,
       ListenerStats stats,
       AccessLog accessLog,
+      Telemetry telemetry,
       Duration connectTimeout) {
     this.direction = direction;
     this.lookup = lookup;
@@ -59,6 +62,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     this.planner = planner;
     this.stats = stats;
     this.accessLog = accessLog;
+    this.telemetry = telemetry;
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
   }
 
@@ -69,7 +73,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     stats.increment(Counter.DOWNSTREAM_CX_ACTIVE);
     InetSocketAddress acceptedOn = (InetSocketAddress) downstream.localAddress();
     ConnectionRecord record = new ConnectionRecord((InetSocketAddress) downstream.remoteAddress(), acceptedOn);
-    ProxiedConnection connection = new ProxiedConnection(downstream, record, stats, accessLog);
+    ProxiedConnection connection = new ProxiedConnection(downstream, record, stats, accessLog, telemetry);
     ctx.pipeline().replace(this, "relay", new RelayHandler(connection, Side.DOWNSTREAM));
 
     InetSocketAddress original;
@@ -84,6 +88,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       connection.refuse(Counter.DOWNSTREAM_CX_LOOP_REFUSED, "refused a loop to the proxy's own listener", null);
       return;
     }
+    telemetry.tcpOpened(direction, original);
     Upstream upstream = planner.plan(direction, original);
     record.upstream(upstream.address(), upstream.cluster());
     connect(downstream, upstream, connection).addListener((ChannelFutureListener) f -> {

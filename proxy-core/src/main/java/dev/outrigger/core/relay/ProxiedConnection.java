@@ -1,10 +1,12 @@
 package dev.outrigger.core.relay;
 
 import dev.outrigger.core.log.AccessLog;
+import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
+import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -29,6 +31,7 @@ final class ProxiedConnection {
   private final ConnectionRecord record;
   private final ListenerStats stats;
   private final AccessLog accessLog;
+  private final Telemetry telemetry;
   private final Set<Side> inputShut = EnumSet.noneOf(Side.class);
   // Bytes the client sent before the upstream was connected. Reads are not requested until then,
   // but Netty's epoll transport still reads once when the peer half-closes (EPOLLRDHUP), so a
@@ -38,11 +41,13 @@ final class ProxiedConnection {
   private boolean aborted;
   private boolean finished;
 
-  ProxiedConnection(Channel downstream, ConnectionRecord record, ListenerStats stats, AccessLog accessLog) {
+  ProxiedConnection(Channel downstream, ConnectionRecord record, ListenerStats stats, AccessLog accessLog,
+      Telemetry telemetry) {
     this.downstream = downstream;
     this.record = record;
     this.stats = stats;
     this.accessLog = accessLog;
+    this.telemetry = telemetry;
     downstream.closeFuture().addListener((ChannelFutureListener) f -> closed(Side.DOWNSTREAM));
   }
 
@@ -185,7 +190,9 @@ final class ProxiedConnection {
     if (!finished) {
       finished = true;
       record.finish();
-      accessLog.write(record);
+      AccessLogEntry entry = record.toEntry(stats.direction());
+      accessLog.write(entry);
+      telemetry.tcpClosed(entry);
       stats.decrement(Counter.DOWNSTREAM_CX_ACTIVE);
     }
   }

@@ -8,6 +8,7 @@ import dev.outrigger.core.net.OriginalDestinationLookup;
 import dev.outrigger.core.route.UpstreamPlanner;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
+import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -36,6 +37,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ProxySettings settings;
   private final OriginalDestinationLookup lookup;
   private final AccessLog accessLog;
+  private final Telemetry telemetry;
   private final EventLoopGroup group;
   private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
   private final List<Channel> listeners = new ArrayList<>();
@@ -45,11 +47,12 @@ public final class ProxyServer implements AutoCloseable {
   private final UpstreamPlanner planner;
   private volatile boolean accepting;
 
-  public ProxyServer(ProxySettings settings, OriginalDestinationLookup lookup, AccessLog accessLog)
-      throws SocketException {
+  public ProxyServer(ProxySettings settings, OriginalDestinationLookup lookup, AccessLog accessLog,
+      Telemetry telemetry) throws SocketException {
     this.settings = settings;
     this.lookup = lookup;
     this.accessLog = accessLog;
+    this.telemetry = telemetry;
     this.group = new MultiThreadIoEventLoopGroup(settings.workerThreads(), EpollIoHandler.newFactory());
     for (Direction d : Direction.values()) {
       stats.put(d, new ListenerStats(d));
@@ -90,7 +93,7 @@ public final class ProxyServer implements AutoCloseable {
 
   private ListenerInitializer initializer(Direction direction) {
     DownstreamHandler.Factory handlers = () -> new DownstreamHandler(
-        direction, lookup, loopGuard, planner, stats.get(direction), accessLog, settings.connectTimeout());
+        direction, lookup, loopGuard, planner, stats.get(direction), accessLog, telemetry, settings.connectTimeout());
     return new ListenerInitializer(handlers, settings.idleTimeout(), connections);
   }
 

@@ -3,6 +3,7 @@ package dev.outrigger.core.log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.core.Direction;
 import java.net.InetSocketAddress;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class AccessLogTest {
     r.received(2583);
     r.sent(1548);
     r.finish();
-    String line = AccessLog.format(r);
+    String line = new TextAccessLogFormat().format(r.toEntry(Direction.INBOUND));
     String tail = " - \"-\" \"-\" \"-\" \"-\" \"10.244.2.4:80\" inbound|80|| 127.0.0.6:49097 10.244.2.4:80 10.244.3.3:44008 - -";
     assertTrue(Pattern.matches("\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z] \"- - -\" 0 - - - \"-\" 2583 1548 \\d+"
         + Pattern.quote(tail), line), line);
@@ -34,7 +35,7 @@ class AccessLogTest {
     r.flag(ResponseFlag.UPSTREAM_CONNECTION_FAILURE);
     r.flag(ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION); // a consequence: the first flag stays
     r.finish();
-    String line = AccessLog.format(r);
+    String line = new TextAccessLogFormat().format(r.toEntry(Direction.INBOUND));
     assertTrue(line.contains("\"- - -\" 0 UF - - \"-\" 0 0 "), line);
     assertTrue(line.endsWith("\"10.244.2.4:8080\" inbound|8080|| - 10.244.2.4:8080 10.244.3.3:44008 - -"), line);
   }

@@ -39,7 +39,7 @@ final class ProxyFixture implements AutoCloseable {
         throw failure;
       }
       return destination.get();
-    }, new AccessLog(true));
+    }, new AccessLog(true), dev.outrigger.core.telemetry.Telemetry.NONE);
     server.start();
   }
 

@@ -1,0 +1,7 @@
+package dev.outrigger.core.log;
+
+/** Turns an entry into one line of text. */
+@FunctionalInterface
+public interface AccessLogFormat {
+  String format(AccessLogEntry entry);
+}
