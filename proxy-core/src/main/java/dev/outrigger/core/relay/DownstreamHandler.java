@@ -6,25 +6,18 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.net.LoopGuard;
 import dev.outrigger.core.net.OriginalDestinationLookup;
 import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.UpstreamConnector;
 import dev.outrigger.core.route.UpstreamPlanner;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
 import dev.outrigger.core.telemetry.Telemetry;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 
 /**
  * First handler of an accepted connection: finds its original destination, refuses loops, and
@@ -45,7 +38,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   private final ListenerStats stats;
   private final AccessLog accessLog;
   private final Telemetry telemetry;
-  private final int connectTimeoutMillis;
+  private final UpstreamConnector connector;
 
   public DownstreamHandler(
       Direction direction,
@@ -55,7 +48,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       ListenerStats stats,
       AccessLog accessLog,
       Telemetry telemetry,
-      Duration connectTimeout) {
+      UpstreamConnector connector) {
     this.direction = direction;
     this.lookup = lookup;
     this.loopGuard = loopGuard;
@@ -63,7 +56,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     this.stats = stats;
     this.accessLog = accessLog;
     this.telemetry = telemetry;
-    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.connector = connector;
   }
 
   @Override
@@ -91,7 +84,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     telemetry.tcpOpened(direction, original);
     Upstream upstream = planner.plan(direction, original);
     record.upstream(upstream.address(), upstream.cluster());
-    connect(downstream, upstream, connection).addListener((ChannelFutureListener) f -> {
+    connector.connect(downstream.eventLoop(), upstream, new RelayHandler(connection, Side.UPSTREAM)).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         connection.upstreamConnected(f.channel());
       } else {
@@ -102,25 +95,4 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     });
   }
 
-  private static SocketProtocolFamily family(InetSocketAddress address) {
-    return address.getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
-  }
-
-  private ChannelFuture connect(Channel downstream, Upstream upstream, ProxiedConnection connection) {
-    Bootstrap bootstrap = new Bootstrap()
-        // Same event loop as the client connection: both sides are handled by one thread.
-        .group(downstream.eventLoop())
-        .channelFactory(() -> new EpollSocketChannel(family(upstream.address())))
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-        .handler(new RelayHandler(connection, Side.UPSTREAM));
-    if (upstream.bindAddress().isEmpty()) {
-      return bootstrap.connect(upstream.address());
-    }
-    // Choose the source port at connect(), not bind(): ports are then shared across destinations.
-    bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-    return bootstrap.connect(upstream.address(), upstream.bindAddress().get());
-  }
 }

@@ -5,6 +5,7 @@ import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.LoopGuard;
 import dev.outrigger.core.net.OriginalDestinationLookup;
+import dev.outrigger.core.route.UpstreamConnector;
 import dev.outrigger.core.route.UpstreamPlanner;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
@@ -45,6 +46,7 @@ public final class ProxyServer implements AutoCloseable {
   private final Map<Direction, Integer> boundPorts = new ConcurrentHashMap<>();
   private final LoopGuard loopGuard;
   private final UpstreamPlanner planner;
+  private final UpstreamConnector connector;
   private volatile boolean accepting;
 
   public ProxyServer(ProxySettings settings, OriginalDestinationLookup lookup, AccessLog accessLog,
@@ -60,6 +62,7 @@ public final class ProxyServer implements AutoCloseable {
     // A live view: with port 0 (tests) the real ports are known only once bound.
     this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
     this.planner = new UpstreamPlanner(settings.inboundMode());
+    this.connector = new UpstreamConnector(settings.connectTimeout());
   }
 
   /** Binds both listeners on all IPv4 addresses, and on all IPv6 addresses where IPv6 is enabled. */
@@ -93,7 +96,7 @@ public final class ProxyServer implements AutoCloseable {
 
   private ListenerInitializer initializer(Direction direction) {
     DownstreamHandler.Factory handlers = () -> new DownstreamHandler(
-        direction, lookup, loopGuard, planner, stats.get(direction), accessLog, telemetry, settings.connectTimeout());
+        direction, lookup, loopGuard, planner, stats.get(direction), accessLog, telemetry, connector);
     return new ListenerInitializer(handlers, settings.idleTimeout(), connections);
   }
 

@@ -1,0 +1,44 @@
+package dev.outrigger.core.route;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.net.Inet6Address;
+import java.time.Duration;
+
+/** Opens upstream connections for both the L4 relay and the HTTP pools, with the same options. */
+public final class UpstreamConnector {
+  private final int connectTimeoutMillis;
+
+  public UpstreamConnector(Duration connectTimeout) {
+    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+  }
+
+  /**
+   * Connects on {@code loop}, which should be the client connection's own event loop: both sides
+   * are then handled by one thread and share state without locks.
+   */
+  public ChannelFuture connect(EventLoop loop, Upstream upstream, ChannelHandler handler) {
+    SocketProtocolFamily family =
+        upstream.address().getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    Bootstrap bootstrap = new Bootstrap()
+        .group(loop)
+        .channelFactory(() -> new EpollSocketChannel(family))
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .handler(handler);
+    if (upstream.bindAddress().isEmpty()) {
+      return bootstrap.connect(upstream.address());
+    }
+    // Choose the source port at connect(), not bind(): ports are then shared across destinations.
+    bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    return bootstrap.connect(upstream.address(), upstream.bindAddress().get());
+  }
+}

@@ -1,0 +1,89 @@
+package dev.outrigger.core.sniff;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Decides the protocol from a connection's first bytes, as early as they allow and never on a
+ * timer: a byte that fits no protocol decides {@link Protocol#OPAQUE} at once, like Envoy's
+ * http_inspector and tls_inspector listener filters.
+ */
+public final class ProtocolDetector {
+  /** Longest HTTP/1 request line we wait for; longer lines are relayed as opaque bytes. */
+  static final int MAX_REQUEST_LINE = 8192;
+  private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final String[] METHODS = {
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"
+  };
+
+  private ProtocolDetector() {}
+
+  /** @return the protocol, or empty when more bytes are needed to tell */
+  public static Optional<Protocol> detect(ByteBuf bytes) {
+    int n = bytes.readableBytes();
+    if (n == 0) {
+      return Optional.empty();
+    }
+    int start = bytes.readerIndex();
+    byte first = bytes.getByte(start);
+    if (first == 0x16) { // TLS record type "handshake"; next comes the major version 3
+      return n < 2 ? Optional.empty() : Optional.of(bytes.getByte(start + 1) == 3 ? Protocol.TLS : Protocol.OPAQUE);
+    }
+    if (isPrefixOf(bytes, H2_PREFACE)) {
+      return n >= H2_PREFACE.length ? Optional.of(Protocol.HTTP2) : Optional.empty();
+    }
+    return detectHttp1(bytes, start, n);
+  }
+
+  private static Optional<Protocol> detectHttp1(ByteBuf bytes, int start, int n) {
+    int space = -1;
+    for (int i = 0; i < Math.min(n, 8); i++) {
+      if (bytes.getByte(start + i) == ' ') {
+        space = i;
+        break;
+      }
+    }
+    if (space < 0) { // still inside the first token: wait while it can grow into a method
+      return n < 8 && couldBeMethod(bytes, start, n) ? Optional.empty() : Optional.of(Protocol.OPAQUE);
+    }
+    if (!isMethod(bytes.toString(start, space, StandardCharsets.US_ASCII))) {
+      return Optional.of(Protocol.OPAQUE);
+    }
+    int lineEnd = bytes.indexOf(start, start + Math.min(n, MAX_REQUEST_LINE), (byte) '\n');
+    if (lineEnd < 0) {
+      return n >= MAX_REQUEST_LINE ? Optional.of(Protocol.OPAQUE) : Optional.empty();
+    }
+    String line = bytes.toString(start, lineEnd - start, StandardCharsets.US_ASCII).stripTrailing();
+    return Optional.of(line.endsWith(" HTTP/1.1") || line.endsWith(" HTTP/1.0") ? Protocol.HTTP1 : Protocol.OPAQUE);
+  }
+
+  private static boolean couldBeMethod(ByteBuf bytes, int start, int n) {
+    String sofar = bytes.toString(start, n, StandardCharsets.US_ASCII);
+    for (String m : METHODS) {
+      if (m.startsWith(sofar)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isMethod(String token) {
+    for (String m : METHODS) {
+      if (m.equals(token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isPrefixOf(ByteBuf bytes, byte[] expected) {
+    int n = Math.min(bytes.readableBytes(), expected.length);
+    for (int i = 0; i < n; i++) {
+      if (bytes.getByte(bytes.readerIndex() + i) != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
