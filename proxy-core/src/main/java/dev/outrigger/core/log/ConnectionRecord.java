@@ -31,6 +31,15 @@ public final class ConnectionRecord {
     this.downstreamLocal = address;
   }
 
+  /** The original destination, once known (the accepted address before that). */
+  public InetSocketAddress originalDestination() {
+    return downstreamLocal;
+  }
+
+  public InetSocketAddress downstreamRemote() {
+    return downstreamRemote;
+  }
+
   public void upstream(InetSocketAddress host, String cluster) {
     this.upstreamHost = host;
     this.cluster = cluster;

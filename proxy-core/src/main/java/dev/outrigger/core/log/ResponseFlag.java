@@ -1,6 +1,6 @@
 package dev.outrigger.core.log;
 
-/** Envoy's response flags, as far as an L4 relay can raise them. */
+/** Envoy's response flags, as far as this proxy raises them. */
 public enum ResponseFlag {
   NONE("-"),
   /** Upstream connection failure: refused, unreachable or timed out. */
@@ -9,6 +9,12 @@ public enum ResponseFlag {
   UPSTREAM_REMOTE_RESET("UR"),
   /** Downstream connection termination: the client reset the connection. */
   DOWNSTREAM_CONNECTION_TERMINATION("DC"),
+  /** Upstream connection termination: it closed before answering. */
+  UPSTREAM_CONNECTION_TERMINATION("UC"),
+  /** Upstream request timeout: no complete response within the route timeout. */
+  UPSTREAM_REQUEST_TIMEOUT("UT"),
+  /** Downstream protocol error: a request the proxy could not parse. */
+  DOWNSTREAM_PROTOCOL_ERROR("DPE"),
   /** No route: no original destination, or it pointed back at the proxy. */
   NO_ROUTE("NR");
 

@@ -1,6 +1,9 @@
 package dev.outrigger.core.server;
 
 import dev.outrigger.core.Direction;
+import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.http.UpstreamPools;
 import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.LoopGuard;
@@ -39,6 +42,7 @@ public final class ProxyServer implements AutoCloseable {
   private final OriginalDestinationLookup lookup;
   private final AccessLog accessLog;
   private final Telemetry telemetry;
+  private final HttpSettings http;
   private final EventLoopGroup group;
   private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
   private final List<Channel> listeners = new ArrayList<>();
@@ -51,7 +55,13 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyServer(ProxySettings settings, OriginalDestinationLookup lookup, AccessLog accessLog,
       Telemetry telemetry) throws SocketException {
+    this(settings, HttpSettings.defaults(), lookup, accessLog, telemetry);
+  }
+
+  public ProxyServer(ProxySettings settings, HttpSettings http, OriginalDestinationLookup lookup,
+      AccessLog accessLog, Telemetry telemetry) throws SocketException {
     this.settings = settings;
+    this.http = http;
     this.lookup = lookup;
     this.accessLog = accessLog;
     this.telemetry = telemetry;
@@ -95,8 +105,9 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private ListenerInitializer initializer(Direction direction) {
-    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(
-        direction, lookup, loopGuard, planner, stats.get(direction), accessLog, telemetry, connector);
+    ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
+        http, new UpstreamPools(connector, http.upstreamIdleTimeout()));
+    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(direction, lookup, loopGuard, planner, context);
     return new ListenerInitializer(handlers, settings.idleTimeout(), connections);
   }
 

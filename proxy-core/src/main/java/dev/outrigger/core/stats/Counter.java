@@ -18,6 +18,12 @@ public enum Counter {
   /** The upstream reset its connection; the reset was passed on to the client. */
   UPSTREAM_CX_RESET,
   IDLE_TIMEOUT,
+  /** HTTP requests seen on connections the detector found to speak HTTP. */
+  DOWNSTREAM_RQ_TOTAL,
+  /** HTTP requests answered by the proxy itself (503 UF, 504 UT, 400, 431, ...). */
+  DOWNSTREAM_RQ_LOCAL_REPLY,
+  /** HTTP requests sent again on a fresh connection after a reused one failed before answering. */
+  UPSTREAM_RQ_RETRY,
   /** Bytes read from clients. */
   BYTES_RECEIVED,
   /** Bytes written to clients. */

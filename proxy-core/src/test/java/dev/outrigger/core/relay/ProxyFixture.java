@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.config.ProxySettings;
+import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.server.ProxyServer;
 import dev.outrigger.core.stats.Counter;
@@ -22,18 +23,30 @@ import org.slf4j.LoggerFactory;
  * A real proxy on loopback (epoll, ephemeral ports) whose "original destination" is whatever the
  * test sets: the relay is exercised through real sockets without root or iptables.
  */
-final class ProxyFixture implements AutoCloseable {
-  final AtomicReference<InetSocketAddress> destination = new AtomicReference<>();
+public final class ProxyFixture implements AutoCloseable {
+  public final AtomicReference<InetSocketAddress> destination = new AtomicReference<>();
   final AtomicReference<IOException> lookupFailure = new AtomicReference<>();
-  final ProxyServer server;
+  public final ProxyServer server;
   private final ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
   private final Logger accessLogger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER_NAME);
 
+  /** An L4-only proxy: protocol detection off, so server-first exchanges work on any port. */
+  static HttpSettings l4Only() {
+    HttpSettings d = HttpSettings.defaults();
+    return new HttpSettings(false, d.serverFirstPorts(), d.routeTimeout(), d.maxRequestHeaderBytes(), d.tracing(),
+        d.traceSamplingPercent(), d.upstreamIdleTimeout());
+  }
+
   ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout) throws Exception {
+    this(mode, connectTimeout, idleTimeout, l4Only());
+  }
+
+  public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http)
+      throws Exception {
     accessLines.start();
     accessLogger.addAppender(accessLines);
     ProxySettings settings = new ProxySettings(0, 0, mode, connectTimeout, idleTimeout, true, false, 1);
-    server = new ProxyServer(settings, ch -> {
+    server = new ProxyServer(settings, http, ch -> {
       IOException failure = lookupFailure.get();
       if (failure != null) {
         throw failure;
@@ -47,18 +60,18 @@ final class ProxyFixture implements AutoCloseable {
     this(InboundMode.PRESERVE, Duration.ofSeconds(10), Duration.ofHours(1));
   }
 
-  Socket connect(Direction direction) throws IOException {
+  public Socket connect(Direction direction) throws IOException {
     Socket s = new Socket("127.0.0.1", server.port(direction));
     s.setSoTimeout(10_000);
     return s;
   }
 
-  long counter(Direction direction, Counter counter) {
+  public long counter(Direction direction, Counter counter) {
     return server.stats().get(direction).get(counter);
   }
 
   /** Waits (bounded) until every connection is closed, then returns the access-log lines. */
-  List<String> awaitIdleAndAccessLines() throws InterruptedException {
+  public List<String> awaitIdleAndAccessLines() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (server.activeConnections() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);

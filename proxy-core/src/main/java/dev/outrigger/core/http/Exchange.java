@@ -1,0 +1,337 @@
+package dev.outrigger.core.http;
+
+import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.stats.Counter;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response. Both connections are on one event loop, so no field here is
+ * shared across threads. The request body and the response body are streamed: each side is read
+ * only while the other can take more.
+ */
+final class Exchange {
+  private final Http1Session session;
+  private final Channel downstream;
+  private final HttpRequest request;
+  private final ConnectionRecord connection;
+  private final Upstream upstream;
+  private final ListenerContext context;
+  private final ExchangeRecord record;
+  private final ArrayDeque<HttpContent> bodyBeforeConnect = new ArrayDeque<>(2);
+  private UpstreamPools.Borrowed borrowed;
+  private Channel up;
+  private ScheduledFuture<?> timeout;
+  private int attempt;
+  private long sentNanos;
+  private boolean upgrade;
+  private boolean downstreamKeepAlive;
+  private boolean upstreamKeepAlive;
+  private boolean requestDone;
+  private boolean informational;
+  private boolean responseStarted;
+  private boolean responseDone;
+  private boolean finished;
+
+  Exchange(Http1Session session, Channel downstream, HttpRequest request, ConnectionRecord connection,
+      Upstream upstream, ListenerContext context) {
+    this.session = session;
+    this.downstream = downstream;
+    this.request = request;
+    this.connection = connection;
+    this.upstream = upstream;
+    this.context = context;
+    this.upgrade = ProxyHeaders.isUpgrade(request.headers());
+    this.downstreamKeepAlive = HttpUtil.isKeepAlive(request);
+    ProxyHeaders.prepareRequest(request.headers(), context.http(), upgrade);
+    this.record = new ExchangeRecord(connection, request,
+        ExchangeRecord.cluster(context.direction(), upstream.cluster(), request, upstream.address()));
+  }
+
+  boolean requestDone() {
+    return requestDone;
+  }
+
+  void start() {
+    long routeTimeout = context.http().routeTimeout().toMillis();
+    if (routeTimeout > 0) {
+      timeout = downstream.eventLoop().schedule(this::timedOut, routeTimeout, TimeUnit.MILLISECONDS);
+    }
+    connect();
+  }
+
+  /** Answers a request the codec could not parse, then closes the connection. */
+  void reject(LocalReply reply) {
+    requestDone = true;
+    downstreamKeepAlive = false;
+    localReply(reply);
+  }
+
+  private void connect() {
+    attempt++;
+    request.headers().set(ProxyHeaders.ATTEMPT_COUNT, Integer.toString(attempt));
+    context.pools().acquire(downstream.eventLoop(), upstream).addListener(f -> {
+      UpstreamPools.Borrowed b = (UpstreamPools.Borrowed) f.getNow();
+      if (finished) {
+        if (b != null) {
+          context.pools().release(downstream.eventLoop(), upstream, b.channel());
+        }
+      } else if (b == null) {
+        context.stats().increment(Counter.UPSTREAM_CX_CONNECT_FAIL);
+        localReply(LocalReply.connectFailure());
+      } else {
+        attach(b);
+      }
+    });
+  }
+
+  private void attach(UpstreamPools.Borrowed b) {
+    borrowed = b;
+    up = b.channel();
+    b.handler().attach(this);
+    record.upstreamHost = (InetSocketAddress) up.remoteAddress();
+    record.upstreamLocal = (InetSocketAddress) up.localAddress();
+    sentNanos = System.nanoTime();
+    up.write(request, up.voidPromise());
+    HttpContent c;
+    while ((c = bodyBeforeConnect.poll()) != null) {
+      up.write(c, up.voidPromise());
+    }
+    up.flush();
+    up.read();
+    if (!requestDone) {
+      downstream.read();
+    }
+  }
+
+  void requestContent(HttpContent content) {
+    record.bytesReceived += content.content().readableBytes();
+    requestDone = content instanceof LastHttpContent;
+    if (content.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(content);
+      record.flag(ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR);
+      downstreamKeepAlive = false;
+      abort();
+    } else if (finished) {
+      ReferenceCountUtil.release(content);
+    } else if (up == null) {
+      bodyBeforeConnect.add(content);
+    } else {
+      up.write(content, up.voidPromise());
+      if (requestDone) {
+        up.flush();
+      }
+    }
+  }
+
+  void downstreamReadComplete() {
+    if (up != null && !finished) {
+      up.flush();
+      if (!requestDone && up.isWritable()) {
+        downstream.read();
+      }
+    }
+  }
+
+  void upstreamWritable() {
+    if (!requestDone && !finished) {
+      downstream.read();
+    }
+  }
+
+  void downstreamWritable() {
+    if (up != null && responseStarted && !responseDone) {
+      up.read();
+    }
+  }
+
+  void upstreamReadComplete() {
+    downstream.flush();
+    if (!responseDone && downstream.isWritable() && up != null) {
+      up.read();
+    }
+  }
+
+  void onUpstream(HttpObject object) {
+    if (finished) {
+      ReferenceCountUtil.release(object);
+      return;
+    }
+    if (object instanceof HttpResponse) {
+      onResponseHead((HttpResponse) object);
+    }
+    if (object instanceof HttpContent) {
+      HttpContent content = (HttpContent) object;
+      boolean last = content instanceof LastHttpContent;
+      if (informational) {
+        informational = !last; // the empty end of a 100 Continue
+        downstream.write(content, downstream.voidPromise());
+        return;
+      }
+      record.bytesSent += content.content().readableBytes();
+      downstream.write(content, downstream.voidPromise());
+      if (last) {
+        responseDone = true;
+        downstream.flush();
+        if (record.responseCode == 101) {
+          Upgrades.handOver(session, downstream, up, connection, record.cluster, context);
+          up = null;
+        }
+        finish();
+      }
+    }
+  }
+
+  private void onResponseHead(HttpResponse response) {
+    int code = response.status().code();
+    if (code >= 100 && code < 200 && code != 101) {
+      informational = true; // 100 Continue: pass it on, the real answer follows
+      downstream.write(response, downstream.voidPromise());
+      return;
+    }
+    responseStarted = true;
+    record.responseCode = code;
+    record.details = "via_upstream";
+    record.upstreamServiceTime = (System.nanoTime() - sentNanos) / 1_000_000;
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    ProxyHeaders.prepareResponse(response, record.upstreamServiceTime, code == 101 && upgrade);
+    if (code != 101) {
+      frameForDownstream(response);
+    }
+    downstream.write(response, downstream.voidPromise());
+  }
+
+  /** A close-delimited body (HTTP/1.0 upstream) is chunked for an HTTP/1.1 client, else ends the connection. */
+  private void frameForDownstream(HttpResponse response) {
+    boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+    if (!framed && !isBodyless(response)) {
+      if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      } else {
+        downstreamKeepAlive = false;
+      }
+    }
+    HttpUtil.setKeepAlive(response, downstreamKeepAlive);
+  }
+
+  private boolean isBodyless(HttpResponse response) {
+    int code = response.status().code();
+    return code == 204 || code == 304 || request.method().name().equals("HEAD");
+  }
+
+  /** The upstream closed ({@code cause} null) or failed before the exchange was over. */
+  void upstreamClosed(Throwable cause) {
+    if (finished || responseDone) {
+      return;
+    }
+    boolean reset = cause != null;
+    up = null;
+    if (!responseStarted) {
+      if (borrowed.reused() && attempt == 1 && requestHasNoBody()) {
+        // A pooled connection the upstream closed as we reused it: the request never reached the
+        // app, so sending it again on a fresh connection is safe (Istio's reset-before-request).
+        context.stats().increment(Counter.UPSTREAM_RQ_RETRY);
+        connect();
+        return;
+      }
+      localReply(reset ? LocalReply.remoteReset() : LocalReply.connectionTermination());
+    } else {
+      record.flag(reset ? ResponseFlag.UPSTREAM_REMOTE_RESET : ResponseFlag.UPSTREAM_CONNECTION_TERMINATION);
+      downstreamKeepAlive = false;
+      abort(); // headers were sent: the only honest signal left is to cut the client connection
+    }
+  }
+
+  private boolean requestHasNoBody() {
+    return requestDone && record.bytesReceived == 0 && !HttpUtil.isTransferEncodingChunked(request);
+  }
+
+  /** The client went away before its answer was complete. */
+  void downstreamClosed() {
+    if (!finished) {
+      record.flag(ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION);
+      if (!responseStarted) {
+        record.responseCode = 0;
+      }
+      downstreamKeepAlive = false;
+      finish();
+    }
+  }
+
+  private void timedOut() {
+    if (finished) {
+      return;
+    }
+    if (!responseStarted) {
+      localReply(LocalReply.timeout());
+    } else {
+      record.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
+      downstreamKeepAlive = false;
+      abort();
+    }
+  }
+
+  private void localReply(LocalReply reply) {
+    context.stats().increment(Counter.DOWNSTREAM_RQ_LOCAL_REPLY);
+    record.responseCode = reply.status().code();
+    record.flag(reply.flag());
+    record.details = reply.details();
+    if (!requestDone) {
+      downstreamKeepAlive = false; // the rest of the request body would be read as a new request
+    }
+    var response = reply.toResponse(downstream.alloc(), request.protocolVersion());
+    record.bytesSent = response.content().readableBytes();
+    io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, downstreamKeepAlive);
+    downstream.writeAndFlush(response, downstream.voidPromise());
+    finish();
+  }
+
+  private void abort() {
+    downstream.close();
+    finish();
+  }
+
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    bodyBeforeConnect.forEach(ReferenceCountUtil::release);
+    bodyBeforeConnect.clear();
+    if (up != null) {
+      borrowed.handler().detach();
+      if (responseDone && requestDone && upstreamKeepAlive) {
+        context.pools().release(downstream.eventLoop(), upstream, up);
+      } else {
+        up.close();
+      }
+      up = null;
+    }
+    var entry = record.toEntry(context.direction());
+    context.accessLog().write(entry);
+    context.telemetry().httpRequest(entry);
+    if (record.responseCode == 101 && responseDone) {
+      return; // the connection is a byte relay now
+    }
+    session.exchangeDone(downstreamKeepAlive && requestDone);
+  }
+}

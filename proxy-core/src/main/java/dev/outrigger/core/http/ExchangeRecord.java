@@ -1,0 +1,88 @@
+package dev.outrigger.core.http;
+
+import dev.outrigger.core.Direction;
+import dev.outrigger.core.log.AccessLogEntry;
+import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.log.ResponseFlag;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+/** The access-log facts of one HTTP request, gathered as the exchange goes. */
+final class ExchangeRecord {
+  private final Instant start = Instant.now();
+  private final long startNanos = System.nanoTime();
+  private final ConnectionRecord connection;
+  private final String method;
+  private final String path;
+  private final String protocol;
+  private final String authority;
+  private final String userAgent;
+  private final String forwardedFor;
+  private final String requestId;
+  final String cluster;
+  int responseCode;
+  ResponseFlag flag = ResponseFlag.NONE;
+  String details;
+  long bytesReceived;
+  long bytesSent;
+  Long upstreamServiceTime;
+  InetSocketAddress upstreamHost;
+  InetSocketAddress upstreamLocal;
+
+  /** Reads the request's fields after the proxy's own headers (request id) were set. */
+  ExchangeRecord(ConnectionRecord connection, HttpRequest request, String cluster) {
+    this.connection = connection;
+    HttpHeaders h = request.headers();
+    this.method = request.method().name();
+    String originalPath = h.get("x-envoy-original-path");
+    this.path = originalPath != null ? originalPath : request.uri();
+    this.protocol = request.protocolVersion().text();
+    this.authority = h.get(HttpHeaderNames.HOST);
+    this.userAgent = h.get(HttpHeaderNames.USER_AGENT);
+    this.forwardedFor = h.get("x-forwarded-for");
+    this.requestId = h.get(ProxyHeaders.REQUEST_ID);
+    this.cluster = cluster;
+  }
+
+  void flag(ResponseFlag value) {
+    if (flag == ResponseFlag.NONE) {
+      flag = value;
+    }
+  }
+
+  long elapsedMillis() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  AccessLogEntry toEntry(Direction direction) {
+    return new AccessLogEntry(direction, start, method, path, protocol, responseCode, flag.code(), details, null,
+        null, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
+        authority, upstreamHost, cluster, upstreamLocal, connection.originalDestination(),
+        connection.downstreamRemote(), null, "default");
+  }
+
+  /**
+   * Istio names outbound HTTP clusters after the service the request is for: the Host header's
+   * host (without our registry, the name the app used), else the destination address.
+   */
+  static String cluster(Direction direction, String baseCluster, HttpRequest request, InetSocketAddress destination) {
+    if (direction == Direction.INBOUND) {
+      return baseCluster;
+    }
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    String name = host == null || host.isBlank() ? destination.getAddress().getHostAddress() : stripPort(host);
+    return "outbound|" + destination.getPort() + "||" + name;
+  }
+
+  private static String stripPort(String host) {
+    if (host.startsWith("[")) {
+      int end = host.indexOf(']');
+      return end > 0 ? host.substring(1, end) : host;
+    }
+    int colon = host.indexOf(':');
+    return colon >= 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
+  }
+}

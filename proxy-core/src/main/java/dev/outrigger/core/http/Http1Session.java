@@ -1,0 +1,151 @@
+package dev.outrigger.core.http;
+
+import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.stats.Counter;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * One client HTTP/1.1 connection: its requests are proxied one at a time, in order. Pipelined
+ * requests wait in a queue, which stays small because the connection is not read again until
+ * the current exchange needs more of its request body or has finished.
+ */
+final class Http1Session extends ChannelInboundHandlerAdapter {
+  private final ConnectionRecord connection;
+  private final Upstream upstream;
+  private final ListenerContext context;
+  private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
+  private Channel channel;
+  private Exchange current;
+  private boolean closing;
+  private boolean handedOver;
+
+  Http1Session(ConnectionRecord connection, Upstream upstream, ListenerContext context) {
+    this.connection = connection;
+    this.upstream = upstream;
+    this.context = context;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    channel.closeFuture().addListener(f -> {
+      if (!handedOver) {
+        context.stats().decrement(Counter.DOWNSTREAM_CX_ACTIVE);
+      }
+    });
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    HttpObject object = (HttpObject) msg;
+    if (current != null && !current.requestDone()) {
+      current.requestContent((HttpContent) object);
+    } else if (closing) {
+      ReferenceCountUtil.release(msg);
+    } else if (current != null || !queued.isEmpty()) {
+      queued.add(object);
+    } else {
+      begin(object);
+    }
+  }
+
+  private void begin(HttpObject object) {
+    if (!(object instanceof HttpRequest)) {
+      ReferenceCountUtil.release(object); // the rest of a request that was already answered
+      return;
+    }
+    HttpRequest request = (HttpRequest) object;
+    context.stats().increment(Counter.DOWNSTREAM_RQ_TOTAL);
+    current = new Exchange(this, channel, request, connection, upstream, context);
+    if (request.decoderResult().isFailure()) {
+      boolean tooLarge = request.decoderResult().cause() instanceof TooLongFrameException;
+      current.reject(tooLarge ? LocalReply.headersTooLarge() : LocalReply.badRequest());
+    } else {
+      current.start();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.downstreamReadComplete();
+    } else if (!closing) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && current != null) {
+      current.downstreamWritable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      // The client is done sending: answer what it asked, then close.
+      closing = true;
+      if (current == null) {
+        ctx.close();
+      }
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+    if (current != null) {
+      current.downstreamClosed();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close(); // the client's socket failed; channelInactive ends the exchange with flag DC
+  }
+
+  /** The exchange is over; go on with the next request, or close. */
+  void exchangeDone(boolean keepAlive) {
+    current = null;
+    if (!keepAlive || closing) {
+      closing = true;
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    while (!queued.isEmpty() && (current == null || !current.requestDone())) {
+      HttpObject next = queued.poll();
+      if (current == null) {
+        begin(next);
+      } else {
+        current.requestContent((HttpContent) next);
+      }
+    }
+    if (current == null || !current.requestDone()) {
+      channel.read();
+    }
+  }
+
+  /** A 101 answer turned this connection into a byte relay; stats now belong to that relay. */
+  void handedOver() {
+    handedOver = true;
+    current = null;
+  }
+}

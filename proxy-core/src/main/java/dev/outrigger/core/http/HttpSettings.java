@@ -1,0 +1,53 @@
+package dev.outrigger.core.http;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Settings of protocol detection and the HTTP path.
+ *
+ * @param detection sniff client bytes and proxy HTTP as HTTP; off relays everything at L4
+ * @param serverFirstPorts ports relayed at L4 at once, without waiting for the client to speak
+ * @param routeTimeout longest wait for a complete response; zero disables it (Istio's default)
+ * @param maxRequestHeaderBytes request line and headers above this get 431 (Envoy: 60 KiB)
+ * @param tracing add and propagate B3 and W3C trace headers, a new span per hop
+ * @param traceSamplingPercent share of new traces marked sampled (Istio's default: 1%)
+ * @param upstreamIdleTimeout an idle pooled upstream connection is closed after this
+ */
+public record HttpSettings(
+    boolean detection,
+    Set<Integer> serverFirstPorts,
+    Duration routeTimeout,
+    int maxRequestHeaderBytes,
+    boolean tracing,
+    double traceSamplingPercent,
+    Duration upstreamIdleTimeout) {
+
+  /** SMTP, DNS, MySQL, MongoDB: the ports Istio treats as server-first (application-requirements). */
+  public static final Set<Integer> ISTIO_SERVER_FIRST_PORTS = Set.of(25, 53, 3306, 27017);
+
+  public HttpSettings {
+    serverFirstPorts = Set.copyOf(serverFirstPorts);
+    if (routeTimeout == null || routeTimeout.isNegative()) {
+      throw new IllegalArgumentException("routeTimeout: " + routeTimeout + " (expected: >= 0, 0 = none)");
+    }
+    if (maxRequestHeaderBytes < 1024) {
+      throw new IllegalArgumentException("maxRequestHeaderBytes: " + maxRequestHeaderBytes + " (expected: >= 1024)");
+    }
+    if (!(traceSamplingPercent >= 0 && traceSamplingPercent <= 100)) {
+      throw new IllegalArgumentException("traceSamplingPercent: " + traceSamplingPercent + " (expected: 0-100)");
+    }
+    if (upstreamIdleTimeout == null || upstreamIdleTimeout.isNegative() || upstreamIdleTimeout.isZero()) {
+      throw new IllegalArgumentException("upstreamIdleTimeout: " + upstreamIdleTimeout + " (expected: > 0)");
+    }
+  }
+
+  public static HttpSettings defaults() {
+    return new HttpSettings(true, ISTIO_SERVER_FIRST_PORTS, Duration.ZERO, 60 * 1024, true, 1.0,
+        Duration.ofSeconds(60));
+  }
+
+  public boolean isServerFirst(int port) {
+    return serverFirstPorts.contains(port);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.outrigger.core.http;
+
+import dev.outrigger.core.log.ResponseFlag;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A response the proxy writes itself, with Envoy's status, body, response flag and
+ * response_code_details, so that clients and log queries see what they would see with Envoy.
+ */
+record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, String body) {
+  private static final String RESET_BEFORE_HEADERS = "upstream connect error or disconnect/reset before headers. reset reason: ";
+
+  static LocalReply connectFailure() {
+    return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.UPSTREAM_CONNECTION_FAILURE,
+        "upstream_reset_before_response_started{connection_failure}", RESET_BEFORE_HEADERS + "connection failure");
+  }
+
+  static LocalReply connectionTermination() {
+    return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.UPSTREAM_CONNECTION_TERMINATION,
+        "upstream_reset_before_response_started{connection_termination}",
+        RESET_BEFORE_HEADERS + "connection termination");
+  }
+
+  static LocalReply remoteReset() {
+    return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.UPSTREAM_REMOTE_RESET,
+        "upstream_reset_before_response_started{remote_reset}", RESET_BEFORE_HEADERS + "remote reset");
+  }
+
+  static LocalReply timeout() {
+    return new LocalReply(HttpResponseStatus.GATEWAY_TIMEOUT, ResponseFlag.UPSTREAM_REQUEST_TIMEOUT,
+        "response_timeout", "upstream request timeout");
+  }
+
+  static LocalReply badRequest() {
+    return new LocalReply(HttpResponseStatus.BAD_REQUEST, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "http1.codec_error", "Bad Request");
+  }
+
+  static LocalReply headersTooLarge() {
+    return new LocalReply(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "http1.headers_too_large", "Request Header Fields Too Large");
+  }
+
+  FullHttpResponse toResponse(ByteBufAllocator alloc, HttpVersion version) {
+    ByteBuf content = alloc.buffer(body.length());
+    content.writeCharSequence(body, StandardCharsets.UTF_8);
+    FullHttpResponse r = new DefaultFullHttpResponse(version, status, content);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    r.headers().set(HttpHeaderNames.SERVER, "outrigger");
+    return r;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.outrigger.core.http;
+
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.UpstreamConnector;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive HTTP/1.1 connections to upstreams, one pool per event loop: a request borrows a
+ * connection on its own client connection's loop, so pools need no locks.
+ */
+public final class UpstreamPools {
+  private static final int MAX_IDLE_PER_DESTINATION = 64;
+
+  private final UpstreamConnector connector;
+  private final Duration idleTimeout;
+  private final Map<EventLoop, Map<Key, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
+
+  /** Connections are shared by destination and source address, not by cluster name. */
+  private record Key(InetSocketAddress address, Optional<InetSocketAddress> bind) {}
+
+  public UpstreamPools(UpstreamConnector connector, Duration idleTimeout) {
+    this.connector = connector;
+    this.idleTimeout = idleTimeout;
+  }
+
+  /** An idle connection if one is open (reused = true), else a new one. */
+  Future<Borrowed> acquire(EventLoop loop, Upstream upstream) {
+    Promise<Borrowed> promise = loop.newPromise();
+    ArrayDeque<Channel> channels = idleFor(loop, upstream);
+    Channel ch;
+    while ((ch = channels.pollFirst()) != null) {
+      if (ch.isActive()) {
+        return promise.setSuccess(new Borrowed(ch, true));
+      }
+    }
+    connector.connect(loop, upstream, new io.netty.channel.ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel c) {
+        c.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        c.pipeline().addLast("codec", new HttpClientCodec());
+        c.pipeline().addLast("exchange", new UpstreamHandler());
+      }
+    }).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        promise.setSuccess(new Borrowed(f.channel(), false));
+      } else {
+        promise.setFailure(f.cause());
+      }
+    });
+    return promise;
+  }
+
+  /** Returns a connection after a complete exchange; it is closed if the pool is full. */
+  void release(EventLoop loop, Upstream upstream, Channel ch) {
+    ArrayDeque<Channel> channels = idleFor(loop, upstream);
+    if (!ch.isActive() || channels.size() >= MAX_IDLE_PER_DESTINATION) {
+      ch.close();
+      return;
+    }
+    channels.addFirst(ch); // most recently used first: the least likely to have been closed
+    ch.read(); // watch for the upstream closing it while idle
+    ch.closeFuture().addListener(f -> channels.remove(ch));
+  }
+
+  private ArrayDeque<Channel> idleFor(EventLoop loop, Upstream upstream) {
+    return idle.computeIfAbsent(loop, l -> new HashMap<>())
+        .computeIfAbsent(new Key(upstream.address(), upstream.bindAddress()), k -> new ArrayDeque<>());
+  }
+
+  /** A connection lent to one exchange. */
+  record Borrowed(Channel channel, boolean reused) {
+    UpstreamHandler handler() {
+      return channel.pipeline().get(UpstreamHandler.class);
+    }
+  }
+}

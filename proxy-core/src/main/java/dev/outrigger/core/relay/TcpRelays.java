@@ -1,0 +1,67 @@
+package dev.outrigger.core.relay;
+
+import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.stats.Counter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
+
+/** The two ways a connection becomes a byte relay: from the start, or after an HTTP upgrade. */
+public final class TcpRelays {
+  private TcpRelays() {}
+
+  /**
+   * Connects upstream and relays bytes as they are, starting with any the sniffer already read.
+   *
+   * @param sniffed bytes read while detecting the protocol (ownership passes here), or null
+   * @param inputClosed whether the client already sent FIN
+   */
+  public static void start(Channel downstream, ConnectionRecord record, Upstream upstream, ListenerContext context,
+      ByteBuf sniffed, boolean inputClosed) {
+    record.upstream(upstream.address(), upstream.cluster());
+    ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(), context.accessLog(),
+        context.telemetry());
+    downstream.pipeline().addLast("relay", new RelayHandler(connection, Side.DOWNSTREAM));
+    if (sniffed != null) {
+      if (sniffed.isReadable()) {
+        connection.forward(Side.DOWNSTREAM, sniffed);
+      } else {
+        sniffed.release();
+      }
+    }
+    if (inputClosed) {
+      connection.inputShutdown(Side.DOWNSTREAM);
+    }
+    context.telemetry().tcpOpened(context.direction(), record.originalDestination());
+    context.connector().connect(downstream.eventLoop(), upstream, new RelayHandler(connection, Side.UPSTREAM))
+        .addListener((ChannelFutureListener) f -> {
+          if (f.isSuccess()) {
+            connection.upstreamConnected(f.channel());
+          } else {
+            boolean timedOut = f.cause() instanceof ConnectTimeoutException;
+            connection.upstreamFailed(
+                timedOut ? Counter.UPSTREAM_CX_CONNECT_TIMEOUT : Counter.UPSTREAM_CX_CONNECT_FAIL, f.cause());
+          }
+        });
+  }
+
+  /**
+   * Turns two connected HTTP channels into a byte relay (after 101 Switching Protocols).
+   *
+   * @param removeHttpHandlers removes the HTTP codecs; it runs after the relay handlers are in
+   *     place, so bytes the codecs still hold are passed on rather than lost
+   */
+  public static void handOver(Channel downstream, Channel upstream, ConnectionRecord record, String cluster,
+      ListenerContext context, Runnable removeHttpHandlers) {
+    record.upstream((java.net.InetSocketAddress) upstream.remoteAddress(), cluster);
+    ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(), context.accessLog(),
+        context.telemetry());
+    downstream.pipeline().addLast("relay", new RelayHandler(connection, Side.DOWNSTREAM));
+    upstream.pipeline().addLast("relay", new RelayHandler(connection, Side.UPSTREAM));
+    removeHttpHandlers.run();
+    connection.upstreamConnected(upstream);
+  }
+}
