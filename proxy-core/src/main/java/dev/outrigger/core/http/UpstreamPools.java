@@ -4,6 +4,7 @@ import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.UpstreamConnector;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -50,6 +51,8 @@ public final class UpstreamPools {
     connector.connect(loop, upstream, new io.netty.channel.ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel c) {
+        // For HTTP a FIN from the upstream ends the connection (and a close-delimited body).
+        c.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         c.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
         c.pipeline().addLast("codec", new HttpClientCodec());
         c.pipeline().addLast("exchange", new UpstreamHandler());
