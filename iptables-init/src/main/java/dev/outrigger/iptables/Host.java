@@ -1,0 +1,22 @@
+package dev.outrigger.iptables;
+
+import dev.outrigger.iptables.exec.Binaries;
+import dev.outrigger.iptables.exec.CommandRunner;
+import dev.outrigger.iptables.exec.ProcessRunner;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the command reads from and acts on outside the JVM. Production uses the real process
+ * environment; tests substitute an environment map, a runner in another network namespace, or a
+ * search path without iptables.
+ */
+public record Host(Map<String, String> env, CommandRunner runner, Binaries binaries, Path passwd) {
+  public Host {
+    env = Map.copyOf(env);
+  }
+
+  public static Host system() {
+    return new Host(System.getenv(), ProcessRunner.direct(), Binaries.fromPath(System.getenv("PATH")), Path.of("/etc/passwd"));
+  }
+}

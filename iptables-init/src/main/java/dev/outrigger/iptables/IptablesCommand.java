@@ -1,0 +1,113 @@
+package dev.outrigger.iptables;
+
+import dev.outrigger.iptables.config.ConfigParser;
+import dev.outrigger.iptables.config.Flags;
+import dev.outrigger.iptables.config.InvalidOptionException;
+import dev.outrigger.iptables.config.ProxyUser;
+import dev.outrigger.iptables.config.RawOptions;
+import dev.outrigger.iptables.config.Settings;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code outrigger iptables}: istio-iptables' flags and environment, Outrigger's rules engine. */
+@Command(
+    name = "iptables",
+    defaultValueProvider = EnvDefaults.class,
+    sortOptions = false,
+    description = {"Set up the pod's traffic capture rules; a drop-in for istio-iptables.",
+        "Every option can also be set by the environment variable of its long name upper-cased, '-' -> '_'."})
+public final class IptablesCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-p", Flags.ENVOY_PORT}, defaultValue = "15001", description = "Port outbound TCP is redirected to (default: ${DEFAULT-VALUE}).")
+  String envoyPort;
+  @Option(names = {"-z", Flags.INBOUND_CAPTURE_PORT}, defaultValue = "15006", description = "Port inbound TCP is redirected to (default: ${DEFAULT-VALUE}).")
+  String inboundCapturePort;
+  @Option(names = {"-e", Flags.INBOUND_TUNNEL_PORT}, defaultValue = "15008", description = "Inbound tunnel port, never captured (default: ${DEFAULT-VALUE}).")
+  String inboundTunnelPort;
+  @Option(names = {"-u", Flags.PROXY_UID}, defaultValue = "",
+      description = "Comma list of uids whose traffic is not captured (default: uid of $ENVOY_USER or istio-proxy, else 1337).")
+  String proxyUid;
+  @Option(names = {"-g", Flags.PROXY_GID}, defaultValue = "", description = "Comma list of gids (default: the uids).")
+  String proxyGid;
+  @Option(names = {"-m", Flags.INTERCEPTION_MODE}, defaultValue = "REDIRECT", description = "REDIRECT (default; TPROXY is not supported yet).")
+  String interceptionMode;
+  @Option(names = {"-b", Flags.INBOUND_PORTS}, defaultValue = "", description = "Inbound ports to capture; '*' = all, empty = none.")
+  String inboundPorts;
+  @Option(names = {"-d", Flags.LOCAL_EXCLUDE_PORTS}, defaultValue = "", description = "Inbound ports to leave alone (with '*').")
+  String localExcludePorts;
+  @Option(names = {"-i", Flags.SERVICE_CIDR}, defaultValue = "", description = "Outbound CIDRs to capture; '*' = all, empty = none.")
+  String serviceCidr;
+  @Option(names = {"-x", Flags.SERVICE_EXCLUDE_CIDR}, defaultValue = "", description = "Outbound CIDRs to leave alone.")
+  String serviceExcludeCidr;
+  @Option(names = {"-q", Flags.OUTBOUND_PORTS}, defaultValue = "", description = "Outbound ports to capture whatever the CIDR.")
+  String outboundPorts;
+  @Option(names = {"-o", Flags.LOCAL_OUTBOUND_PORTS_EXCLUDE}, defaultValue = "", description = "Outbound ports to leave alone.")
+  String localOutboundPortsExclude;
+  @Option(names = {"-c", Flags.EXCLUDE_INTERFACES}, defaultValue = "", description = "Interfaces with no capture in or out.")
+  String excludeInterfaces;
+  @Option(names = {"-n", Flags.DRY_RUN}, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Print the rules (iptables-restore input), change nothing.")
+  boolean dryRun;
+  @Option(names = Flags.CLEANUP_ONLY, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Only remove ISTIO_* chains and the jumps into them.")
+  boolean cleanupOnly;
+  @Option(names = Flags.SKIP_RULE_APPLY, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Do not apply rules (use with --run-validation).")
+  boolean skipRuleApply;
+  @Option(names = Flags.RUN_VALIDATION, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Check with real sockets that the redirect works (exit 126 if not).")
+  boolean runValidation;
+  @Option(names = Flags.PROBE_PORT, defaultValue = "15002", description = "Port the validation client dials (default: ${DEFAULT-VALUE}).")
+  String probePort;
+  @Option(names = Flags.PROBE_TIMEOUT, defaultValue = "5s", description = "Validation timeout, a Go duration (default: ${DEFAULT-VALUE}).")
+  String probeTimeout;
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  private final Host host;
+
+  public IptablesCommand() {
+    this(Host.system());
+  }
+
+  IptablesCommand(Host host) {
+    this.host = host;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(Host.system()).execute(args));
+  }
+
+  /** A command line whose environment defaults come from {@code host} rather than the JVM's. */
+  static CommandLine commandLine(Host host) {
+    return new CommandLine(new IptablesCommand(host)).setDefaultValueProvider(new EnvDefaults(host.env()));
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    Settings settings;
+    try {
+      settings = settings();
+    } catch (InvalidOptionException e) {
+      err.println("outrigger iptables: " + e.getMessage());
+      err.flush();
+      return ExitCodes.BAD_OPTION;
+    }
+    return new IptablesRun(host, spec.commandLine().getOut(), err).run(settings);
+  }
+
+  Settings settings() throws InvalidOptionException {
+    ConfigParser parser = new ConfigParser(new ProxyUser(host.passwd()), host.env().get(Flags.ENVOY_USER_ENV));
+    return parser.parse(new RawOptions(envoyPort, inboundCapturePort, inboundTunnelPort, proxyUid, proxyGid,
+        interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
+        localOutboundPortsExclude, excludeInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
+        runValidation));
+  }
+}

@@ -1,0 +1,63 @@
+package dev.outrigger.iptables.config;
+
+import dev.outrigger.iptables.net.Cidr;
+import dev.outrigger.iptables.net.InterfaceName;
+import dev.outrigger.iptables.net.OwnerIds;
+import dev.outrigger.iptables.net.Port;
+import java.time.Duration;
+import java.util.function.Function;
+
+/** Turns raw flag values into {@link Settings}, naming the flag in every refusal. */
+public final class ConfigParser {
+  private final ProxyUser proxyUser;
+  private final String envoyUser;
+
+  /** @param envoyUser the value of $ENVOY_USER, or null */
+  public ConfigParser(ProxyUser proxyUser, String envoyUser) {
+    this.proxyUser = proxyUser;
+    this.envoyUser = envoyUser;
+  }
+
+  public Settings parse(RawOptions raw) throws InvalidOptionException {
+    String uids = raw.proxyUid().isBlank() ? proxyUser.defaultUid(envoyUser) : raw.proxyUid();
+    // istio-iptables: the gid list defaults to the uid list (the proxy's uid and gid are equal).
+    String gids = raw.proxyGid().isBlank() ? uids : raw.proxyGid();
+    if (raw.serviceExcludeCidr().trim().equals("*")) {
+      throw new InvalidOptionException(Flags.label(Flags.SERVICE_EXCLUDE_CIDR), "'*' cannot be excluded (expected: CIDR list)");
+    }
+    CaptureConfig capture = new CaptureConfig(
+        field(Flags.ENVOY_PORT, raw.envoyPort(), Port::parse),
+        field(Flags.INBOUND_CAPTURE_PORT, raw.inboundCapturePort(), Port::parse),
+        field(Flags.INBOUND_TUNNEL_PORT, raw.inboundTunnelPort(), Port::parse),
+        field(Flags.PROXY_UID, uids, OwnerIds::parse),
+        field(Flags.PROXY_GID, gids, OwnerIds::parse),
+        field(Flags.INTERCEPTION_MODE, raw.interceptionMode(), InterceptionMode::parse),
+        field(Flags.INBOUND_PORTS, raw.inboundPorts(), PortSelection::parse),
+        field(Flags.LOCAL_EXCLUDE_PORTS, raw.localExcludePorts(), Port::parseList),
+        field(Flags.SERVICE_CIDR, raw.serviceCidr(), CidrSelection::parse),
+        field(Flags.SERVICE_EXCLUDE_CIDR, raw.serviceExcludeCidr(), Cidr::parseList),
+        field(Flags.OUTBOUND_PORTS, raw.outboundPorts(), Port::parseList),
+        field(Flags.LOCAL_OUTBOUND_PORTS_EXCLUDE, raw.localOutboundPortsExclude(), Port::parseList),
+        field(Flags.EXCLUDE_INTERFACES, raw.excludeInterfaces(), InterfaceName::parseList),
+        field(Flags.PROBE_PORT, raw.probePort(), Port::parse),
+        field(Flags.PROBE_TIMEOUT, raw.probeTimeout(), ConfigParser::positiveDuration));
+    Actions actions = new Actions(raw.dryRun(), raw.cleanupOnly(), raw.skipRuleApply(), raw.runValidation());
+    return new Settings(capture, actions);
+  }
+
+  private static <T> T field(String longName, String text, Function<String, T> parser) throws InvalidOptionException {
+    try {
+      return parser.apply(text == null ? "" : text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionException(Flags.label(longName), e.getMessage());
+    }
+  }
+
+  private static Duration positiveDuration(String text) {
+    Duration duration = GoDuration.parse(text);
+    if (duration.isZero() || duration.isNegative()) {
+      throw new IllegalArgumentException("'" + text + "' must be longer than zero");
+    }
+    return duration;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.outrigger.iptables.config;
+
+import java.util.Locale;
+
+/**
+ * istio-iptables' option names, in one place for the picocli annotations and the error messages.
+ * Each can also be set by the environment variable of the same name upper-cased with '-' → '_'
+ * (viper's AutomaticEnv in istio-iptables), e.g. --envoy-port → ENVOY_PORT.
+ */
+public final class Flags {
+  public static final String ENVOY_PORT = "--envoy-port";
+  public static final String INBOUND_CAPTURE_PORT = "--inbound-capture-port";
+  public static final String INBOUND_TUNNEL_PORT = "--inbound-tunnel-port";
+  public static final String PROXY_UID = "--proxy-uid";
+  public static final String PROXY_GID = "--proxy-gid";
+  public static final String INTERCEPTION_MODE = "--istio-inbound-interception-mode";
+  public static final String INBOUND_PORTS = "--istio-inbound-ports";
+  public static final String LOCAL_EXCLUDE_PORTS = "--istio-local-exclude-ports";
+  public static final String SERVICE_CIDR = "--istio-service-cidr";
+  public static final String SERVICE_EXCLUDE_CIDR = "--istio-service-exclude-cidr";
+  public static final String OUTBOUND_PORTS = "--istio-outbound-ports";
+  public static final String LOCAL_OUTBOUND_PORTS_EXCLUDE = "--istio-local-outbound-ports-exclude";
+  public static final String EXCLUDE_INTERFACES = "--istio-exclude-interfaces";
+  public static final String DRY_RUN = "--dry-run";
+  public static final String CLEANUP_ONLY = "--cleanup-only";
+  public static final String SKIP_RULE_APPLY = "--skip-rule-apply";
+  public static final String RUN_VALIDATION = "--run-validation";
+  public static final String PROBE_PORT = "--iptables-probe-port";
+  public static final String PROBE_TIMEOUT = "--probe-timeout";
+  /** Env-only: the user whose uid is the default --proxy-uid. */
+  public static final String ENVOY_USER_ENV = "ENVOY_USER";
+
+  private Flags() {}
+
+  public static String envName(String longName) {
+    return longName.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** "--envoy-port (ENVOY_PORT)": names both places a bad value can have come from. */
+  public static String label(String longName) {
+    return longName + " (" + envName(longName) + ")";
+  }
+}

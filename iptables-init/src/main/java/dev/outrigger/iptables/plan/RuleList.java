@@ -1,0 +1,32 @@
+package dev.outrigger.iptables.plan;
+
+import dev.outrigger.iptables.net.Family;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects rules while a plan is being built; the builders append in istio-iptables' order. */
+public final class RuleList {
+  private final Family family;
+  private final List<Rule> rules = new ArrayList<>();
+
+  public RuleList(Family family) {
+    this.family = family;
+  }
+
+  public Family family() {
+    return family;
+  }
+
+  public RuleList add(Table table, String chain, String spec, String reason) {
+    rules.add(new Rule(table, chain, spec, reason));
+    return this;
+  }
+
+  public RuleList nat(String chain, String spec, String reason) {
+    return add(Table.NAT, chain, spec, reason);
+  }
+
+  public Plan toPlan() {
+    return new Plan(family, rules);
+  }
+}
