@@ -33,6 +33,7 @@ final class AdminEndpoints {
     m.put("/healthz/ready", (method, query) -> readiness());
     m.put("/config_dump", (method, query) -> Reply.json(json(configDump())));
     m.put("/stats", (method, query) -> stats(query));
+    m.put("/logging", LogLevels::handle);
     Endpoint drain = (method, query) -> post(method, () -> agent.drainListeners(), "draining\n");
     m.put("/drain", drain);
     m.put("/drain_listeners", drain); // Envoy's name, which Istio's agent calls
@@ -62,6 +63,8 @@ final class AdminEndpoints {
     for (ListenerStats listener : agent.proxy().stats().values()) {
       stats.putAll(listener.snapshot());
     }
+    stats.put("agent.scrapes_total", agent.metricsEndpoints().scrapes());
+    stats.put("agent.app_scrape_failures_total", agent.metricsEndpoints().appScrapeFailures());
     if (List.of("json").equals(query.get("format"))) {
       return Reply.json(json(stats));
     }
@@ -86,6 +89,15 @@ final class AdminEndpoints {
     dump.put(AgentConfig.IPV6, p.ipv6() ? "on" : "off");
     dump.put(AgentConfig.CONCURRENCY, p.workerThreads());
     dump.put(AgentConfig.LOG_LEVEL, c.logLevel());
+    TelemetryConfig t = c.telemetry();
+    dump.put(AgentConfig.ACCESS_LOG_ENCODING, t.accessLogEncoding().name());
+    dump.put(AgentConfig.PROMETHEUS_PORT, t.prometheusPort());
+    dump.put(AgentConfig.AGENT_PORT, t.agentPort());
+    dump.put(AgentConfig.PROMETHEUS_ANNOTATIONS, t.appMetrics() == null ? null
+        : Map.of("port", t.appMetrics().port(), "path", t.appMetrics().path()));
+    dump.put(AgentConfig.APP_METRICS_TIMEOUT, Durations.format(t.appMetricsTimeout()));
+    dump.put(AgentConfig.TCP_REPORTING_INTERVAL, Durations.format(t.tcpReportingInterval()));
+    dump.put("workload_identity", t.identity());
     return Map.of("effective_config", dump);
   }
 

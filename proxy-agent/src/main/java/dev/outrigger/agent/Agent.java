@@ -4,7 +4,7 @@ import dev.outrigger.agent.http.EndpointServer;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.SockoptOriginalDestination;
 import dev.outrigger.core.server.ProxyServer;
-import dev.outrigger.core.telemetry.Telemetry;
+import dev.outrigger.core.telemetry.IstioMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -26,6 +26,7 @@ final class Agent {
 
   private final AgentConfig config;
   private final ProxyServer proxy;
+  private final MetricsEndpoints metricsEndpoints;
   // Admin and status answer from their own thread, so readiness stays responsive under load.
   private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final List<Channel> httpServers = new ArrayList<>();
@@ -35,7 +36,12 @@ final class Agent {
 
   Agent(AgentConfig config) throws IOException {
     this.config = config;
-    this.proxy = new ProxyServer(config.proxy(), new SockoptOriginalDestination(), new AccessLog(config.proxy().accessLog()), Telemetry.NONE);
+    TelemetryConfig telemetry = config.telemetry();
+    IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
+    AccessLog accessLog = new AccessLog(config.proxy().accessLog(), telemetry.accessLogEncoding().newFormat());
+    this.proxy = new ProxyServer(config.proxy(), new SockoptOriginalDestination(), accessLog, metrics);
+    AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
+    this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
   }
 
   void start() throws IOException, InterruptedException {
@@ -43,9 +49,13 @@ final class Agent {
     AdminEndpoints endpoints = new AdminEndpoints(this);
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.statusPort()), endpoints.status()));
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("127.0.0.1", config.adminPort()), endpoints.admin()));
+    httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.telemetry().prometheusPort()),
+        metricsEndpoints.prometheusPort()));
+    httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.telemetry().agentPort()),
+        metricsEndpoints.agentPort(endpoints.status().get("/healthz/ready"))));
     state = State.LIVE;
-    log.info("ready: status port {}, admin 127.0.0.1:{}, started in {} ms", config.statusPort(), config.adminPort(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    log.info("ready: status port {}, admin 127.0.0.1:{}, prometheus {}, agent {}, started in {} ms", statusPort(),
+        adminPort(), prometheusPort(), agentPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
   /** The bound status and admin ports (they differ from the configuration only when it says 0). */
@@ -55,6 +65,19 @@ final class Agent {
 
   int adminPort() {
     return ((InetSocketAddress) httpServers.get(1).localAddress()).getPort();
+  }
+
+  /** The bound Prometheus port (the proxy's metrics) and agent port (merged metrics, readiness). */
+  int prometheusPort() {
+    return ((InetSocketAddress) httpServers.get(2).localAddress()).getPort();
+  }
+
+  int agentPort() {
+    return ((InetSocketAddress) httpServers.get(3).localAddress()).getPort();
+  }
+
+  MetricsEndpoints metricsEndpoints() {
+    return metricsEndpoints;
   }
 
   AgentConfig config() {

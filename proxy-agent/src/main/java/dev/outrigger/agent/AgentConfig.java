@@ -15,9 +15,11 @@ import java.util.function.Function;
  * @param adminPort the admin API on 127.0.0.1 only (Envoy: 15000)
  * @param drainDuration how long open connections may finish after SIGTERM (Istio: 5s)
  * @param logLevel level of the application log (the access log has its own switch)
+ * @param telemetry access-log encoding, metrics ports and the labels' pod identity
  */
 public record AgentConfig(
-    ProxySettings proxy, int statusPort, int adminPort, Duration drainDuration, String logLevel) {
+    ProxySettings proxy, int statusPort, int adminPort, Duration drainDuration, String logLevel,
+    TelemetryConfig telemetry) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   public static final String OUTBOUND_PORT = "OUTRIGGER_OUTBOUND_PORT";
@@ -31,6 +33,13 @@ public record AgentConfig(
   public static final String IPV6 = "OUTRIGGER_IPV6";
   public static final String CONCURRENCY = "OUTRIGGER_CONCURRENCY";
   public static final String LOG_LEVEL = "OUTRIGGER_LOG_LEVEL";
+  public static final String ACCESS_LOG_ENCODING = "OUTRIGGER_ACCESS_LOG_ENCODING";
+  public static final String PROMETHEUS_PORT = "OUTRIGGER_PROMETHEUS_PORT";
+  public static final String AGENT_PORT = "OUTRIGGER_AGENT_PORT";
+  public static final String APP_METRICS_TIMEOUT = "OUTRIGGER_APP_METRICS_TIMEOUT";
+  public static final String TCP_REPORTING_INTERVAL = "OUTRIGGER_TCP_REPORTING_INTERVAL";
+  /** Istio's injector passes the pod's prometheus.io annotations here (meshConfig.enablePrometheusMerge). */
+  public static final String PROMETHEUS_ANNOTATIONS = "ISTIO_PROMETHEUS_ANNOTATIONS";
 
   /** Reads the configuration; throws {@link ConfigException} naming the first bad key. */
   public static AgentConfig fromEnvironment(Map<String, String> env) {
@@ -55,11 +64,12 @@ public record AgentConfig(
         e.get(STATUS_PORT, 15021, Env::port),
         e.get(ADMIN_PORT, 15000, Env::port),
         e.get(DRAIN_DURATION, Duration.ofSeconds(5), Env::duration),
-        e.get(LOG_LEVEL, "info", Env::logLevel));
+        e.get(LOG_LEVEL, "info", Env::logLevel),
+        TelemetryConfig.fromEnvironment(env, e));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */
-  private record Env(Map<String, String> values) {
+  record Env(Map<String, String> values) {
     <T> T get(String key, T fallback, Function<String, T> parser) {
       String raw = values.get(key);
       if (raw == null || raw.isBlank()) {

@@ -21,7 +21,14 @@ import sun.misc.Signal;
       "  OUTRIGGER_CONNECT_TIMEOUT  [10s]     OUTRIGGER_IDLE_TIMEOUT  [1h]",
       "  OUTRIGGER_DRAIN_DURATION   [5s]      OUTRIGGER_ACCESS_LOG    on|off [on]",
       "  OUTRIGGER_IPV6             on|off [on]  OUTRIGGER_CONCURRENCY [2]",
-      "  OUTRIGGER_LOG_LEVEL        trace|debug|info|warn|error|off [info]"
+      "  OUTRIGGER_LOG_LEVEL        trace|debug|info|warn|error|off [info]",
+      "  OUTRIGGER_ACCESS_LOG_ENCODING  TEXT|JSON (Istio's accessLogEncoding) [TEXT]",
+      "  OUTRIGGER_PROMETHEUS_PORT  [15090]   OUTRIGGER_AGENT_PORT    [15020]",
+      "  ISTIO_PROMETHEUS_ANNOTATIONS  the app's metrics to merge on the agent port,",
+      "                             {\"scrape\":\"true\",\"path\":\"/metrics\",\"port\":\"8080\"} [none]",
+      "  OUTRIGGER_APP_METRICS_TIMEOUT [10s]  OUTRIGGER_TCP_REPORTING_INTERVAL [5s]",
+      "  Metric labels: POD_NAME, POD_NAMESPACE, ISTIO_META_WORKLOAD_NAME, ISTIO_META_APP,",
+      "  ISTIO_META_VERSION, ISTIO_META_CLUSTER_ID, ISTIO_METAJSON_LABELS"
     })
 final class ProxyCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);

@@ -12,9 +12,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,24 +35,47 @@ final class EndpointHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     Endpoint endpoint = endpoints.get(uri.path());
+    HttpVersion version = request.protocolVersion();
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
     Reply reply;
     if (!request.decoderResult().isSuccess()) {
       reply = Reply.text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
     } else if (endpoint == null) {
       reply = Reply.text(HttpResponseStatus.NOT_FOUND, "no such path; known: " + String.join(" ", endpoints.keySet()) + "\n");
+    } else if (endpoint instanceof AsyncEndpoint async) {
+      // Reads pause until the answer is written, so that answers keep the order of the requests.
+      ctx.channel().config().setAutoRead(false);
+      CompletionStage<Reply> pending;
+      try {
+        pending = async.handleAsync(request.method(), uri.parameters(), request.headers().copy());
+      } catch (RuntimeException e) {
+        pending = CompletableFuture.failedFuture(e);
+      }
+      pending.whenComplete((answer, failure) -> ctx.executor().execute(() -> {
+        write(ctx, version, keepAlive, failure == null ? answer : failed(uri.path(), failure));
+        ctx.channel().config().setAutoRead(true);
+      }));
+      return;
     } else {
       try {
         reply = endpoint.handle(request.method(), uri.parameters());
       } catch (RuntimeException e) {
-        log.error("admin endpoint {} failed", uri.path(), e);
-        reply = Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, e + "\n");
+        reply = failed(uri.path(), e);
       }
     }
+    write(ctx, version, keepAlive, reply);
+  }
+
+  private static Reply failed(String path, Throwable e) {
+    log.error("admin endpoint {} failed", path, e);
+    return Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, e + "\n");
+  }
+
+  private static void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Reply reply) {
     ByteBuf body = Unpooled.copiedBuffer(reply.body(), StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), reply.status(), body);
+    FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(), body);
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
     HttpUtil.setContentLength(response, body.readableBytes());
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
     HttpUtil.setKeepAlive(response, keepAlive);
     var write = ctx.writeAndFlush(response);
     if (!keepAlive) {

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * only while the other can take more.
  */
 final class Exchange {
-  private final Http1Session session;
+  private final ExchangeOwner owner;
   private final Channel downstream;
   private final HttpRequest request;
   private final ConnectionRecord connection;
@@ -49,9 +49,9 @@ final class Exchange {
   private boolean responseDone;
   private boolean finished;
 
-  Exchange(Http1Session session, Channel downstream, HttpRequest request, ConnectionRecord connection,
+  Exchange(ExchangeOwner owner, Channel downstream, HttpRequest request, ConnectionRecord connection,
       Upstream upstream, ListenerContext context) {
-    this.session = session;
+    this.owner = owner;
     this.downstream = downstream;
     this.request = request;
     this.connection = connection;
@@ -60,7 +60,7 @@ final class Exchange {
     this.upgrade = ProxyHeaders.isUpgrade(request.headers());
     this.downstreamKeepAlive = HttpUtil.isKeepAlive(request);
     ProxyHeaders.prepareRequest(request.headers(), context.http(), upgrade);
-    this.record = new ExchangeRecord(connection, request,
+    this.record = new ExchangeRecord(connection, request, owner.protocol(request),
         ExchangeRecord.cluster(context.direction(), upstream.cluster(), request, upstream.address()));
   }
 
@@ -86,7 +86,7 @@ final class Exchange {
   private void connect() {
     attempt++;
     request.headers().set(ProxyHeaders.ATTEMPT_COUNT, Integer.toString(attempt));
-    context.pools().acquire(downstream.eventLoop(), upstream).addListener(f -> {
+    context.pools().acquire(downstream.eventLoop(), upstream, owner.http2()).addListener(f -> {
       UpstreamPools.Borrowed b = (UpstreamPools.Borrowed) f.getNow();
       if (finished) {
         if (b != null) {
@@ -190,7 +190,7 @@ final class Exchange {
         responseDone = true;
         downstream.flush();
         if (record.responseCode == 101) {
-          Upgrades.handOver(session, downstream, up, connection, record.cluster, context);
+          Upgrades.handOver(owner, downstream, up, connection, record.cluster, context);
           up = null;
         }
         finish();
@@ -332,6 +332,6 @@ final class Exchange {
     if (record.responseCode == 101 && responseDone) {
       return; // the connection is a byte relay now
     }
-    session.exchangeDone(downstreamKeepAlive && requestDone);
+    owner.exchangeDone(downstreamKeepAlive && requestDone);
   }
 }

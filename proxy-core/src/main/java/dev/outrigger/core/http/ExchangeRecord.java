@@ -33,13 +33,13 @@ final class ExchangeRecord {
   InetSocketAddress upstreamLocal;
 
   /** Reads the request's fields after the proxy's own headers (request id) were set. */
-  ExchangeRecord(ConnectionRecord connection, HttpRequest request, String cluster) {
+  ExchangeRecord(ConnectionRecord connection, HttpRequest request, String protocol, String cluster) {
     this.connection = connection;
     HttpHeaders h = request.headers();
     this.method = request.method().name();
     String originalPath = h.get("x-envoy-original-path");
     this.path = originalPath != null ? originalPath : request.uri();
-    this.protocol = request.protocolVersion().text();
+    this.protocol = protocol;
     this.authority = h.get(HttpHeaderNames.HOST);
     this.userAgent = h.get(HttpHeaderNames.USER_AGENT);
     this.forwardedFor = h.get("x-forwarded-for");

@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
  * requests wait in a queue, which stays small because the connection is not read again until
  * the current exchange needs more of its request body or has finished.
  */
-final class Http1Session extends ChannelInboundHandlerAdapter {
+final class Http1Session extends ChannelInboundHandlerAdapter implements ExchangeOwner {
   private final ConnectionRecord connection;
   private final Upstream upstream;
   private final ListenerContext context;
@@ -122,8 +122,19 @@ final class Http1Session extends ChannelInboundHandlerAdapter {
     ctx.close(); // the client's socket failed; channelInactive ends the exchange with flag DC
   }
 
+  @Override
+  public String protocol(HttpRequest request) {
+    return request.protocolVersion().text();
+  }
+
+  @Override
+  public boolean http2() {
+    return false;
+  }
+
   /** The exchange is over; go on with the next request, or close. */
-  void exchangeDone(boolean keepAlive) {
+  @Override
+  public void exchangeDone(boolean keepAlive) {
     current = null;
     if (!keepAlive || closing) {
       closing = true;
@@ -144,7 +155,8 @@ final class Http1Session extends ChannelInboundHandlerAdapter {
   }
 
   /** A 101 answer turned this connection into a byte relay; stats now belong to that relay. */
-  void handedOver() {
+  @Override
+  public void handedOver() {
     handedOver = true;
     current = null;
   }

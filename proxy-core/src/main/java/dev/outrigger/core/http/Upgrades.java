@@ -9,7 +9,7 @@ import io.netty.channel.Channel;
 final class Upgrades {
   private Upgrades() {}
 
-  static void handOver(Http1Session session, Channel downstream, Channel upstream, ConnectionRecord connection,
+  static void handOver(ExchangeOwner session, Channel downstream, Channel upstream, ConnectionRecord connection,
       String cluster, ListenerContext context) {
     session.handedOver();
     upstream.pipeline().get(UpstreamHandler.class).detach();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -29,6 +30,7 @@ public final class UpstreamPools {
   private final UpstreamConnector connector;
   private final Duration idleTimeout;
   private final Map<EventLoop, Map<Key, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
+  private final Http2Upstreams http2;
 
   /** Connections are shared by destination and source address, not by cluster name. */
   private record Key(InetSocketAddress address, Optional<InetSocketAddress> bind) {}
@@ -36,10 +38,18 @@ public final class UpstreamPools {
   public UpstreamPools(UpstreamConnector connector, Duration idleTimeout) {
     this.connector = connector;
     this.idleTimeout = idleTimeout;
+    this.http2 = new Http2Upstreams(connector);
   }
 
-  /** An idle connection if one is open (reused = true), else a new one. */
-  Future<Borrowed> acquire(EventLoop loop, Upstream upstream) {
+  /**
+   * For HTTP/2, a new stream on the shared connection; for HTTP/1.1, an idle connection if one is
+   * open (reused = true), else a new one.
+   */
+  Future<Borrowed> acquire(EventLoop loop, Upstream upstream, boolean h2) {
+    return h2 ? http2.openStream(loop, upstream) : acquireHttp1(loop, upstream);
+  }
+
+  private Future<Borrowed> acquireHttp1(EventLoop loop, Upstream upstream) {
     Promise<Borrowed> promise = loop.newPromise();
     ArrayDeque<Channel> channels = idleFor(loop, upstream);
     Channel ch;
@@ -69,6 +79,10 @@ public final class UpstreamPools {
 
   /** Returns a connection after a complete exchange; it is closed if the pool is full. */
   void release(EventLoop loop, Upstream upstream, Channel ch) {
+    if (ch instanceof Http2StreamChannel) {
+      ch.close(); // the stream is complete; its connection stays for the next one
+      return;
+    }
     ArrayDeque<Channel> channels = idleFor(loop, upstream);
     if (!ch.isActive() || channels.size() >= MAX_IDLE_PER_DESTINATION) {
       ch.close();

@@ -16,7 +16,8 @@ import java.time.format.DateTimeFormatter;
  * </pre>
  */
 public final class TextAccessLogFormat implements AccessLogFormat {
-  private static final DateTimeFormatter START_TIME =
+  // Shared with the JSON format: both print START_TIME as Envoy does.
+  static final DateTimeFormatter START_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   @Override

@@ -2,6 +2,7 @@ package dev.outrigger.core.relay;
 
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.http.Http1Pipeline;
+import dev.outrigger.core.http.Http2Pipeline;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.net.LoopGuard;
@@ -69,6 +70,8 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       sniffCtx.pipeline().remove(sniffCtx.handler());
       if (protocol == Protocol.HTTP1) {
         Http1Pipeline.install(downstream, record, upstream, context, sniffed);
+      } else if (protocol == Protocol.HTTP2) {
+        Http2Pipeline.install(downstream, record, upstream, context, sniffed);
       } else {
         TcpRelays.start(downstream, record, upstream, context, sniffed, inputClosed);
       }

@@ -35,7 +35,7 @@ public final class TcpRelays {
     if (inputClosed) {
       connection.inputShutdown(Side.DOWNSTREAM);
     }
-    context.telemetry().tcpOpened(context.direction(), record.originalDestination());
+    context.telemetry().tcpOpened(context.direction(), record, downstream.eventLoop());
     context.connector().connect(downstream.eventLoop(), upstream, new RelayHandler(connection, Side.UPSTREAM))
         .addListener((ChannelFutureListener) f -> {
           if (f.isSuccess()) {

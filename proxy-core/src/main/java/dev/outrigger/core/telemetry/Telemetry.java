@@ -2,6 +2,8 @@ package dev.outrigger.core.telemetry;
 
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.log.AccessLogEntry;
+import dev.outrigger.core.log.ConnectionRecord;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 
 /**
@@ -11,6 +13,15 @@ import java.net.InetSocketAddress;
 public interface Telemetry {
   /** A connection is relayed at L4 to {@code originalDestination}. */
   void tcpOpened(Direction direction, InetSocketAddress originalDestination);
+
+  /**
+   * Like {@link #tcpOpened(Direction, InetSocketAddress)}, with the connection's live record and its
+   * event loop, so that an implementation can report a long connection's bytes while it lasts (Istio
+   * does every 5s), reading the record on that loop only. The default reports the opening alone.
+   */
+  default void tcpOpened(Direction direction, ConnectionRecord record, EventLoop loop) {
+    tcpOpened(direction, record.originalDestination());
+  }
 
   /** An L4 connection ended; {@code entry} holds its bytes, flags and addresses. */
   void tcpClosed(AccessLogEntry entry);

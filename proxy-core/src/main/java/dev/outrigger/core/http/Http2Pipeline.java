@@ -1,0 +1,37 @@
+package dev.outrigger.core.http;
+
+import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.stats.Counter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+/** Turns a client connection that opened with the HTTP/2 preface (h2c) into an HTTP/2 proxy connection. */
+public final class Http2Pipeline {
+  private Http2Pipeline() {}
+
+  /** @param sniffed the connection's first bytes (the preface); ownership passes to the pipeline */
+  public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
+      ListenerContext context, ByteBuf sniffed) {
+    downstream.closeFuture().addListener(f -> context.stats().decrement(Counter.DOWNSTREAM_CX_ACTIVE));
+    downstream.pipeline().addLast("h2-codec", Http2FrameCodecBuilder.forServer().build());
+    downstream.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel stream) {
+        stream.config().setAutoRead(false); // each stream is read as its upstream can take more
+        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
+        stream.pipeline().addLast(new Http2StreamSession(connection, upstream, context));
+      }
+    }));
+    // The connection itself is always read: per-stream flow control windows give backpressure.
+    downstream.config().setAutoRead(true);
+    downstream.pipeline().fireChannelRead(sniffed);
+    downstream.pipeline().fireChannelReadComplete();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.outrigger.core.http;
+
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.UpstreamConnector;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * h2c end to end: one multiplexed HTTP/2 connection per upstream and event loop; each request
+ * opens a stream on it. The stream speaks HttpObjects, so an exchange does not care which it got.
+ */
+final class Http2Upstreams {
+  private final UpstreamConnector connector;
+  private final Map<EventLoop, Map<Key, ChannelFuture>> connections = new ConcurrentHashMap<>();
+
+  private record Key(InetSocketAddress address, Optional<InetSocketAddress> bind) {}
+
+  Http2Upstreams(UpstreamConnector connector) {
+    this.connector = connector;
+  }
+
+  Future<UpstreamPools.Borrowed> openStream(EventLoop loop, Upstream upstream) {
+    Promise<UpstreamPools.Borrowed> promise = loop.newPromise();
+    Map<Key, ChannelFuture> perLoop = connections.computeIfAbsent(loop, l -> new HashMap<>());
+    Key key = new Key(upstream.address(), upstream.bindAddress());
+    ChannelFuture existing = perLoop.get(key);
+    boolean reused = existing != null && (!existing.isDone() || existing.channel().isActive());
+    ChannelFuture connection = reused ? existing : connect(loop, upstream, perLoop, key);
+    connection.addListener((ChannelFutureListener) f -> {
+      if (!f.isSuccess()) {
+        perLoop.remove(key, connection);
+        promise.setFailure(f.cause());
+        return;
+      }
+      new Http2StreamChannelBootstrap(f.channel())
+          .handler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+              stream.config().setAutoRead(false);
+              stream.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false));
+              stream.pipeline().addLast("exchange", new UpstreamHandler());
+            }
+          })
+          .open()
+          .addListener(s -> {
+            if (s.isSuccess()) {
+              promise.setSuccess(new UpstreamPools.Borrowed((Channel) s.getNow(), reused));
+            } else {
+              promise.setFailure(s.cause());
+            }
+          });
+    });
+    return promise;
+  }
+
+  private ChannelFuture connect(EventLoop loop, Upstream upstream, Map<Key, ChannelFuture> perLoop, Key key) {
+    ChannelFuture f = connector.connect(loop, upstream, new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+      }
+    });
+    perLoop.put(key, f);
+    f.addListener((ChannelFutureListener) done -> {
+      if (done.isSuccess()) {
+        // Frames for all streams arrive on this one connection: it is always read; each stream's
+        // flow-control window is what holds a fast upstream back.
+        done.channel().config().setAutoRead(true);
+        done.channel().closeFuture().addListener(c -> perLoop.remove(key, f));
+      }
+    });
+    return f;
+  }
+}
