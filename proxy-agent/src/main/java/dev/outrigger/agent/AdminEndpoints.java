@@ -89,6 +89,7 @@ final class AdminEndpoints {
     dump.put(AgentConfig.IPV6, p.ipv6() ? "on" : "off");
     dump.put(AgentConfig.CONCURRENCY, p.workerThreads());
     dump.put(AgentConfig.LOG_LEVEL, c.logLevel());
+    HttpConfig.describe(c.http(), dump);
     TelemetryConfig t = c.telemetry();
     dump.put(AgentConfig.ACCESS_LOG_ENCODING, t.accessLogEncoding().name());
     dump.put(AgentConfig.PROMETHEUS_PORT, t.prometheusPort());

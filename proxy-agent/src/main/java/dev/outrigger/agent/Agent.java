@@ -39,7 +39,7 @@ final class Agent {
     TelemetryConfig telemetry = config.telemetry();
     IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
     AccessLog accessLog = new AccessLog(config.proxy().accessLog(), telemetry.accessLogEncoding().newFormat());
-    this.proxy = new ProxyServer(config.proxy(), new SockoptOriginalDestination(), accessLog, metrics);
+    this.proxy = new ProxyServer(config.proxy(), config.http(), new SockoptOriginalDestination(), accessLog, metrics);
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
   }

@@ -2,6 +2,7 @@ package dev.outrigger.agent;
 
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.config.ProxySettings;
+import dev.outrigger.core.http.HttpSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -11,6 +12,7 @@ import java.util.function.Function;
  * constant and a documented default; a bad value fails startup with a message naming the key.
  *
  * @param proxy the data-path settings
+ * @param http protocol detection and the HTTP path
  * @param statusPort readiness, {@code GET /healthz/ready} on all addresses (Istio: 15021)
  * @param adminPort the admin API on 127.0.0.1 only (Envoy: 15000)
  * @param drainDuration how long open connections may finish after SIGTERM (Istio: 5s)
@@ -18,7 +20,7 @@ import java.util.function.Function;
  * @param telemetry access-log encoding, metrics ports and the labels' pod identity
  */
 public record AgentConfig(
-    ProxySettings proxy, int statusPort, int adminPort, Duration drainDuration, String logLevel,
+    ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, Duration drainDuration, String logLevel,
     TelemetryConfig telemetry) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
@@ -61,6 +63,7 @@ public record AgentConfig(
     }
     return new AgentConfig(
         proxy,
+        HttpConfig.fromEnvironment(e),
         e.get(STATUS_PORT, 15021, Env::port),
         e.get(ADMIN_PORT, 15000, Env::port),
         e.get(DRAIN_DURATION, Duration.ofSeconds(5), Env::duration),

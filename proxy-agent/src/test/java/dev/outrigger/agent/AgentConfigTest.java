@@ -68,6 +68,24 @@ class AgentConfigTest {
   }
 
   @Test
+  void readsTheHttpKeys() {
+    AgentConfig c = AgentConfig.fromEnvironment(Map.of(
+        "OUTRIGGER_PROTOCOL_DETECTION", "off", "OUTRIGGER_SERVER_FIRST_PORTS", "5432, 6379",
+        "OUTRIGGER_ROUTE_TIMEOUT", "15s", "OUTRIGGER_MAX_REQUEST_HEADERS_KB", "96",
+        "OUTRIGGER_TRACING", "off", "OUTRIGGER_TRACE_SAMPLING", "100", "OUTRIGGER_UPSTREAM_IDLE_TIMEOUT", "5m"));
+    assertEquals(false, c.http().detection());
+    assertEquals(java.util.Set.of(25, 53, 3306, 27017, 5432, 6379), c.http().serverFirstPorts());
+    assertEquals(Duration.ofSeconds(15), c.http().routeTimeout());
+    assertEquals(96 * 1024, c.http().maxRequestHeaderBytes());
+    assertEquals(false, c.http().tracing());
+    assertEquals(100.0, c.http().traceSamplingPercent());
+    assertEquals(Duration.ofMinutes(5), c.http().upstreamIdleTimeout());
+    assertMessage("OUTRIGGER_SERVER_FIRST_PORTS='x' (expected: a port number 0-65535)", "OUTRIGGER_SERVER_FIRST_PORTS", "x");
+    assertMessage("OUTRIGGER_TRACE_SAMPLING='101' (expected: a percentage 0-100)", "OUTRIGGER_TRACE_SAMPLING", "101");
+    assertEquals(true, AgentConfig.fromEnvironment(Map.of()).http().detection());
+  }
+
+  @Test
   void theSamePortForBothListenersIsRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(
         Map.of("OUTRIGGER_OUTBOUND_PORT", "15006")));

@@ -4,6 +4,7 @@ import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
+import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -57,8 +58,9 @@ public final class TcpRelays {
   public static void handOver(Channel downstream, Channel upstream, ConnectionRecord record, String cluster,
       ListenerContext context, Runnable removeHttpHandlers) {
     record.upstream((java.net.InetSocketAddress) upstream.remoteAddress(), cluster);
+    // Istio counts an upgraded connection once, as the HTTP request: no TCP metrics for it.
     ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(), context.accessLog(),
-        context.telemetry());
+        Telemetry.NONE);
     downstream.pipeline().addLast("relay", new RelayHandler(connection, Side.DOWNSTREAM));
     upstream.pipeline().addLast("relay", new RelayHandler(connection, Side.UPSTREAM));
     removeHttpHandlers.run();
