@@ -69,7 +69,9 @@ public final class UpstreamPools {
       }
     }).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
-        promise.setSuccess(new Borrowed(f.channel(), false));
+        Channel ch = f.channel();
+        ch.closeFuture().addListener(c -> idleFor(loop, upstream).remove(ch)); // once per connection
+        promise.setSuccess(new Borrowed(ch, false));
       } else {
         promise.setFailure(f.cause());
       }
@@ -90,7 +92,6 @@ public final class UpstreamPools {
     }
     channels.addFirst(ch); // most recently used first: the least likely to have been closed
     ch.read(); // watch for the upstream closing it while idle
-    ch.closeFuture().addListener(f -> channels.remove(ch));
   }
 
   private ArrayDeque<Channel> idleFor(EventLoop loop, Upstream upstream) {
