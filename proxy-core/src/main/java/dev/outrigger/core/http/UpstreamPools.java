@@ -69,9 +69,9 @@ public final class UpstreamPools {
       }
     }).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
-        Channel ch = f.channel();
-        ch.closeFuture().addListener(c -> idleFor(loop, upstream).remove(ch)); // once per connection
-        promise.setSuccess(new Borrowed(ch, false));
+        Channel connected = f.channel();
+        connected.closeFuture().addListener(c -> idleFor(loop, upstream).remove(connected)); // once per connection
+        promise.setSuccess(new Borrowed(connected, false));
       } else {
         promise.setFailure(f.cause());
       }
