@@ -182,9 +182,11 @@ final class ProxiedConnection {
     if (other != null && other.isOpen()) {
       if (aborted) {
         Resets.reset(other);
-      } else {
-        other.close(); // idle timeout or drain: a plain close (FIN)
+      } else if (!(inputShut.contains(side) && outputShut.contains(side))) {
+        other.close(); // idle timeout or drain cut this side: a plain close (FIN) for the other
       }
+      // Otherwise this side ended cleanly, both ways. The other side may still be writing what
+      // it has queued, followed by its FIN; it closes itself when that is done (closeIfDone).
       return; // finish when the other side's close completes
     }
     if (!finished) {

@@ -16,7 +16,6 @@ import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -65,7 +64,7 @@ public final class ProxyServer implements AutoCloseable {
     this.lookup = lookup;
     this.accessLog = accessLog;
     this.telemetry = telemetry;
-    this.group = new MultiThreadIoEventLoopGroup(settings.workerThreads(), EpollIoHandler.newFactory());
+    this.group = new MultiThreadIoEventLoopGroup(settings.workerThreads(), HalfClosedEpollFix.epoll());
     for (Direction d : Direction.values()) {
       stats.put(d, new ListenerStats(d));
     }

@@ -87,6 +87,55 @@ class RelayTest {
   }
 
   @Test
+  void aLongDownloadAfterTheClientsFinArrivesWhole() throws Exception {
+    int size = 64 << 20;
+    try (Socket client = proxy.connect(Direction.OUTBOUND)) {
+      client.getOutputStream().write('x');
+      client.shutdownOutput();
+      CompletableFuture<Void> serve = CompletableFuture.runAsync(() -> {
+        try (Socket server = upstream.nextAccepted()) {
+          server.getInputStream().readAllBytes();
+          byte[] chunk = new byte[1 << 16];
+          for (int sent = 0; sent < size; sent += chunk.length) {
+            server.getOutputStream().write(chunk);
+          }
+          server.shutdownOutput();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300); // let the proxy queue a backlog the slow client has not read yet
+      assertEquals(size, client.getInputStream().readAllBytes().length);
+      serve.join();
+    }
+    proxy.awaitIdleAndAccessLines();
+  }
+
+  @Test
+  void aLongUploadAfterTheServersFinArrivesWhole() throws Exception {
+    int size = 64 << 20;
+    try (Socket client = proxy.connect(Direction.OUTBOUND); Socket server = upstream.nextAccepted()) {
+      server.shutdownOutput();
+      assertEquals(-1, client.getInputStream().read());
+      CompletableFuture<Integer> received = CompletableFuture.supplyAsync(() -> {
+        try {
+          Thread.sleep(300);
+          return server.getInputStream().readAllBytes().length;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      byte[] chunk = new byte[1 << 16];
+      for (int sent = 0; sent < size; sent += chunk.length) {
+        client.getOutputStream().write(chunk);
+      }
+      client.shutdownOutput();
+      assertEquals(size, received.join());
+    }
+    proxy.awaitIdleAndAccessLines();
+  }
+
+  @Test
   void anUpstreamResetResetsTheClient() throws Exception {
     try (Socket client = proxy.connect(Direction.OUTBOUND)) {
       client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
