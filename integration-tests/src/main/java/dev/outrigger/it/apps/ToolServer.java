@@ -1,0 +1,40 @@
+package dev.outrigger.it.apps;
+
+import dev.outrigger.it.apps.tool.ServerBehaviour;
+import dev.outrigger.it.apps.tool.TcpTool;
+import dev.outrigger.it.harness.BackgroundProcess;
+import dev.outrigger.it.harness.Pod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A {@link dev.outrigger.it.apps.tool.TcpTool} server running in a pod. */
+public final class ToolServer {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+  private final BackgroundProcess process;
+
+  private ToolServer(BackgroundProcess process) {
+    this.process = process;
+  }
+
+  public static ToolServer start(Pod pod, ServerBehaviour behaviour, String bindIp, int port) {
+    return start(pod, behaviour.cliName() + "-" + port, List.of("serve", behaviour.cliName(), bindIp, String.valueOf(port)));
+  }
+
+  /** A server that sends the file to each client after the client's first line. */
+  public static ToolServer startFileSource(Pod pod, String bindIp, int port, Path file) {
+    return start(pod, "file-source-" + port, List.of("serve-file", bindIp, String.valueOf(port), file.toString()));
+  }
+
+  private static ToolServer start(Pod pod, String name, List<String> toolArgs) {
+    BackgroundProcess process = pod.start(name, ToolJvm.command(toolArgs));
+    process.awaitStdoutLine("'listening'", START_TIMEOUT, line -> line.startsWith(TcpTool.LISTENING));
+    return new ToolServer(process);
+  }
+
+  /** What the server printed (some behaviours report what they received). */
+  public BackgroundProcess process() {
+    return process;
+  }
+}

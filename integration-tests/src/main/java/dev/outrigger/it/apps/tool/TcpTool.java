@@ -1,0 +1,64 @@
+package dev.outrigger.it.apps.tool;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Small TCP servers and clients with behaviours ncat cannot produce on demand (reply only after
+ * the peer's FIN, reset instead of close, thousands of connections in one process). Run inside
+ * a pod with `ip netns exec`; see {@link ServerBehaviour} and {@link TcpClients}.
+ *
+ * <pre>
+ * serve &lt;behaviour&gt; &lt;bind ip&gt; &lt;port&gt;
+ * serve-file &lt;bind ip&gt; &lt;port&gt; &lt;file&gt;
+ * connect-loop &lt;ip&gt; &lt;port&gt; &lt;count&gt;
+ * send-after-eof &lt;ip&gt; &lt;port&gt; &lt;bytes&gt;
+ * </pre>
+ */
+public final class TcpTool {
+  /** Servers print this, then ip:port, once they accept connections. */
+  public static final String LISTENING = "listening ";
+  /** Servers start a stderr line with this when a connection fails. */
+  public static final String CONNECTION_ERROR = "connection from ";
+
+  private TcpTool() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 0) {
+      usage();
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "serve" -> {
+        requireArgs(rest, 3);
+        TcpServer.serve(ServerBehaviour.fromName(rest[0]), rest[1], Integer.parseInt(rest[2]));
+      }
+      case "serve-file" -> {
+        requireArgs(rest, 3);
+        TcpServer.serve(new FileSource(Path.of(rest[2])), rest[0], Integer.parseInt(rest[1]));
+      }
+      case "connect-loop" -> {
+        requireArgs(rest, 3);
+        System.exit(TcpClients.connectLoop(rest[0], Integer.parseInt(rest[1]), Integer.parseInt(rest[2])));
+      }
+      case "send-after-eof" -> {
+        requireArgs(rest, 3);
+        System.exit(TcpClients.sendAfterEof(rest[0], Integer.parseInt(rest[1]), Integer.parseInt(rest[2])));
+      }
+      default -> usage();
+    }
+  }
+
+  private static void requireArgs(String[] args, int count) {
+    if (args.length != count) {
+      usage();
+    }
+  }
+
+  private static void usage() {
+    System.err.println("usage: serve <behaviour> <bind ip> <port> | serve-file <bind ip> <port> <file>"
+        + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes>");
+    System.exit(2);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.outrigger.it.sidecar;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The environment a sidecar is started with; every test states the settings it relies on. */
+public final class SidecarSettings {
+  public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
+  public static final String DRAIN_DURATION = "OUTRIGGER_DRAIN_DURATION";
+
+  private final Map<String, String> env;
+
+  private SidecarSettings(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public static SidecarSettings inboundMode(InboundMode mode) {
+    return new SidecarSettings(Map.of()).with(INBOUND_MODE, mode.envValue());
+  }
+
+  /** Settings as the product's defaults give them: no variable set at all. */
+  public static SidecarSettings defaults() {
+    return new SidecarSettings(Map.of());
+  }
+
+  public SidecarSettings with(String name, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(env);
+    copy.put(name, value);
+    return new SidecarSettings(Map.copyOf(copy));
+  }
+
+  /** NAME=value words for env(1). */
+  List<String> assignments() {
+    List<String> words = new ArrayList<>();
+    env.forEach((name, value) -> words.add(name + "=" + value));
+    words.sort(null);
+    return words;
+  }
+
+  @Override
+  public String toString() {
+    return String.join(" ", assignments());
+  }
+}
