@@ -1,6 +1,8 @@
 package dev.outrigger.agent;
 
 import dev.outrigger.iptables.IptablesCommand;
+import dev.outrigger.agent.inject.KubeInjectCommand;
+import dev.outrigger.agent.inject.webhook.InjectorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Transparent sidecar proxy for Kubernetes, compatible with Istio's capture rules.",
-    subcommands = {IptablesCommand.class, ProxyCommand.class, WaitCommand.class})
+    subcommands = {IptablesCommand.class, ProxyCommand.class, WaitCommand.class,
+        KubeInjectCommand.class, InjectorCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -50,10 +50,11 @@ final class ProxyCommand implements Callable<Integer> {
       return EXIT_CONFIG;
     }
     applyLogLevel(config.logLevel());
-    Agent agent = new Agent(config);
+    Agent agent;
     try {
+      agent = new Agent(config);
       agent.start();
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | LinkageError e) {
       log.error("cannot start: {}", e.getMessage());
       return EXIT_START;
     }

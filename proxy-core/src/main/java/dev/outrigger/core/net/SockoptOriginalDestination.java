@@ -10,6 +10,14 @@ import java.net.InetSocketAddress;
 /** Reads SO_ORIGINAL_DST (IPv4) or IP6T_SO_ORIGINAL_DST (IPv6) from the accepted socket. */
 public final class SockoptOriginalDestination implements OriginalDestinationLookup {
 
+  /**
+   * Loads libc through jnr now, so that a host where that cannot work (no native stub, a noexec
+   * temporary directory) fails at startup with the reason, not on every connection.
+   */
+  public SockoptOriginalDestination() {
+    LinuxSockets.ensureLoaded();
+  }
+
   @Override
   public InetSocketAddress lookup(Channel accepted) throws IOException {
     if (!(accepted instanceof UnixChannel)) {

@@ -39,6 +39,11 @@ public final class LinuxSockets {
 
   private LinuxSockets() {}
 
+  /** Binds libc now; throws {@link LinkageError} with jnr's reason when it cannot. */
+  public static void ensureLoaded() {
+    Runtime.getRuntime(Holder.LIBC);
+  }
+
   /**
    * The destination the client dialled before iptables rewrote it.
    *

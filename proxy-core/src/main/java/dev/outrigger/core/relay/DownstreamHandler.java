@@ -51,7 +51,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     InetSocketAddress original;
     try {
       original = lookup.lookup(downstream);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError e) {
       refuse(ctx, record, Counter.DOWNSTREAM_CX_NO_ORIGINAL_DST, "no original destination", e);
       return;
     }

@@ -1,0 +1,36 @@
+package dev.outrigger.agent.inject;
+
+/** The pod annotations injection reads or writes: Istio's, with Istio's meaning, and Outrigger's own. */
+public final class Annotations {
+  private Annotations() {}
+
+  /** Opt-out per pod (annotation or label): any value but y, yes, true or on disables injection. */
+  public static final String INJECT = "sidecar.istio.io/inject";
+  /** REDIRECT (default), NONE (no capture, no init container); TPROXY is refused. */
+  public static final String INTERCEPTION_MODE = "sidecar.istio.io/interceptionMode";
+  public static final String INCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/includeInboundPorts";
+  public static final String EXCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/excludeInboundPorts";
+  public static final String INCLUDE_OUTBOUND_IP_RANGES = "traffic.sidecar.istio.io/includeOutboundIPRanges";
+  public static final String EXCLUDE_OUTBOUND_IP_RANGES = "traffic.sidecar.istio.io/excludeOutboundIPRanges";
+  public static final String INCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/includeOutboundPorts";
+  public static final String EXCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/excludeOutboundPorts";
+  public static final String EXCLUDE_INTERFACES = "traffic.sidecar.istio.io/excludeInterfaces";
+  /** A ProxyConfig overlay (YAML or JSON); holdApplicationUntilProxyStarts and interceptionMode are read. */
+  public static final String PROXY_CONFIG = "proxy.istio.io/config";
+  /** "true"/"false": the proxy as a Kubernetes native sidecar (init container, restartPolicy Always). */
+  public static final String NATIVE_SIDECAR = "sidecar.istio.io/nativeSidecar";
+  /** A full image reference that replaces the injector's image for this pod. */
+  public static final String PROXY_IMAGE = "sidecar.istio.io/proxyImage";
+  public static final String PROXY_CPU = "sidecar.istio.io/proxyCPU";
+  public static final String PROXY_MEMORY = "sidecar.istio.io/proxyMemory";
+  public static final String PROXY_CPU_LIMIT = "sidecar.istio.io/proxyCPULimit";
+  public static final String PROXY_MEMORY_LIMIT = "sidecar.istio.io/proxyMemoryLimit";
+  /** Ours: preserve (Istio >= 1.10, the default) or loopback (Istio <= 1.9); Istio's names also accepted. */
+  public static final String INBOUND_MODE = "outrigger.dev/inboundMode";
+  /** Ours, written on injection: what was added, so re-injection can replace it (Istio: sidecar.istio.io/status). */
+  public static final String STATUS = "outrigger.dev/status";
+  /** Istio's injection marker: such a pod already has Envoy and is refused. */
+  public static final String ISTIO_STATUS = "sidecar.istio.io/status";
+  public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
+  public static final String DEFAULT_LOGS_CONTAINER = "kubectl.kubernetes.io/default-logs-container";
+}

@@ -1,0 +1,61 @@
+package dev.outrigger.agent.inject;
+
+import static dev.outrigger.agent.inject.Trees.obj;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The init container: {@code outrigger iptables} with the flags Istio's injection template gives
+ * istio-iptables, as root with NET_ADMIN and NET_RAW only (the capture rules need no more).
+ */
+final class InitContainer {
+  static final String NAME = "outrigger-init";
+  /** Ports the capture never redirects: Prometheus (15090), readiness (15021), Istio's agent status (15020). */
+  static final String PROXY_PORTS = "15090,15021,15020";
+
+  private InitContainer() {}
+
+  static Map<String, Object> of(PodOptions options, Map<String, Object> resources) {
+    return obj(
+        "name", NAME,
+        "image", options.image(),
+        "imagePullPolicy", SidecarPlanner.PULL_POLICY,
+        "args", args(options),
+        "resources", resources,
+        "securityContext", obj(
+            "allowPrivilegeEscalation", false,
+            "capabilities", obj("add", List.of("NET_ADMIN", "NET_RAW"), "drop", List.of("ALL")),
+            "privileged", false,
+            "readOnlyRootFilesystem", false,
+            "runAsGroup", 0,
+            "runAsNonRoot", false,
+            "runAsUser", 0));
+  }
+
+  /** {@code iptables -p 15001 -z 15006 -u 1337 -m REDIRECT -i .. -x .. -b .. -d .. [-q ..] [-o ..] [-c ..]}. */
+  static List<String> args(PodOptions options) {
+    List<String> args = new ArrayList<>(List.of(
+        "iptables",
+        "-p", "15001",
+        "-z", "15006",
+        "-u", Integer.toString(SidecarPlanner.PROXY_UID),
+        "-m", options.interceptionMode(),
+        "-i", options.includeOutboundIpRanges(),
+        "-x", options.excludeOutboundIpRanges(),
+        "-b", options.includeInboundPorts(),
+        "-d", AnnotationValues.union(PROXY_PORTS, options.excludeInboundPorts())));
+    optional(args, "-q", options.includeOutboundPorts());
+    optional(args, "-o", options.excludeOutboundPorts());
+    optional(args, "-c", options.excludeInterfaces());
+    return args;
+  }
+
+  private static void optional(List<String> args, String flag, String value) {
+    if (!value.isEmpty()) {
+      args.add(flag);
+      args.add(value);
+    }
+  }
+}

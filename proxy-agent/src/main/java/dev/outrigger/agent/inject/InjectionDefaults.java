@@ -1,0 +1,34 @@
+package dev.outrigger.agent.inject;
+
+import dev.outrigger.core.config.InboundMode;
+import java.util.Objects;
+
+/**
+ * What applies to every pod unless its annotations say otherwise: the injector's or kube-inject's
+ * flags, the counterpart of Istio's mesh-wide values.
+ *
+ * @param image the image of both injected containers
+ * @param nativeSidecar inject the proxy as a native sidecar (Kubernetes >= 1.29)
+ * @param holdApplication start the app containers only once the proxy is ready
+ * @param inboundMode how the proxy hands inbound connections to the app
+ */
+public record InjectionDefaults(String image, boolean nativeSidecar, boolean holdApplication, InboundMode inboundMode) {
+  public static final String IMAGE_REPOSITORY = "outrigger/proxy";
+
+  public InjectionDefaults {
+    Objects.requireNonNull(inboundMode, "inboundMode");
+    if (image == null || image.isBlank()) {
+      throw new IllegalArgumentException("image: '" + image + "' (expected: an image reference)");
+    }
+  }
+
+  /** outrigger/proxy tagged with this build's version ("dev" outside a packaged jar). */
+  public static String defaultImage() {
+    String version = InjectionDefaults.class.getPackage().getImplementationVersion();
+    return IMAGE_REPOSITORY + ":" + (version == null ? "dev" : version);
+  }
+
+  public static InjectionDefaults standard() {
+    return new InjectionDefaults(defaultImage(), false, false, InboundMode.PRESERVE);
+  }
+}

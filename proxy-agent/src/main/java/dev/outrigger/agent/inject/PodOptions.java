@@ -1,0 +1,116 @@
+package dev.outrigger.agent.inject;
+
+import static dev.outrigger.agent.inject.Annotations.*;
+
+import dev.outrigger.core.config.InboundMode;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sidecar one pod gets: its annotations read with Istio's meaning over the injector's
+ * defaults, every value checked. Ports and CIDR lists are kept in istio-iptables' flag syntax.
+ *
+ * @param capture whether an init container programs capture (false for interceptionMode NONE)
+ * @param excludeInboundPorts the user's list only; the proxy's own ports are added by the plan
+ * @param resources the proxy's requests/limits from sidecar.istio.io/proxy* annotations; empty = defaults
+ */
+record PodOptions(
+    boolean capture,
+    String includeInboundPorts,
+    String excludeInboundPorts,
+    String includeOutboundIpRanges,
+    String excludeOutboundIpRanges,
+    String includeOutboundPorts,
+    String excludeOutboundPorts,
+    String excludeInterfaces,
+    boolean holdApplication,
+    boolean nativeSidecar,
+    InboundMode inboundMode,
+    String image,
+    Map<String, Map<String, String>> resources) {
+
+  static PodOptions from(Map<String, String> annotations, InjectionDefaults defaults) {
+    ProxyConfigAnnotation proxyConfig = ProxyConfigAnnotation.parse(annotations.get(PROXY_CONFIG));
+    String mode = annotations.getOrDefault(INTERCEPTION_MODE,
+        proxyConfig.interceptionMode() == null ? "REDIRECT" : proxyConfig.interceptionMode());
+    boolean capture = capture(mode);
+    return new PodOptions(
+        capture,
+        AnnotationValues.portsOrStar(INCLUDE_INBOUND_PORTS, annotations.getOrDefault(INCLUDE_INBOUND_PORTS, "*")),
+        AnnotationValues.ports(EXCLUDE_INBOUND_PORTS, annotations.getOrDefault(EXCLUDE_INBOUND_PORTS, "")),
+        AnnotationValues.cidrsOrStar(INCLUDE_OUTBOUND_IP_RANGES, annotations.getOrDefault(INCLUDE_OUTBOUND_IP_RANGES, "*")),
+        AnnotationValues.cidrsOrStar(EXCLUDE_OUTBOUND_IP_RANGES, annotations.getOrDefault(EXCLUDE_OUTBOUND_IP_RANGES, "")),
+        AnnotationValues.ports(INCLUDE_OUTBOUND_PORTS, annotations.getOrDefault(INCLUDE_OUTBOUND_PORTS, "")),
+        AnnotationValues.ports(EXCLUDE_OUTBOUND_PORTS, annotations.getOrDefault(EXCLUDE_OUTBOUND_PORTS, "")),
+        AnnotationValues.interfaces(EXCLUDE_INTERFACES, annotations.getOrDefault(EXCLUDE_INTERFACES, "")),
+        proxyConfig.holdApplicationUntilProxyStarts() == null
+            ? defaults.holdApplication() : proxyConfig.holdApplicationUntilProxyStarts(),
+        annotations.containsKey(NATIVE_SIDECAR)
+            ? AnnotationValues.bool(NATIVE_SIDECAR, annotations.get(NATIVE_SIDECAR)) : defaults.nativeSidecar(),
+        inboundMode(annotations.get(INBOUND_MODE), defaults.inboundMode()),
+        image(annotations.get(PROXY_IMAGE), defaults.image()),
+        resources(annotations));
+  }
+
+  /** The value of ISTIO_META_INTERCEPTION_MODE and of the init container's -m. */
+  String interceptionMode() {
+    return capture ? "REDIRECT" : "NONE";
+  }
+
+  private static boolean capture(String mode) {
+    switch (mode.trim().toUpperCase(Locale.ROOT)) {
+      case "REDIRECT":
+        return true;
+      case "NONE":
+        return false;
+      case "TPROXY":
+        throw new InjectionException("annotation " + INTERCEPTION_MODE + ": TPROXY is not supported by Outrigger"
+            + " (expected: REDIRECT, or NONE for no capture)");
+      default:
+        throw AnnotationValues.bad(INTERCEPTION_MODE, mode, "REDIRECT or NONE");
+    }
+  }
+
+  private static InboundMode inboundMode(String value, InboundMode fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return InboundMode.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw AnnotationValues.bad(INBOUND_MODE, value, InboundMode.ACCEPTED);
+    }
+  }
+
+  private static String image(String value, String fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isBlank() || value.chars().anyMatch(Character::isWhitespace)) {
+      throw AnnotationValues.bad(PROXY_IMAGE, value, "an image reference");
+    }
+    return value;
+  }
+
+  private static Map<String, Map<String, String>> resources(Map<String, String> annotations) {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    quantity(annotations, PROXY_CPU, "requests", "cpu", out);
+    quantity(annotations, PROXY_MEMORY, "requests", "memory", out);
+    quantity(annotations, PROXY_CPU_LIMIT, "limits", "cpu", out);
+    quantity(annotations, PROXY_MEMORY_LIMIT, "limits", "memory", out);
+    return out;
+  }
+
+  private static void quantity(Map<String, String> annotations, String name, String section, String resource,
+      Map<String, Map<String, String>> out) {
+    String value = annotations.get(name);
+    if (value == null) {
+      return;
+    }
+    if (!value.trim().matches("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")) {
+      throw AnnotationValues.bad(name, value, "a Kubernetes quantity such as 100m or 128Mi");
+    }
+    out.computeIfAbsent(section, k -> new LinkedHashMap<>()).put(resource, value.trim());
+  }
+}

@@ -1,0 +1,79 @@
+package dev.outrigger.agent.inject;
+
+import static dev.outrigger.agent.inject.Trees.obj;
+
+import dev.outrigger.agent.AgentConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The proxy container: {@code outrigger proxy} as uid/gid 1337 (the uid the capture rules let
+ * through), read-only root filesystem, no capabilities, with Istio's environment, port and probes.
+ */
+final class ProxyContainer {
+  static final String NAME = "outrigger-proxy";
+  static final String TMP_VOLUME = "outrigger-tmp";
+  /** The agent's readiness port and path (Istio's 15021 /healthz/ready). */
+  static final int STATUS_PORT = 15021;
+  static final String READY_PATH = "/healthz/ready";
+
+  private ProxyContainer() {}
+
+  static Map<String, Object> of(PodOptions options, Map<String, Object> resources, boolean holdWithPostStart) {
+    Map<String, Object> container = obj(
+        "name", NAME,
+        "image", options.image(),
+        "imagePullPolicy", SidecarPlanner.PULL_POLICY,
+        "args", List.of("proxy"),
+        "env", env(options),
+        "ports", List.of(obj("containerPort", 15090, "name", "http-envoy-prom", "protocol", "TCP")),
+        // Istio's timings: ready within 600 x 1s at start, then checked every 15s.
+        "startupProbe", probe(1, 600),
+        "readinessProbe", probe(15, 4),
+        "resources", resources,
+        "securityContext", obj(
+            "allowPrivilegeEscalation", false,
+            "capabilities", obj("drop", List.of("ALL")),
+            "privileged", false,
+            "readOnlyRootFilesystem", true,
+            "runAsGroup", SidecarPlanner.PROXY_UID,
+            "runAsNonRoot", true,
+            "runAsUser", SidecarPlanner.PROXY_UID),
+        // The JVM extracts Netty's native library and writes its perf data under /tmp.
+        "volumeMounts", List.of(obj("name", TMP_VOLUME, "mountPath", "/tmp")));
+    if (holdWithPostStart) {
+      // The kubelet starts the next container only when this hook returns: the app waits for the proxy.
+      container.put("lifecycle", obj("postStart", obj("exec", obj("command", List.of("outrigger", "wait")))));
+    }
+    return container;
+  }
+
+  static Map<String, Object> tmpVolume() {
+    return obj("name", TMP_VOLUME, "emptyDir", obj("medium", "Memory", "sizeLimit", "16Mi"));
+  }
+
+  private static List<Map<String, Object>> env(PodOptions options) {
+    List<Map<String, Object>> env = new ArrayList<>();
+    env.add(field("POD_NAME", "metadata.name"));
+    env.add(field("POD_NAMESPACE", "metadata.namespace"));
+    env.add(field("INSTANCE_IP", "status.podIP"));
+    env.add(field("SERVICE_ACCOUNT", "spec.serviceAccountName"));
+    env.add(field("HOST_IP", "status.hostIP"));
+    env.add(obj("name", "ISTIO_META_INTERCEPTION_MODE", "value", options.interceptionMode()));
+    env.add(obj("name", AgentConfig.INBOUND_MODE, "value", options.inboundMode().label()));
+    return env;
+  }
+
+  private static Map<String, Object> field(String name, String path) {
+    return obj("name", name, "valueFrom", obj("fieldRef", obj("fieldPath", path)));
+  }
+
+  private static Map<String, Object> probe(int periodSeconds, int failureThreshold) {
+    return obj(
+        "httpGet", obj("path", READY_PATH, "port", STATUS_PORT),
+        "periodSeconds", periodSeconds,
+        "timeoutSeconds", 3,
+        "failureThreshold", failureThreshold);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.outrigger.agent.inject;
+
+import static dev.outrigger.agent.inject.Injected.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.core.config.InboundMode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Istio's annotations, with Istio's meaning, and ours; every output is also schema-checked. */
+class AnnotationInjectionTest {
+  static String pod(String... annotations) {
+    StringBuilder meta = new StringBuilder();
+    for (int i = 0; i < annotations.length; i += 2) {
+      meta.append("    ").append(annotations[i]).append(": '").append(annotations[i + 1].replace("'", "''")).append("'\n");
+    }
+    return """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: app
+          annotations:
+        %s    x: y
+        spec:
+          initContainers:
+          - name: migrate
+            image: migrate
+          containers:
+          - name: app
+            image: nginx
+          - name: worker
+            image: worker
+        """.formatted(meta);
+  }
+
+  @Test
+  void eachTrafficAnnotationBecomesItsIstioIptablesFlag() {
+    Map<String, Object> out = injectOne(pod(
+        Annotations.INCLUDE_INBOUND_PORTS, "80, 8080",
+        Annotations.EXCLUDE_INBOUND_PORTS, "8081",
+        Annotations.INCLUDE_OUTBOUND_IP_RANGES, "10.0.0.0/8,fd00::/8",
+        Annotations.EXCLUDE_OUTBOUND_IP_RANGES, "10.96.0.1/32",
+        Annotations.INCLUDE_OUTBOUND_PORTS, "443",
+        Annotations.EXCLUDE_OUTBOUND_PORTS, "3306,5432",
+        Annotations.EXCLUDE_INTERFACES, "eth1"));
+    assertEquals(List.of("iptables", "-p", "15001", "-z", "15006", "-u", "1337", "-m", "REDIRECT",
+        "-i", "10.0.0.0/8,fd00::/8", "-x", "10.96.0.1/32", "-b", "80,8080", "-d", "15090,15021,15020,8081",
+        "-q", "443", "-o", "3306,5432", "-c", "eth1"), args(init(out)));
+  }
+
+  @Test
+  void portsTheProxyExcludesAnywayAreNotRepeated() {
+    Map<String, Object> out = injectOne(pod(Annotations.EXCLUDE_INBOUND_PORTS, "15021,9000"));
+    assertEquals("15090,15021,15020,9000", args(init(out)).get(16));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"holdApplicationUntilProxyStarts\": true}",
+      "holdApplicationUntilProxyStarts: true\nconcurrency: 2"})
+  void holdApplicationPutsTheProxyFirstAndWaitsForIt(String proxyConfig) {
+    Map<String, Object> out = injectOne(pod(Annotations.PROXY_CONFIG, proxyConfig));
+    assertEquals(List.of(ProxyContainer.NAME, "app", "worker"), names(Injected.pod(out).containers()));
+    assertEquals(tree("{postStart: {exec: {command: [outrigger, wait]}}}"), proxy(out).get("lifecycle"));
+    assertEquals("app", Injected.pod(out).annotations().get(Annotations.DEFAULT_CONTAINER), "kubectl still defaults to the app");
+  }
+
+  @Test
+  void withoutHoldTheProxyComesLastAndWaitsForNothing() {
+    Map<String, Object> out = injectOne(pod());
+    assertEquals(List.of("app", "worker", ProxyContainer.NAME), names(Injected.pod(out).containers()));
+    assertEquals(List.of("migrate", InitContainer.NAME), names(Injected.pod(out).initContainers()),
+        "the pod's init containers run before capture");
+    assertNull(proxy(out).get("lifecycle"));
+  }
+
+  @Test
+  void holdCanBeTheDefault() {
+    String out = inject(pod(), new InjectionDefaults("img", false, true, InboundMode.PRESERVE));
+    assertEquals(ProxyContainer.NAME, names(Injected.pod(tree(out)).containers()).get(0));
+  }
+
+  @Test
+  void nativeSidecarIsAnInitContainerRightAfterCapture() {
+    Map<String, Object> out = injectOne(pod(Annotations.NATIVE_SIDECAR, "true",
+        Annotations.PROXY_CONFIG, "{\"holdApplicationUntilProxyStarts\": true}"));
+    PodTemplate pod = Injected.pod(out);
+    assertEquals(List.of(InitContainer.NAME, ProxyContainer.NAME, "migrate"), names(pod.initContainers()));
+    assertEquals(List.of("app", "worker"), names(pod.containers()));
+    assertEquals("Always", proxy(out).get("restartPolicy"));
+    assertNull(proxy(out).get("lifecycle"), "its startup probe holds the app already");
+  }
+
+  @Test
+  void nativeSidecarCanBeTheDefaultAndAnnotationsTurnItOff() {
+    InjectionDefaults nativeByDefault = new InjectionDefaults("img", true, false, InboundMode.PRESERVE);
+    assertEquals("Always", proxy(tree(inject(pod(), nativeByDefault))).get("restartPolicy"));
+    String off = inject(pod(Annotations.NATIVE_SIDECAR, "false"), nativeByDefault);
+    assertEquals(List.of("app", "worker", ProxyContainer.NAME), names(Injected.pod(tree(off)).containers()));
+  }
+
+  @Test
+  void interceptionModeNoneInjectsTheProxyWithoutCapture() {
+    Map<String, Object> out = injectOne(pod(Annotations.INTERCEPTION_MODE, "NONE"));
+    assertEquals(List.of("migrate"), names(Injected.pod(out).initContainers()));
+    assertTrue(proxy(out).get("env").toString().contains("value=NONE"), proxy(out).get("env").toString());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"loopback,loopback", "LOCALHOST,loopback", "preserve,preserve", "PASSTHROUGH,preserve"})
+  void inboundModeAnnotationSetsTheProxysEnvironment(String annotation, String env) {
+    Map<String, Object> out = injectOne(pod(Annotations.INBOUND_MODE, annotation));
+    assertTrue(((List<?>) proxy(out).get("env")).contains(tree("{name: OUTRIGGER_INBOUND_MODE, value: " + env + "}")));
+  }
+
+  @Test
+  void imageAndResourcesFollowTheirAnnotations() {
+    Map<String, Object> out = injectOne(pod(Annotations.PROXY_IMAGE, "registry.example/outrigger:1.2",
+        Annotations.PROXY_CPU, "50m", Annotations.PROXY_MEMORY_LIMIT, "256Mi"));
+    assertEquals("registry.example/outrigger:1.2", proxy(out).get("image"));
+    assertEquals("registry.example/outrigger:1.2", init(out).get("image"));
+    assertEquals(tree("{requests: {cpu: 50m}, limits: {memory: 256Mi}}"), proxy(out).get("resources"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "traffic.sidecar.istio.io/includeInboundPorts|http",
+      "traffic.sidecar.istio.io/excludeInboundPorts|70000",
+      "traffic.sidecar.istio.io/includeOutboundIPRanges|10.0.0.0/33",
+      "traffic.sidecar.istio.io/excludeOutboundIPRanges|10.0.0.1",
+      "traffic.sidecar.istio.io/excludeOutboundPorts|*",
+      "sidecar.istio.io/interceptionMode|TPROXY",
+      "sidecar.istio.io/interceptionMode|MAGIC",
+      "sidecar.istio.io/nativeSidecar|maybe",
+      "outrigger.dev/inboundMode|sideways",
+      "proxy.istio.io/config|{holdApplicationUntilProxyStarts: [",
+      "proxy.istio.io/config|holdApplicationUntilProxyStarts: soon",
+      "sidecar.istio.io/proxyCPU|lots"})
+  void aBadValueIsRefusedNamingTheAnnotation(String annotation, String value) {
+    InjectionException e = assertThrows(InjectionException.class, () -> inject(pod(annotation, value)));
+    assertTrue(e.getMessage().startsWith("Pod app: annotation " + annotation), e.getMessage());
+  }
+
+  @Test
+  void tproxyIsRefusedAsUnsupported() {
+    InjectionException e = assertThrows(InjectionException.class,
+        () -> inject(pod(Annotations.INTERCEPTION_MODE, "TPROXY")));
+    assertTrue(e.getMessage().contains("TPROXY is not supported"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"false", "no", "off", "disabled"})
+  void anyValueButTrueOptsOut(String value) {
+    String manifest = pod(Annotations.INJECT, value);
+    assertEquals(manifest, new KubeInject(InjectionDefaults.standard()).inject(manifest, notice -> {}));
+  }
+
+  @Test
+  void theLabelWinsOverTheAnnotation() {
+    String manifest = pod(Annotations.INJECT, "true").replace("  name: app\n", "  name: app\n  labels:\n    sidecar.istio.io/inject: 'false'\n");
+    List<String> notices = new java.util.ArrayList<>();
+    assertEquals(manifest, new KubeInject(InjectionDefaults.standard()).inject(manifest, notices::add));
+    assertEquals(List.of("skipped Pod app: sidecar.istio.io/inject is \"false\""), notices);
+    assertFalse(inject(pod(Annotations.INJECT, "true")).equals(pod(Annotations.INJECT, "true")));
+  }
+}

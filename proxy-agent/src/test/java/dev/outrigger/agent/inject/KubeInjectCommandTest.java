@@ -1,0 +1,88 @@
+package dev.outrigger.agent.inject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `outrigger kube-inject` as a user runs it: files, standard input, exit codes, messages. */
+class KubeInjectCommandTest {
+  private static final String POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n"
+      + "  containers:\n  - {name: web, image: nginx}\n";
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String stdin, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    InputStream previous = System.in;
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    try {
+      int exit = new CommandLine(new KubeInjectCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+          .execute(args);
+      return new Run(exit, out.toString(), err.toString());
+    } finally {
+      System.setIn(previous);
+    }
+  }
+
+  @Test
+  void injectsAFileAndPrintsTheResult() throws Exception {
+    Path file = Files.writeString(dir.resolve("app.yaml"), POD);
+    Run run = run("", "-f", file.toString(), "--image", "registry.example/outrigger:1");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("image: registry.example/outrigger:1"), run.out());
+    KubernetesSchema.checkAll(run.out());
+  }
+
+  @Test
+  void readsStandardInputWithDash() {
+    Run run = run(POD, "-f", "-");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("name: " + ProxyContainer.NAME), run.out());
+  }
+
+  @Test
+  void writesToTheOutputFile() throws Exception {
+    Path out = dir.resolve("injected.yaml");
+    Run run = run(POD, "-f", "-", "-o", out.toString(), "--native-sidecar");
+    assertEquals(0, run.exit(), run.err());
+    assertEquals("", run.out());
+    assertTrue(Files.readString(out).contains("restartPolicy: Always"));
+  }
+
+  @Test
+  void aRefusedPodPrintsNothingAndExitsOne() {
+    Run run = run(POD + "---\n" + POD.replace("spec:\n", "spec:\n  hostNetwork: true\n"), "-f", "-");
+    assertEquals(KubeInjectCommand.EXIT_REFUSED, run.exit());
+    assertEquals("", run.out(), "no partial manifest for kubectl apply");
+    assertTrue(run.err().startsWith("outrigger kube-inject: Pod web: the pod uses the host's network"), run.err());
+  }
+
+  @Test
+  void anOptedOutPodIsReportedOnStandardError() {
+    Run run = run(POD.replace("{name: web}", "{name: web, annotations: {sidecar.istio.io/inject: 'false'}}"), "-f", "-");
+    assertEquals(0, run.exit());
+    assertEquals("outrigger kube-inject: skipped Pod web: sidecar.istio.io/inject is \"false\"\n", run.err());
+  }
+
+  @Test
+  void badInputAndFlagsAreReportedClearly() {
+    assertTrue(run("", "-f", dir.resolve("missing.yaml").toString()).err().contains("cannot read"));
+    assertTrue(run("kind: [", "-f", "-").err().contains("document 1 is not valid YAML"));
+    Run badMode = run(POD, "-f", "-", "--inbound-mode", "sideways");
+    assertEquals(KubeInjectCommand.EXIT_REFUSED, badMode.exit());
+    assertTrue(badMode.err().contains("--inbound-mode"), badMode.err());
+  }
+}

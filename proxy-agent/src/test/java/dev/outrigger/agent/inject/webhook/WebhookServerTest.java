@@ -1,0 +1,206 @@
+package dev.outrigger.agent.inject.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flipkart.zjsonpatch.JsonPatch;
+import dev.outrigger.agent.inject.InjectionDefaults;
+import dev.outrigger.agent.inject.ManifestInjector;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The webhook over real HTTPS, with AdmissionReview bodies shaped as the API server sends them
+ * (a ReplicaSet's pod: generateName, owner, defaulted fields, the service-account volume).
+ * The patch is applied with an independent JSON Patch implementation and the result checked
+ * against the Kubernetes schema.
+ */
+class WebhookServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private TestCertificates certificates;
+  private WebhookServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    certificates = TestCertificates.create(dir, "outrigger-injector");
+    AdmissionReviewer reviewer = new AdmissionReviewer(new ManifestInjector(
+        new InjectionDefaults("outrigger/proxy:test", false, false, dev.outrigger.core.config.InboundMode.PRESERVE)));
+    server = WebhookServer.start(new InetSocketAddress("127.0.0.1", 0),
+        new CertificateFiles(certificates.cert, certificates.key), reviewer);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static ObjectNode review() throws IOException {
+    try (InputStream in = WebhookServerTest.class.getResourceAsStream("admission-review-httpbin.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    return certificates.client().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The response part of the AdmissionReview the webhook answers. */
+  private JsonNode admit(JsonNode review) throws Exception {
+    HttpResponse<String> http = post("/inject", JSON.writeValueAsString(review));
+    assertEquals(200, http.statusCode(), http.body());
+    JsonNode answer = JSON.readTree(http.body());
+    assertEquals("admission.k8s.io/v1", answer.get("apiVersion").asText());
+    assertEquals("AdmissionReview", answer.get("kind").asText());
+    assertEquals(review.at("/request/uid").asText(), answer.at("/response/uid").asText());
+    return answer.get("response");
+  }
+
+  private static JsonNode patched(JsonNode object, JsonNode response) throws IOException {
+    assertEquals("JSONPatch", response.get("patchType").asText());
+    JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText()));
+    return JsonPatch.apply(patch, object);
+  }
+
+  @Test
+  void injectsThePodWithAJsonPatchTheApiServerCanApply() throws Exception {
+    ObjectNode review = review();
+    JsonNode response = admit(review);
+    assertTrue(response.get("allowed").asBoolean());
+    JsonNode pod = patched(review.at("/request/object"), response);
+
+    V1Pod checked = V1Pod.fromJson(JSON.writeValueAsString(pod)); // strict: unknown fields fail
+    assertEquals(List.of("httpbin", "outrigger-proxy"),
+        checked.getSpec().getContainers().stream().map(V1Container::getName).toList());
+    assertEquals(List.of("outrigger-init"),
+        checked.getSpec().getInitContainers().stream().map(V1Container::getName).toList());
+    assertEquals("outrigger/proxy:test", checked.getSpec().getInitContainers().get(0).getImage());
+    assertEquals(List.of("kube-api-access-7xk2p", "outrigger-tmp"),
+        checked.getSpec().getVolumes().stream().map(v -> v.getName()).toList());
+    // What injection does not own is left as the API server sent it.
+    assertEquals(review.at("/request/object/spec/containers/0"), pod.at("/spec/containers/0"));
+    assertEquals(review.at("/request/object/metadata/ownerReferences"), pod.at("/metadata/ownerReferences"));
+    assertEquals(review.at("/request/object/spec/tolerations"), pod.at("/spec/tolerations"));
+    assertTrue(pod.at("/metadata/annotations").has("outrigger.dev/status"));
+  }
+
+  @Test
+  void aReinvocationOnTheInjectedPodPatchesNothing() throws Exception {
+    ObjectNode review = review();
+    JsonNode injected = patched(review.at("/request/object"), admit(review));
+    ((ObjectNode) review.get("request")).set("object", injected);
+    JsonNode again = admit(review);
+    assertTrue(again.get("allowed").asBoolean());
+    assertNull(again.get("patch"), again.toString());
+  }
+
+  @Test
+  void aPodThatOptsOutIsAllowedUnchanged() throws Exception {
+    ObjectNode review = review();
+    ((ObjectNode) review.at("/request/object/metadata")).putObject("annotations").put("sidecar.istio.io/inject", "false");
+    JsonNode response = admit(review);
+    assertTrue(response.get("allowed").asBoolean());
+    assertNull(response.get("patch"));
+  }
+
+  @Test
+  void aRefusedPodIsDeniedWithTheReason() throws Exception {
+    ObjectNode review = review();
+    ((ObjectNode) review.at("/request/object/spec")).put("hostNetwork", true);
+    JsonNode response = admit(review);
+    assertFalse(response.get("allowed").asBoolean());
+    assertEquals(403, response.at("/status/code").asInt());
+    String message = response.at("/status/message").asText();
+    assertTrue(message.startsWith("outrigger: Pod default/httpbin-deployment-9bfd96975-*: the pod uses the host's network"),
+        message);
+  }
+
+  @Test
+  void otherResourcesAreAllowedUnchanged() throws Exception {
+    ObjectNode review = review();
+    ((ObjectNode) review.at("/request/kind")).put("kind", "Service");
+    JsonNode response = admit(review);
+    assertTrue(response.get("allowed").asBoolean());
+    assertNull(response.get("patch"));
+  }
+
+  @Test
+  void aBodyThatIsNotAReviewIsABadRequest() throws Exception {
+    assertEquals(400, post("/inject", "{\"kind\": \"AdmissionReview\"}").statusCode());
+    assertEquals(400, post("/inject", "not json").statusCode());
+  }
+
+  @Test
+  void answersItsReadinessProbeAndNothingElse() throws Exception {
+    HttpClient client = certificates.client();
+    URI base = URI.create("https://127.0.0.1:" + server.port());
+    assertEquals(200, client.send(HttpRequest.newBuilder(base.resolve("/healthz/ready")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(404, client.send(HttpRequest.newBuilder(base.resolve("/other")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
+  void aRotatedCertificateServesNewConnections() throws Exception {
+    X509Certificate before = (X509Certificate) post("/healthz/ready", "").sslSession().orElseThrow()
+        .getPeerCertificates()[0];
+    Path next = Files.createDirectory(dir.resolve("next"));
+    TestCertificates rotated = TestCertificates.create(next, "outrigger-injector-rotated");
+    Files.copy(rotated.cert, certificates.cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(rotated.key, certificates.key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(certificates.cert, FileTime.from(Instant.now().plusSeconds(5)));
+
+    HttpResponse<String> after = rotated.client().send(
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/healthz/ready")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    X509Certificate served = (X509Certificate) after.sslSession().orElseThrow().getPeerCertificates()[0];
+    assertTrue(served.getSubjectX500Principal().getName().contains("rotated"), served.getSubjectX500Principal().getName());
+    assertFalse(before.equals(served));
+  }
+
+  @Test
+  void theCommandFailsClearlyWithoutAUsableCertificate() {
+    var err = new java.io.StringWriter();
+    CommandLine command = new CommandLine(new InjectorCommand()).setErr(new java.io.PrintWriter(err));
+    int exit = command.execute("--port", "0", "--tls-cert-file", dir.resolve("missing.crt").toString(),
+        "--tls-key-file", certificates.key.toString());
+    assertEquals(InjectorCommand.EXIT_START, exit);
+    assertTrue(err.toString().contains("missing.crt"), err.toString());
+  }
+
+  @Test
+  void plainHttpGetsNoAnswer() {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz/ready"))
+        .timeout(java.time.Duration.ofSeconds(5)).build();
+    assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()));
+  }
+}
