@@ -73,7 +73,7 @@ final class ExchangeRecord {
       return baseCluster;
     }
     String host = request.headers().get(HttpHeaderNames.HOST);
-    String name = host == null || host.isBlank() ? destination.getAddress().getHostAddress() : stripPort(host);
+    String name = host == null || host.isBlank() ? io.netty.util.NetUtil.toAddressString(destination.getAddress()) : stripPort(host);
     return "outbound|" + destination.getPort() + "||" + name;
   }
 

@@ -2,6 +2,7 @@ package dev.outrigger.core.route;
 
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.config.InboundMode;
+import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,7 +28,7 @@ public final class UpstreamPlanner {
     boolean ipv6 = originalDestination.getAddress() instanceof Inet6Address;
     if (direction == Direction.OUTBOUND) {
       // No service registry: every destination is a passthrough to the address the app dialled.
-      String host = originalDestination.getAddress().getHostAddress();
+      String host = NetUtil.toAddressString(originalDestination.getAddress()); // RFC 5952: fd00::4
       return new Upstream(originalDestination, Optional.empty(), "outbound|" + port + "||" + host);
     }
     String cluster = "inbound|" + port + "||";

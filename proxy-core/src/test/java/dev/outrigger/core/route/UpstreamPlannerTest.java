@@ -36,6 +36,12 @@ class UpstreamPlannerTest {
   }
 
   @Test
+  void ipv6ClusterNamesUseTheShortAddressForm() {
+    Upstream u = new UpstreamPlanner(InboundMode.PRESERVE).plan(Direction.OUTBOUND, POD_V6_80);
+    assertEquals("outbound|80||fd00::4", u.cluster());
+  }
+
+  @Test
   void loopbackUsesColonColon1ForIpv6() {
     Upstream u = new UpstreamPlanner(InboundMode.LOOPBACK).plan(Direction.INBOUND, POD_V6_80);
     assertEquals(new InetSocketAddress("::1", 80), u.address());
