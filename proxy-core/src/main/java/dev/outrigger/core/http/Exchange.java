@@ -85,6 +85,7 @@ final class Exchange {
 
   private void connect() {
     attempt++;
+    record.upstreamHost = upstream.address(); // what a failed connect logs, as Envoy does
     request.headers().set(ProxyHeaders.ATTEMPT_COUNT, Integer.toString(attempt));
     context.pools().acquire(downstream.eventLoop(), upstream, owner.http2()).addListener(f -> {
       UpstreamPools.Borrowed b = (UpstreamPools.Borrowed) f.getNow();
@@ -103,18 +104,24 @@ final class Exchange {
 
   private void attach(UpstreamPools.Borrowed b) {
     borrowed = b;
-    up = b.channel();
+    Channel channel = b.channel();
+    up = channel;
     b.handler().attach(this);
-    record.upstreamHost = (InetSocketAddress) up.remoteAddress();
-    record.upstreamLocal = (InetSocketAddress) up.localAddress();
+    record.upstreamHost = (InetSocketAddress) channel.remoteAddress();
+    record.upstreamLocal = (InetSocketAddress) channel.localAddress();
     sentNanos = System.nanoTime();
-    up.write(request, up.voidPromise());
+    // A write can fail at once (an HTTP/2 stream refused after GOAWAY): upstreamClosed() then
+    // runs inside it and may retry or reply, so `up` is re-checked rather than assumed.
+    channel.write(request, channel.voidPromise());
     HttpContent c;
-    while ((c = bodyBeforeConnect.poll()) != null) {
-      up.write(c, up.voidPromise());
+    while (up == channel && (c = bodyBeforeConnect.poll()) != null) {
+      channel.write(c, channel.voidPromise());
     }
-    up.flush();
-    up.read();
+    if (up != channel) {
+      return;
+    }
+    channel.flush();
+    channel.read();
     if (!requestDone) {
       downstream.read();
     }

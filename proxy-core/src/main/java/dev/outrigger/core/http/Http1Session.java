@@ -98,11 +98,10 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
-      // The client is done sending: answer what it asked, then close.
+      // As in Envoy's HTTP/1 codec, a client FIN ends the connection: an exchange still waiting
+      // for its response is cut (flag DC) rather than answered into a socket nobody reads.
       closing = true;
-      if (current == null) {
-        ctx.close();
-      }
+      ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);
     }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -40,7 +41,7 @@ final class Http2Upstreams {
     Map<Key, ChannelFuture> perLoop = connections.computeIfAbsent(loop, l -> new HashMap<>());
     Key key = new Key(upstream.address(), upstream.bindAddress());
     ChannelFuture existing = perLoop.get(key);
-    boolean reused = existing != null && (!existing.isDone() || existing.channel().isActive());
+    boolean reused = existing != null && (!existing.isDone() || acceptsStreams(existing.channel()));
     ChannelFuture connection = reused ? existing : connect(loop, upstream, perLoop, key);
     connection.addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
@@ -67,6 +68,12 @@ final class Http2Upstreams {
           });
     });
     return promise;
+  }
+
+  /** Open, and not retired by the upstream: after GOAWAY new streams go to a new connection. */
+  private static boolean acceptsStreams(Channel connection) {
+    Http2FrameCodec codec = connection.pipeline().get(Http2FrameCodec.class);
+    return connection.isActive() && codec != null && !codec.connection().goAwayReceived();
   }
 
   private ChannelFuture connect(EventLoop loop, Upstream upstream, Map<Key, ChannelFuture> perLoop, Key key) {
