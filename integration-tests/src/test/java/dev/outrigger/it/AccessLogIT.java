@@ -35,7 +35,7 @@ class AccessLogIT extends PodNetworkTestBase {
   private PongServer loopbackLoServer;
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "alog";
   }
 

@@ -33,7 +33,7 @@ class BulkTransferIT extends PodNetworkTestBase {
   private Path payload;
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "bulk";
   }
 

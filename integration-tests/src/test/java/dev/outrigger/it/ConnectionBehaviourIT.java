@@ -42,7 +42,7 @@ class ConnectionBehaviourIT extends PodNetworkTestBase {
   private ToolServer closeFirst;
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "conn";
   }
 

@@ -38,7 +38,7 @@ class DestinationAddressIT extends PodNetworkTestBase {
   }
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "address";
   }
 

@@ -29,7 +29,7 @@ class FileDescriptorIT extends PodNetworkTestBase {
   private Sidecar serverSidecar;
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "fds";
   }
 

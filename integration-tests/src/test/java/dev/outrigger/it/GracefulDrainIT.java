@@ -32,7 +32,7 @@ class GracefulDrainIT extends PodNetworkTestBase {
   private Pod client;
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "drain";
   }
 

@@ -42,7 +42,7 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
   private PongServer unmeshedEth0Server;
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "matrix";
   }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class IptablesCommandIT extends PodNetworkTestBase {
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "iptables";
   }
 

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-abstract class PodNetworkTestBase {
-  PodNetwork network;
+public abstract class PodNetworkTestBase {
+  protected PodNetwork network;
 
   /** 1-8 of [a-z0-9]: it names the bridge and prefixes the namespaces. */
-  abstract String networkName();
+  protected abstract String networkName();
 
   @BeforeAll
   final void createNetwork() {

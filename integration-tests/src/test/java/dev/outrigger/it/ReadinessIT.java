@@ -33,7 +33,7 @@ class ReadinessIT extends PodNetworkTestBase {
   private Sidecar sidecar;
 
   @Override
-  String networkName() {
+  protected String networkName() {
     return "ready";
   }
 

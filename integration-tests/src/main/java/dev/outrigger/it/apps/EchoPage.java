@@ -1,11 +1,6 @@
 package dev.outrigger.it.apps;
 
 import dev.outrigger.it.harness.Pod;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +12,6 @@ import java.util.Map;
 public final class EchoPage {
   public static final String SERVER = "Server";
   public static final String REMOTE_IP = "Remote IP";
-  private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(10);
 
   private final Pod pod;
   private final int port;
@@ -29,25 +23,12 @@ public final class EchoPage {
 
   /** Starts nginx in the pod on 0.0.0.0:port, with its config, pid and temp files in the pod's work dir. */
   public static EchoPage start(Pod pod, int port) {
-    Path prefix = pod.workDir().resolve("nginx");
-    try {
-      Files.createDirectories(prefix);
-      Files.writeString(prefix.resolve("nginx.conf"), config(pod, prefix, port));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the nginx config", e);
-    }
-    // -e: the error log before the config is read; otherwise nginx tries /var/log/nginx.
-    pod.start("nginx", List.of("nginx", "-p", prefix.toString(), "-c", "nginx.conf",
-        "-e", prefix.resolve("error.log").toString()));
-    pod.awaitListening("0.0.0.0", port, LISTEN_TIMEOUT);
+    Nginx.start(pod, "nginx", server(pod, port), List.of(port));
     return new EchoPage(pod, port);
   }
 
-  /**
-   * Master in the foreground so the harness owns it; workers as nobody, which needs nothing
-   * but the work dir to be traversable. The body mirrors the seed's echo page.
-   */
-  private static String config(Pod pod, Path prefix, int port) {
+  /** The body mirrors the seed's echo page. */
+  private static String server(Pod pod, int port) {
     String body = String.join("\\n",
         "Hostname: " + pod.name(),
         "User: $remote_user",
@@ -59,29 +40,14 @@ public final class EchoPage {
         "user_agent: $http_user_agent",
         "Remote IP: $remote_addr") + "\\n";
     return """
-        daemon off;
-        master_process on;
-        user nobody nogroup;
-        worker_processes 1;
-        pid %1$s/nginx.pid;
-        error_log %1$s/error.log warn;
-        events { worker_connections 64; }
-        http {
-          access_log off;
-          client_body_temp_path %1$s/client_body;
-          proxy_temp_path %1$s/proxy;
-          fastcgi_temp_path %1$s/fastcgi;
-          uwsgi_temp_path %1$s/uwsgi;
-          scgi_temp_path %1$s/scgi;
-          server {
-            listen 0.0.0.0:%2$d;
-            location / {
-              default_type text/plain;
-              return 200 "%3$s";
-            }
+        server {
+          listen 0.0.0.0:%1$d;
+          location / {
+            default_type text/plain;
+            return 200 "%2$s";
           }
         }
-        """.formatted(prefix, port, body);
+        """.formatted(port, body);
   }
 
   public Pod pod() {

@@ -27,6 +27,11 @@ public final class ToolServer {
     return start(pod, "file-source-" + port, List.of("serve-file", bindIp, String.valueOf(port), file.toString()));
   }
 
+  /** The JDK-server HTTP app of {@link dev.outrigger.it.apps.tool.TcpTool} (serve-http): sha256, slow, headers. */
+  public static ToolServer startHttpApp(Pod pod, String bindIp, int port) {
+    return start(pod, "http-app-" + port, List.of("serve-http", bindIp, String.valueOf(port)));
+  }
+
   private static ToolServer start(Pod pod, String name, List<String> toolArgs) {
     BackgroundProcess process = pod.start(name, ToolJvm.command(toolArgs));
     process.awaitStdoutLine("'listening'", START_TIMEOUT, line -> line.startsWith(TcpTool.LISTENING));

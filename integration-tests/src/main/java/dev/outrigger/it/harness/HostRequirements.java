@@ -10,7 +10,7 @@ import java.util.Optional;
 /** Whether this host can run pod networks: root, network namespaces and the tools the apps use. */
 public final class HostRequirements {
   private static final List<String> TOOLS =
-      List.of("ip", "ss", "iptables", "iptables-save", "ncat", "nginx", "curl", "setpriv");
+      List.of("ip", "ss", "iptables", "iptables-save", "ncat", "nginx", "curl", "h2load", "setpriv");
 
   private HostRequirements() {}
 
@@ -49,7 +49,7 @@ public final class HostRequirements {
 
   /** Root in a container without CAP_SYS_ADMIN can run `ip` but not create a namespace. */
   private static Optional<String> namespaceProbe() {
-    String probe = Names.NAMESPACE_PREFIX + "probe-" + ProcessHandle.current().pid();
+    String probe = Names.probeNamespace(ProcessHandle.current().pid());
     CommandResult added = Commands.run("ip", "netns", "add", probe);
     if (!added.succeeded()) {
       return Optional.of("cannot create a network namespace (`ip netns add` failed: " + added.printed() + ")");

@@ -32,6 +32,26 @@ final class Names {
     return name;
   }
 
+  /**
+   * The short-lived namespace with which a JVM checks, before it takes the host lock, that it may
+   * create namespaces at all; it belongs to that JVM, not to a dead run, while the JVM lives.
+   */
+  static String probeNamespace(long pid) {
+    return NAMESPACE_PREFIX + "probe-" + pid;
+  }
+
+  static boolean isProbeOfLiveProcess(String netns) {
+    String prefix = NAMESPACE_PREFIX + "probe-";
+    if (!netns.startsWith(prefix)) {
+      return false;
+    }
+    try {
+      return ProcessHandle.of(Long.parseLong(netns.substring(prefix.length()))).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   /** The namespace holding the network's bridge. */
   static String networkNamespace(String network) {
     return NAMESPACE_PREFIX + network;

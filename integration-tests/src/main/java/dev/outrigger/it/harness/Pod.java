@@ -88,7 +88,8 @@ public final class Pod implements AutoCloseable {
 
   /** Waits until a TCP socket listens on ip:port (or on the wildcard address) inside the pod. */
   public void awaitListening(String listenIp, int port, Duration timeout) {
-    List<String> accepted = List.of(listenIp + ":" + port, "0.0.0.0:" + port, "*:" + port);
+    String shown = listenIp.contains(":") ? "[" + listenIp + "]" : listenIp; // ss brackets IPv6
+    List<String> accepted = List.of(shown + ":" + port, "0.0.0.0:" + port, "*:" + port, "[::]:" + port);
     Waits.until(name + " listening on " + listenIp + ":" + port, timeout, () -> {
       String sockets = exec("ss", "-Hltn").requireSuccess().stdout();
       return sockets.lines().flatMap(line -> Stream.of(line.trim().split("\\s+"))).anyMatch(accepted::contains);

@@ -20,7 +20,8 @@ final class StaleResources {
 
   static void removeAll() {
     for (String netns : Namespaces.list()) {
-      if (netns.startsWith(Names.NAMESPACE_PREFIX)) {
+      // Another test JVM may be probing right now, without the lock: its probe is not stale.
+      if (netns.startsWith(Names.NAMESPACE_PREFIX) && !Names.isProbeOfLiveProcess(netns)) {
         LOG.log(System.Logger.Level.WARNING, "removing stale network namespace {0}", netns);
         Namespaces.delete(netns);
       }

@@ -25,6 +25,9 @@ public final class Sidecar implements AutoCloseable {
   public static final int INBOUND_PORT = 15006;
   public static final int STATUS_PORT = 15021;
   public static final int ADMIN_PORT = 15000;
+  public static final int PROMETHEUS_PORT = 15090;
+  /** The agent port: the proxy's metrics merged with the app's. */
+  public static final int AGENT_PORT = 15020;
   /** Istio's bind address for connections to the app in preserve mode ("6 is the magic number"). */
   public static final String INBOUND_PASSTHROUGH_BIND = "127.0.0.6";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -92,6 +95,13 @@ public final class Sidecar implements AutoCloseable {
 
   public ProxyStats stats() {
     return ProxyStats.parse(admin("GET", "/stats").requireSuccess().stdout());
+  }
+
+  /** Scrapes {@code /stats/prometheus} on a port of the pod (15090, or 15020 for the merged view). */
+  public PrometheusSamples metrics(int port) {
+    CommandResult scrape = pod.exec(HTTP_TIMEOUT.plusSeconds(5), List.of("curl", "-sS", "--fail",
+        "--max-time", String.valueOf(HTTP_TIMEOUT.toSeconds()), "http://127.0.0.1:" + port + "/stats/prometheus"));
+    return PrometheusSamples.parse(scrape.requireSuccess().stdout());
   }
 
   private int httpStatus(String method, String url) {

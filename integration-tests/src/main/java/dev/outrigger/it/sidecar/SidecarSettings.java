@@ -9,6 +9,11 @@ import java.util.Map;
 public final class SidecarSettings {
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   public static final String DRAIN_DURATION = "OUTRIGGER_DRAIN_DURATION";
+  public static final String ACCESS_LOG_ENCODING = "OUTRIGGER_ACCESS_LOG_ENCODING";
+  public static final String PROTOCOL_DETECTION = "OUTRIGGER_PROTOCOL_DETECTION";
+  public static final String SERVER_FIRST_PORTS = "OUTRIGGER_SERVER_FIRST_PORTS";
+  public static final String ROUTE_TIMEOUT = "OUTRIGGER_ROUTE_TIMEOUT";
+  public static final String TRACING = "OUTRIGGER_TRACING";
 
   private final Map<String, String> env;
 

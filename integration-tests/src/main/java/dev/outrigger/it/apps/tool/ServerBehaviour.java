@@ -43,6 +43,27 @@ public enum ServerBehaviour implements ConnectionHandler {
       System.out.flush();
     }
   },
+  /**
+   * Reads an HTTP request head (to the empty line), then closes with a FIN without answering: an
+   * app that dies between request and response.
+   */
+  CLOSE_AFTER_REQUEST {
+    @Override
+    public void handle(Socket socket) throws IOException {
+      InputStream in = socket.getInputStream();
+      int lineLength = 0;
+      for (int b = in.read(); b >= 0; b = in.read()) {
+        if (b == '\n') {
+          if (lineLength == 0) {
+            return;
+          }
+          lineLength = 0;
+        } else if (b != '\r') {
+          lineLength++;
+        }
+      }
+    }
+  },
   /** Reads the request, then aborts with an RST (SO_LINGER 0) instead of a FIN. */
   RESET_AFTER_READ {
     @Override

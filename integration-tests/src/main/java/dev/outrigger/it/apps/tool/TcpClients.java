@@ -1,6 +1,7 @@
 package dev.outrigger.it.apps.tool;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,31 @@ final class TcpClients {
       System.out.println("failed: " + e);
       return 1;
     }
+  }
+
+  /**
+   * A client of a server-first protocol: says nothing until the server's greeting line has come,
+   * prints it, then answers "bye" and closes. Before that line it waits at most the socket timeout.
+   */
+  static int readGreeting(String ip, int port) {
+    try (Socket socket = connect(ip, port)) {
+      String greeting = readLine(socket.getInputStream());
+      socket.getOutputStream().write(ServerBehaviour.bytes("bye\n"));
+      socket.shutdownOutput();
+      System.out.println("greeting " + greeting);
+      return 0;
+    } catch (IOException e) {
+      System.out.println("failed: " + e);
+      return 1;
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+      line.append((char) b);
+    }
+    return line.toString();
   }
 
   private static Socket connect(String ip, int port) throws IOException {

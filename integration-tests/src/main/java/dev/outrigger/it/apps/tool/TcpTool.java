@@ -14,7 +14,11 @@ import java.util.Arrays;
  * serve-file &lt;bind ip&gt; &lt;port&gt; &lt;file&gt;
  * connect-loop &lt;ip&gt; &lt;port&gt; &lt;count&gt;
  * send-after-eof &lt;ip&gt; &lt;port&gt; &lt;bytes&gt;
+ * read-greeting &lt;ip&gt; &lt;port&gt;
+ * serve-http &lt;bind ip&gt; &lt;port&gt;
+ * websocket &lt;ws url&gt; &lt;text messages&gt;
  * </pre>
+ * See {@link HttpApp} for the HTTP app and {@link WebSocketClient} for the WebSocket round trip.
  */
 public final class TcpTool {
   /** Servers print this, then ip:port, once they accept connections. */
@@ -46,6 +50,18 @@ public final class TcpTool {
         requireArgs(rest, 3);
         System.exit(TcpClients.sendAfterEof(rest[0], Integer.parseInt(rest[1]), Integer.parseInt(rest[2])));
       }
+      case "read-greeting" -> {
+        requireArgs(rest, 2);
+        System.exit(TcpClients.readGreeting(rest[0], Integer.parseInt(rest[1])));
+      }
+      case "serve-http" -> {
+        requireArgs(rest, 2);
+        HttpApp.serve(rest[0], Integer.parseInt(rest[1]));
+      }
+      case "websocket" -> {
+        requireArgs(rest, 2);
+        System.exit(WebSocketClient.roundTrip(rest[0], Integer.parseInt(rest[1])));
+      }
       default -> usage();
     }
   }
@@ -58,7 +74,8 @@ public final class TcpTool {
 
   private static void usage() {
     System.err.println("usage: serve <behaviour> <bind ip> <port> | serve-file <bind ip> <port> <file>"
-        + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes>");
+        + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes> | read-greeting <ip> <port>"
+        + " | serve-http <bind ip> <port> | websocket <ws url> <text messages>");
     System.exit(2);
   }
 }
