@@ -1,0 +1,119 @@
+"""One variant, one round: rules, sidecars, a check that traffic really crosses both, then the figures."""
+
+import os
+
+from . import load, procs, sidecars
+
+VERIFY_REQUESTS = 20
+
+
+class Settings:
+    def __init__(self, env):
+        def num(key, default):
+            return float(env.get(key, default))
+
+        self.rounds = int(num("BENCH_ROUNDS", 3))
+        self.warmup = int(num("BENCH_WARMUP_SECONDS", 6))
+        self.max_seconds = int(num("BENCH_MAX_SECONDS", 8))
+        self.latency_seconds = int(num("BENCH_LATENCY_SECONDS", 12))
+        self.rate = num("BENCH_RATE", 1000)
+        self.connections = int(num("BENCH_CONNECTIONS", 16))
+        self.wrk_threads = int(num("BENCH_WRK_THREADS", 1))
+        self.iperf_seconds = int(num("BENCH_IPERF_SECONDS", 4))
+        self.deadline = int(num("BENCH_DEADLINE_SECONDS", 1500))
+        self.only = [v for v in env.get("BENCH_VARIANTS", "").split(",") if v]
+
+    def describe(self):
+        return (f"{self.rounds} rounds; per variant and round: warm-up {self.warmup} s (wrk, max rate), "
+                f"{self.latency_seconds} s at {self.rate:g} req/s (h2load), {self.max_seconds} s max rate (wrk), "
+                f"{self.iperf_seconds} s iperf3; {self.connections} connections, wrk threads {self.wrk_threads}")
+
+
+def run_variant(world, variant, settings, tag, extra_java_opts=None):
+    """Returns a dict of figures. extra_java_opts: {pod name: flags} added to the sidecar's JVM flags."""
+    extra_java_opts = extra_java_opts or {}
+    world.set_rules(variant.proxied)
+    cars = []
+    try:
+        # Server first, then client, one at a time: each start-to-ready is measured on an idle machine.
+        for pod in (world.server, world.client):
+            if variant.proxied:
+                cars.append(sidecars.start(pod, variant, world,
+                                           f"{tag}-{pod.name}", extra_java_opts.get(pod.name, "")))
+        client_car = cars[1] if cars else None
+        server_car = cars[0] if cars else None
+        verify_path(world, variant, client_car, server_car)
+
+        load.wrk_max(world.client, world.url(), settings.warmup, settings.connections, settings.wrk_threads)
+
+        before = [c.cpu_seconds() for c in cars]
+        threads_before = [c.thread_cpu() for c in cars]
+        lat = load.h2load_fixed_rate(world.client, world.url(), settings.latency_seconds, settings.rate,
+                                     settings.connections, os.path.join(world.workdir, f"{tag}-h2load.log"))
+        after = [c.cpu_seconds() for c in cars]
+        threads_after = [c.thread_cpu() for c in cars]
+        cpu_at_rate = [a - b for a, b in zip(after, before)]
+        # Threads that ended during the phase are missing from the "after" side: clamp at zero.
+        threads_at_rate = [{g: max(0.0, ta[g] - tb.get(g, 0.0)) / settings.latency_seconds for g in ta}
+                           for tb, ta in zip(threads_before, threads_after)]
+
+        before = [c.cpu_seconds() for c in cars]
+        peak = load.wrk_max(world.client, world.url(), settings.max_seconds, settings.connections,
+                            settings.wrk_threads)
+        after = [c.cpu_seconds() for c in cars]
+        cpu_at_max = [a - b for a, b in zip(after, before)]
+
+        accepted = client_car.counters()[("outbound", "cx")] if client_car else 0
+        gbps = load.iperf3(world.client, world.server.ip, settings.iperf_seconds)
+        if client_car and client_car.counters()[("outbound", "cx")] < accepted + 2:
+            raise RuntimeError("iperf3's connections did not pass the client sidecar")
+
+        for car in cars:
+            if variant.env.get("OUTRIGGER_ACCESS_LOG") != "off" and os.path.getsize(car.log_path) == 0:
+                raise RuntimeError(f"{variant.name}: the sidecar in {car.pod.name} wrote no access log")
+
+        result = {
+            "variant": variant.name,
+            "rps_max": peak["rps"],
+            "errors": peak["errors"] + lat["errors"],
+            "rate": lat["rate"],
+            "p50": lat["p50"], "p90": lat["p90"], "p99": lat["p99"], "p999": lat["p999"],
+            "iperf_gbps": gbps,
+        }
+        if cars:
+            result.update({
+                # per sidecar: [server, client]
+                "ready_ms": [c.ready_ms for c in cars],
+                "vcpu_at_rate": [s / settings.latency_seconds for s in cpu_at_rate],
+                "vcpu_by_thread_at_rate": threads_at_rate,
+                "cpu_per_1k_at_rate": [s / lat["requests"] * 1000 for s in cpu_at_rate],
+                "cpu_per_1k_at_max": [s / peak["requests"] * 1000 for s in cpu_at_max],
+                "rss_peak_mib": [c.peak_rss_mib() for c in cars],
+            })
+        return result
+    finally:
+        for car in reversed(cars):
+            car.stop()
+            # Access logs grow by megabytes per second under load: checked above, not kept.
+            if os.path.exists(car.log_path):
+                os.remove(car.log_path)
+
+
+def verify_path(world, variant, client_car, server_car):
+    """Proves the route: the app sees 127.0.0.6 (the inbound sidecar) or the client's own address
+    (direct), and both sidecars' capture listeners count the requests, each on a new connection."""
+    before_c = client_car.counters() if client_car else None
+    before_s = server_car.counters() if server_car else None
+    urls = [world.url("/whoami")] * VERIFY_REQUESTS
+    out = world.client.exec(["curl", "-sS", "--max-time", "5", "-H", "Connection: close"] + urls).stdout
+    seen = set(out.split())
+    expected = "127.0.0.6" if variant.proxied else world.client.ip
+    if seen != {expected} or len(out.split()) != VERIFY_REQUESTS:
+        raise RuntimeError(f"{variant.name}: the app saw peers {sorted(seen)}, expected only {expected}")
+    if client_car:
+        after_c, after_s = client_car.counters(), server_car.counters()
+        gained_c = max(after_c[("outbound", k)] - before_c[("outbound", k)] for k in ("cx", "rq"))
+        gained_s = max(after_s[("inbound", k)] - before_s[("inbound", k)] for k in ("cx", "rq"))
+        if gained_c < VERIFY_REQUESTS or gained_s < VERIFY_REQUESTS:
+            raise RuntimeError(f"{variant.name}: client sidecar outbound +{gained_c}, server sidecar inbound "
+                               f"+{gained_s} for {VERIFY_REQUESTS} requests")

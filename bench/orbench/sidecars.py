@@ -1,0 +1,196 @@
+"""The variants under test and how each one's sidecar is started, checked and read.
+
+Every proxied variant runs behind the same nat rules (`outrigger iptables` with the injector's
+flags) and as uid/gid 1337; "direct" has no rules and no sidecar.
+"""
+
+import os
+import re
+import urllib.request
+from dataclasses import dataclass, field
+
+from . import procs
+
+PROXY_UID = "1337"
+IPTABLES_FLAGS = ["-p", "15001", "-z", "15006", "-u", PROXY_UID, "-m", "REDIRECT", "-i", "*", "-x", "",
+                  "-b", "*", "-d", "15090,15021,15020"]
+READY_PORT = 15021
+READY_PATH = "/healthz/ready"
+# What bin/outrigger uses for `proxy` when OUTRIGGER_JAVA_OPTS is unset; variants that add flags keep these.
+OUTRIGGER_DEFAULT_JAVA_OPTS = ("-XX:+UseSerialGC -Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m -Xss512k "
+                               "-XX:+ExitOnOutOfMemoryError")
+TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
+# Footprint flags: C1 only (no C2 arenas, small code cache), a smaller heap, no Netty leak sampling,
+# and at most two glibc malloc arenas (MALLOC_ARENA_MAX=2 in the environment).
+LEAN_JAVA_OPTS = ("-XX:+UseSerialGC -Xms8m -Xmx64m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+ExitOnOutOfMemoryError "
+                  "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Dio.netty.leakDetection.level=disabled")
+LEAN_DESCRIPTION = ("C1 only, 16 MiB code cache, -Xms8m -Xmx64m, 32 MiB direct, Netty leak detection off, "
+                    "MALLOC_ARENA_MAX=2")
+
+
+@dataclass
+class Variant:
+    name: str
+    kind: str  # direct | haproxy | outrigger
+    layer: str  # "" for direct, L4 or L7: which HAProxy variant it is compared with
+    description: str
+    haproxy_config: str = ""
+    env: dict = field(default_factory=dict)
+    java_home: str = ""
+    java_opts: str = ""  # empty: bin/outrigger's defaults
+    training: str = ""  # jvm archive to build before measuring: appcds | aot
+
+    @property
+    def proxied(self):
+        return self.kind != "direct"
+
+
+def standard_variants():
+    return [
+        Variant("direct", "direct", "", "no sidecar, no nat rules"),
+        Variant("haproxy-tcp", "haproxy", "L4", "HAProxy 2.6, TCP mode, one log line per connection",
+                haproxy_config="haproxy-tcp.cfg"),
+        Variant("haproxy-http", "haproxy", "L7",
+                "HAProxy 2.6, HTTP mode on port 80, log line per request, x-request-id",
+                haproxy_config="haproxy-http.cfg"),
+        Variant("outrigger", "outrigger", "L7", "Outrigger defaults: HTTP detection, access log, metrics, tracing"),
+        Variant("outrigger-l4", "outrigger", "L4", "Outrigger, OUTRIGGER_PROTOCOL_DETECTION=off",
+                env={"OUTRIGGER_PROTOCOL_DETECTION": "off"}),
+    ]
+
+
+def knob_variants():
+    """Outrigger with one feature or setting changed at a time: what each one costs."""
+    return [
+        Variant("direct", "direct", "", "no sidecar, no nat rules"),
+        Variant("haproxy-http", "haproxy", "L7", "HAProxy 2.6, HTTP mode", haproxy_config="haproxy-http.cfg"),
+        Variant("outrigger", "outrigger", "L7", "Outrigger defaults"),
+        Variant("no-access-log", "outrigger", "L7", "OUTRIGGER_ACCESS_LOG=off",
+                env={"OUTRIGGER_ACCESS_LOG": "off"}),
+        Variant("no-tracing", "outrigger", "L7", "OUTRIGGER_TRACING=off", env={"OUTRIGGER_TRACING": "off"}),
+        Variant("concurrency-1", "outrigger", "L7", "OUTRIGGER_CONCURRENCY=1 (one event loop)",
+                env={"OUTRIGGER_CONCURRENCY": "1"}),
+        Variant("no-leak-detection", "outrigger", "L7", "defaults + -Dio.netty.leakDetection.level=disabled",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -Dio.netty.leakDetection.level=disabled"),
+        Variant("heap-64m-young", "outrigger", "L7", "defaults + -Xms64m -Xmn32m (fewer young GCs)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-Xms16m", "-Xms64m -Xmn32m")),
+    ]
+
+
+def jvm_variants():
+    """Outrigger with HTTP detection (the default) on other JVMs and flags, for startup and footprint."""
+    d = OUTRIGGER_DEFAULT_JAVA_OPTS
+    t25 = TEMURIN_25
+    return [
+        Variant("direct", "direct", "", "no sidecar, no nat rules"),
+        Variant("haproxy-http", "haproxy", "L7", "HAProxy 2.6, HTTP mode", haproxy_config="haproxy-http.cfg"),
+        Variant("jdk17", "outrigger", "L7", "JDK 17, bin/outrigger defaults"),
+        Variant("jdk17-c1", "outrigger", "L7", "JDK 17, + -XX:TieredStopAtLevel=1",
+                java_opts=d + " -XX:TieredStopAtLevel=1"),
+        Variant("jdk17-appcds", "outrigger", "L7", "JDK 17, + AppCDS archive of a training run",
+                java_opts=d, training="appcds"),
+        Variant("jdk25", "outrigger", "L7", "Temurin 25, defaults", java_home=t25),
+        Variant("jdk25-coh", "outrigger", "L7", "Temurin 25, + -XX:+UseCompactObjectHeaders",
+                java_home=t25, java_opts=d + " -XX:+UseCompactObjectHeaders"),
+        Variant("jdk25-aot-coh", "outrigger", "L7", "Temurin 25, + compact headers + AOT cache of a training run",
+                java_home=t25, java_opts=d + " -XX:+UseCompactObjectHeaders", training="aot"),
+        Variant("jdk25-aot-coh-c1", "outrigger", "L7", "Temurin 25, + compact headers + AOT cache + C1 only",
+                java_home=t25, java_opts=d + " -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1",
+                training="aot"),
+        Variant("jdk17-lean", "outrigger", "L7", "JDK 17, footprint flags: " + LEAN_DESCRIPTION,
+                java_opts=LEAN_JAVA_OPTS, env={"MALLOC_ARENA_MAX": "2"}),
+        Variant("jdk25-lean-aot", "outrigger", "L7",
+                "Temurin 25, footprint flags + compact headers + AOT cache: " + LEAN_DESCRIPTION, java_home=t25,
+                java_opts=LEAN_JAVA_OPTS + " -XX:+UseCompactObjectHeaders", env={"MALLOC_ARENA_MAX": "2"},
+                training="aot"),
+    ]
+
+
+class Sidecar:
+    """One running proxy in one pod."""
+
+    def __init__(self, pod, variant, proc, ready_ms, log_path):
+        self.pod = pod
+        self.variant = variant
+        self.proc = proc
+        self.ready_ms = ready_ms
+        self.log_path = log_path
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def cpu_seconds(self):
+        return procs.cpu_seconds(self.pid)
+
+    def thread_cpu(self):
+        return procs.thread_cpu(self.pid)
+
+    def peak_rss_mib(self):
+        return procs.status_kib(self.pid, "VmHWM") / 1024.0
+
+    def counters(self):
+        """Connections ("cx") and requests ("rq") each capture listener has taken in so far,
+        keyed ("outbound"|"inbound", "cx"|"rq"). HAProxy counts connections per frontend (its TCP
+        frontends have no request count), so there rq = cx. On Outrigger's HTTP path, requests share
+        pooled upstream connections: the next sidecar sees fewer connections than requests.
+        """
+        if self.variant.kind == "haproxy":
+            text = self.pod.call_inside(lambda: _get("http://127.0.0.1:15090/stats;csv"))
+            rows = [line.split(",") for line in text.splitlines()]
+            stot = rows[0].index("stot")
+            counts = {}
+            for r in rows[1:]:
+                if len(r) > stot and r[1] == "FRONTEND" and r[0] in ("outbound", "inbound"):
+                    counts[(r[0], "cx")] = counts[(r[0], "rq")] = int(r[stot])
+            return counts
+        text = self.pod.call_inside(lambda: _get("http://127.0.0.1:15000/stats"))
+        names = {"downstream_cx_total": "cx", "downstream_rq_total": "rq"}
+        return {(direction, names[name]): int(value) for direction, name, value in re.findall(
+            r"^listener\.(outbound|inbound)\.(downstream_cx_total|downstream_rq_total): (\d+)$", text, re.M)}
+
+    def stop(self):
+        return procs.stop(self.proc)
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def sidecar_argv(variant, repo, config_dir):
+    drop = ["setpriv", f"--reuid={PROXY_UID}", f"--regid={PROXY_UID}", "--clear-groups"]
+    if variant.kind == "haproxy":
+        return drop + ["haproxy", "-db", "-f", os.path.join(config_dir, variant.haproxy_config)]
+    return drop + [os.path.join(repo, "bin", "outrigger"), "proxy"]
+
+
+def sidecar_env(variant, pod, jar, extra_java_opts=""):
+    env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LANG": "C.UTF-8"}
+    if variant.kind != "outrigger":
+        return env
+    env.update({
+        "OUTRIGGER_JAR": jar,
+        "POD_NAME": pod.ns,
+        "POD_NAMESPACE": "orbench",
+        # Only shutdown waits on this; the benchmark closes its connections before stopping.
+        "OUTRIGGER_DRAIN_DURATION": "1s",
+    })
+    env.update(variant.env)
+    if variant.java_home:
+        env["JAVA_HOME"] = variant.java_home
+    opts = (variant.java_opts or OUTRIGGER_DEFAULT_JAVA_OPTS) + (" " + extra_java_opts if extra_java_opts else "")
+    if variant.java_opts or extra_java_opts:
+        env["OUTRIGGER_JAVA_OPTS"] = opts.strip()
+    return env
+
+
+def start(pod, variant, world, tag, extra_java_opts=""):
+    """Starts the variant's sidecar in the pod and waits for its readiness URL; returns a Sidecar."""
+    workdir = world.workdir
+    log_path = os.path.join(workdir, f"{tag}.out")
+    argv = sidecar_argv(variant, world.repo, world.config_dir)
+    env = sidecar_env(variant, pod, world.jar, extra_java_opts)
+    proc, ready_ms = pod.call_inside(lambda: procs.start_and_time_ready(
+        argv, log_path, os.path.join(workdir, f"{tag}.err"), env, READY_PORT, READY_PATH))
+    return Sidecar(pod, variant, proc, ready_ms, log_path)
