@@ -46,6 +46,22 @@ final class ProxyHeaders {
    * An upgrade keeps Connection: upgrade and Upgrade, since the upstream must see them.
    */
   static void removeHopByHop(HttpHeaders h, boolean upgrade) {
+    if (h.contains(HttpHeaderNames.CONNECTION)) {
+      removeNamedByConnection(h, upgrade);
+    }
+    h.remove(HttpHeaderNames.KEEP_ALIVE);
+    h.remove("proxy-connection");
+    h.remove(HttpHeaderNames.TE);
+    if (upgrade) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    } else {
+      h.remove(HttpHeaderNames.CONNECTION);
+      h.remove(HttpHeaderNames.UPGRADE);
+    }
+  }
+
+  /** The headers the Connection header lists are hop-by-hop too (most requests have none). */
+  private static void removeNamedByConnection(HttpHeaders h, boolean upgrade) {
     List<String> named = new ArrayList<>();
     for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : value.split(",")) {
@@ -56,15 +72,6 @@ final class ProxyHeaders {
       }
     }
     named.forEach(h::remove);
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove("proxy-connection");
-    h.remove(HttpHeaderNames.TE);
-    if (upgrade) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-    } else {
-      h.remove(HttpHeaderNames.CONNECTION);
-      h.remove(HttpHeaderNames.UPGRADE);
-    }
   }
 
   /** Connection: upgrade with an Upgrade header (WebSocket and friends). */

@@ -39,7 +39,7 @@ public final class JsonAccessLogFormat implements AccessLogFormat {
       g.writeStringField("response_code_details", e.responseCodeDetails());
       g.writeStringField("response_flags", e.responseFlags() == null ? ResponseFlag.NONE.code() : e.responseFlags());
       g.writeStringField("route_name", e.routeName());
-      g.writeStringField("start_time", TextAccessLogFormat.START_TIME.format(e.startTime()));
+      g.writeStringField("start_time", StartTimes.format(e.startTime()));
       g.writeStringField("upstream_cluster", e.upstreamCluster());
       address(g, "upstream_host", e.upstreamHost());
       address(g, "upstream_local_address", e.upstreamLocalAddress());

@@ -1,7 +1,5 @@
 package dev.outrigger.core.log;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Istio's default text format:
@@ -16,14 +14,10 @@ import java.time.format.DateTimeFormatter;
  * </pre>
  */
 public final class TextAccessLogFormat implements AccessLogFormat {
-  // Shared with the JSON format: both print START_TIME as Envoy does.
-  static final DateTimeFormatter START_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   @Override
   public String format(AccessLogEntry e) {
     StringBuilder b = new StringBuilder(256);
-    b.append('[').append(START_TIME.format(e.startTime())).append("] \"");
+    StartTimes.appendTo(b.append('['), e.startTime()).append("] \"");
     b.append(or(e.method())).append(' ').append(or(e.path())).append(' ').append(or(e.protocol())).append("\" ");
     b.append(e.responseCode()).append(' ').append(or(e.responseFlags())).append(' ');
     b.append(or(e.responseCodeDetails())).append(' ').append(or(e.connectionTerminationDetails()));
