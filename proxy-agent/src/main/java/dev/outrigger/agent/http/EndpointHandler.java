@@ -1,15 +1,10 @@
 package dev.outrigger.agent.http;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -72,15 +67,8 @@ final class EndpointHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   }
 
   private static void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Reply reply) {
-    ByteBuf body = Unpooled.copiedBuffer(reply.body(), StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(), body);
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
-    HttpUtil.setContentLength(response, body.readableBytes());
-    HttpUtil.setKeepAlive(response, keepAlive);
-    var write = ctx.writeAndFlush(response);
-    if (!keepAlive) {
-      write.addListener(ChannelFutureListener.CLOSE);
-    }
+    Responses.send(ctx, version, keepAlive, reply.status(), reply.contentType(),
+        Unpooled.copiedBuffer(reply.body(), StandardCharsets.UTF_8));
   }
 
   @Override

@@ -1,15 +1,12 @@
 package dev.outrigger.agent.inject.webhook;
 
+import dev.outrigger.agent.http.Responses;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -55,15 +52,8 @@ final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private static void reply(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
       String contentType, byte[] body) {
-    FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status, Unpooled.wrappedBuffer(body));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    HttpUtil.setContentLength(response, body.length);
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
-    HttpUtil.setKeepAlive(response, keepAlive);
-    var write = ctx.writeAndFlush(response);
-    if (!keepAlive) {
-      write.addListener(ChannelFutureListener.CLOSE);
-    }
+    Responses.send(ctx, request.protocolVersion(), HttpUtil.isKeepAlive(request), status, contentType,
+        Unpooled.wrappedBuffer(body));
   }
 
   @Override
