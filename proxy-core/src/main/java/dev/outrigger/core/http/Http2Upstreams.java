@@ -16,10 +16,8 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,9 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Http2Upstreams {
   private final UpstreamConnector connector;
-  private final Map<EventLoop, Map<Key, ChannelFuture>> connections = new ConcurrentHashMap<>();
-
-  private record Key(InetSocketAddress address, Optional<InetSocketAddress> bind) {}
+  private final Map<EventLoop, Map<ConnectionKey, ChannelFuture>> connections = new ConcurrentHashMap<>();
 
   Http2Upstreams(UpstreamConnector connector) {
     this.connector = connector;
@@ -38,8 +34,8 @@ final class Http2Upstreams {
 
   Future<UpstreamPools.Borrowed> openStream(EventLoop loop, Upstream upstream) {
     Promise<UpstreamPools.Borrowed> promise = loop.newPromise();
-    Map<Key, ChannelFuture> perLoop = connections.computeIfAbsent(loop, l -> new HashMap<>());
-    Key key = new Key(upstream.address(), upstream.bindAddress());
+    Map<ConnectionKey, ChannelFuture> perLoop = connections.computeIfAbsent(loop, l -> new HashMap<>());
+    ConnectionKey key = ConnectionKey.of(upstream);
     ChannelFuture existing = perLoop.get(key);
     boolean reused = existing != null && (!existing.isDone() || acceptsStreams(existing.channel()));
     ChannelFuture connection = reused ? existing : connect(loop, upstream, perLoop, key);
@@ -76,7 +72,7 @@ final class Http2Upstreams {
     return connection.isActive() && codec != null && !codec.connection().goAwayReceived();
   }
 
-  private ChannelFuture connect(EventLoop loop, Upstream upstream, Map<Key, ChannelFuture> perLoop, Key key) {
+  private ChannelFuture connect(EventLoop loop, Upstream upstream, Map<ConnectionKey, ChannelFuture> perLoop, ConnectionKey key) {
     ChannelFuture f = connector.connect(loop, upstream, new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {

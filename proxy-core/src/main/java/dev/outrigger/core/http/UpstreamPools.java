@@ -11,12 +11,10 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -29,11 +27,8 @@ public final class UpstreamPools {
 
   private final UpstreamConnector connector;
   private final Duration idleTimeout;
-  private final Map<EventLoop, Map<Key, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
+  private final Map<EventLoop, Map<ConnectionKey, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
   private final Http2Upstreams http2;
-
-  /** Connections are shared by destination and source address, not by cluster name. */
-  private record Key(InetSocketAddress address, Optional<InetSocketAddress> bind) {}
 
   public UpstreamPools(UpstreamConnector connector, Duration idleTimeout) {
     this.connector = connector;
@@ -96,7 +91,7 @@ public final class UpstreamPools {
 
   private ArrayDeque<Channel> idleFor(EventLoop loop, Upstream upstream) {
     return idle.computeIfAbsent(loop, l -> new HashMap<>())
-        .computeIfAbsent(new Key(upstream.address(), upstream.bindAddress()), k -> new ArrayDeque<>());
+        .computeIfAbsent(ConnectionKey.of(upstream), k -> new ArrayDeque<>());
   }
 
   /** A connection lent to one exchange. */
