@@ -93,7 +93,7 @@ public final class Demo {
   /** A few lines per sidecar: one per connection, written when it closed. */
   private static void printAccessLog(DemoCluster cluster) {
     System.out.println("Access log (Istio's text format, stdout of each sidecar) for the connections above:\n");
-    printLines(cluster.meshedClient().name() + " (outbound)", cluster.meshedClientSidecar().accessLog());
+    printLines(cluster.meshedClient().name() + " (outbound)", cluster.meshedClientSidecar().flushedAccessLog());
     for (Server server : cluster.servers()) {
       if (server.sidecar() != null) {
         printLines(server.pod().name() + " (inbound, " + server.label() + ")", server.sidecar().accessLog());

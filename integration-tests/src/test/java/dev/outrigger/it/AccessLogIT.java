@@ -153,7 +153,7 @@ class AccessLogIT extends PodNetworkTestBase {
     entryFrom(clientSidecar, pod(clientSidecar).ip() + ":" + clientPort);
 
     for (Sidecar sidecar : new Sidecar[] {clientSidecar, preserveSidecar, loopbackSidecar}) {
-      assertAll(sidecar.accessLog().stream().map(line -> () -> AccessLogEntry.parse(line)));
+      assertAll(sidecar.flushedAccessLog().stream().map(line -> () -> AccessLogEntry.parse(line)));
     }
   }
 

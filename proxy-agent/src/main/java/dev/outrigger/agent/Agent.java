@@ -2,6 +2,7 @@ package dev.outrigger.agent;
 
 import dev.outrigger.agent.http.EndpointServer;
 import dev.outrigger.core.log.AccessLog;
+import dev.outrigger.core.log.BufferedLineWriter;
 import dev.outrigger.core.net.SockoptOriginalDestination;
 import dev.outrigger.core.server.ProxyServer;
 import dev.outrigger.core.telemetry.IstioMetrics;
@@ -27,6 +28,7 @@ final class Agent {
   private final AgentConfig config;
   private final ProxyServer proxy;
   private final MetricsEndpoints metricsEndpoints;
+  private final BufferedLineWriter accessLogOutput;
   // Admin and status answer from their own thread, so readiness stays responsive under load.
   private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final List<Channel> httpServers = new ArrayList<>();
@@ -38,7 +40,8 @@ final class Agent {
     this.config = config;
     TelemetryConfig telemetry = config.telemetry();
     IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
-    AccessLog accessLog = new AccessLog(config.proxy().accessLog(), telemetry.accessLogEncoding().newFormat());
+    this.accessLogOutput = BufferedLineWriter.stdout(config.accessLogFlushInterval());
+    AccessLog accessLog = new AccessLog(config.proxy().accessLog(), telemetry.accessLogEncoding().newFormat(), accessLogOutput);
     this.proxy = new ProxyServer(config.proxy(), config.http(), new SockoptOriginalDestination(), accessLog, metrics);
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
@@ -74,6 +77,10 @@ final class Agent {
 
   int agentPort() {
     return ((InetSocketAddress) httpServers.get(3).localAddress()).getPort();
+  }
+
+  BufferedLineWriter accessLogOutput() {
+    return accessLogOutput;
   }
 
   MetricsEndpoints metricsEndpoints() {
@@ -121,6 +128,7 @@ final class Agent {
     long cut = proxy.drain(config.drainDuration());
     httpServers.forEach(ch -> ch.close().syncUninterruptibly());
     proxy.close();
+    accessLogOutput.close();
     adminGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     log.info("stopped ({} connections cut at the end of the drain period)", cut);
   }

@@ -18,10 +18,12 @@ import java.util.function.Function;
  * @param drainDuration how long open connections may finish after SIGTERM (Istio: 5s)
  * @param logLevel level of the application log (the access log has its own switch)
  * @param telemetry access-log encoding, metrics ports and the labels' pod identity
+ * @param accessLogFlushInterval how often buffered access-log lines reach stdout (Istio runs Envoy
+ *     with --file-flush-interval-msec 1000)
  */
 public record AgentConfig(
     ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, Duration drainDuration, String logLevel,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry, Duration accessLogFlushInterval) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   public static final String OUTBOUND_PORT = "OUTRIGGER_OUTBOUND_PORT";
@@ -32,6 +34,7 @@ public record AgentConfig(
   public static final String IDLE_TIMEOUT = "OUTRIGGER_IDLE_TIMEOUT";
   public static final String DRAIN_DURATION = "OUTRIGGER_DRAIN_DURATION";
   public static final String ACCESS_LOG = "OUTRIGGER_ACCESS_LOG";
+  public static final String ACCESS_LOG_FLUSH_INTERVAL = "OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL";
   public static final String IPV6 = "OUTRIGGER_IPV6";
   public static final String CONCURRENCY = "OUTRIGGER_CONCURRENCY";
   public static final String LOG_LEVEL = "OUTRIGGER_LOG_LEVEL";
@@ -68,7 +71,8 @@ public record AgentConfig(
         e.get(ADMIN_PORT, 15000, Env::port),
         e.get(DRAIN_DURATION, Duration.ofSeconds(5), Env::duration),
         e.get(LOG_LEVEL, "info", Env::logLevel),
-        TelemetryConfig.fromEnvironment(env, e));
+        TelemetryConfig.fromEnvironment(env, e),
+        e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

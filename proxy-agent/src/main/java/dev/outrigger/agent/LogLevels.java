@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import dev.outrigger.agent.http.Reply;
-import dev.outrigger.core.log.AccessLog;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
@@ -41,7 +40,7 @@ final class LogLevels {
       }
       if (change.getKey().equals("level")) {
         for (Logger logger : context.getLoggerList()) {
-          if (logger.getLevel() != null && !logger.getName().equals(AccessLog.LOGGER_NAME)) {
+          if (logger.getLevel() != null) {
             logger.setLevel(level);
           }
         }

@@ -20,6 +20,7 @@ import sun.misc.Signal;
       "  OUTRIGGER_STATUS_PORT      [15021]   OUTRIGGER_ADMIN_PORT    [15000]",
       "  OUTRIGGER_CONNECT_TIMEOUT  [10s]     OUTRIGGER_IDLE_TIMEOUT  [1h]",
       "  OUTRIGGER_DRAIN_DURATION   [5s]      OUTRIGGER_ACCESS_LOG    on|off [on]",
+      "  OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL  how often access-log lines reach stdout [1s]",
       "  OUTRIGGER_IPV6             on|off [on]  OUTRIGGER_CONCURRENCY [2]",
       "  OUTRIGGER_LOG_LEVEL        trace|debug|info|warn|error|off [info]",
       "  OUTRIGGER_PROTOCOL_DETECTION on|off: sniff HTTP/1.1 and h2c, else all L4 [on]",
@@ -68,7 +69,5 @@ final class ProxyCommand implements Callable<Integer> {
   private static void applyLogLevel(String level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level));
-    // The access log has its own on/off switch and must not follow the application log level.
-    context.getLogger(dev.outrigger.core.log.AccessLog.LOGGER_NAME).setLevel(Level.INFO);
   }
 }

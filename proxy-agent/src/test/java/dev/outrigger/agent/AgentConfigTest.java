@@ -20,6 +20,7 @@ class AgentConfigTest {
     assertEquals(15021, c.statusPort());
     assertEquals(15000, c.adminPort());
     assertEquals(Duration.ofSeconds(5), c.drainDuration());
+    assertEquals(Duration.ofSeconds(1), c.accessLogFlushInterval());
     assertEquals(true, c.proxy().accessLog());
   }
 
@@ -34,6 +35,7 @@ class AgentConfigTest {
         Map.entry("OUTRIGGER_CONNECT_TIMEOUT", "250ms"),
         Map.entry("OUTRIGGER_IDLE_TIMEOUT", "5m"),
         Map.entry("OUTRIGGER_DRAIN_DURATION", "0s"),
+        Map.entry("OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL", "250ms"),
         Map.entry("OUTRIGGER_ACCESS_LOG", "off"),
         Map.entry("OUTRIGGER_IPV6", "off"),
         Map.entry("OUTRIGGER_CONCURRENCY", "4"),
@@ -46,6 +48,7 @@ class AgentConfigTest {
     assertEquals(Duration.ofMillis(250), c.proxy().connectTimeout());
     assertEquals(Duration.ofMinutes(5), c.proxy().idleTimeout());
     assertEquals(Duration.ZERO, c.drainDuration());
+    assertEquals(Duration.ofMillis(250), c.accessLogFlushInterval());
     assertEquals(false, c.proxy().accessLog());
     assertEquals(false, c.proxy().ipv6());
     assertEquals(4, c.proxy().workerThreads());
@@ -62,6 +65,8 @@ class AgentConfigTest {
         "OUTRIGGER_CONNECT_TIMEOUT", "10");
     assertMessage("OUTRIGGER_IDLE_TIMEOUT='0s' (expected: a duration > 0)", "OUTRIGGER_IDLE_TIMEOUT", "0s");
     assertMessage("OUTRIGGER_ACCESS_LOG='maybe' (expected: on or off)", "OUTRIGGER_ACCESS_LOG", "maybe");
+    assertMessage("OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL='0s' (expected: a duration > 0)",
+        "OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL", "0s");
     assertMessage("OUTRIGGER_CONCURRENCY='0' (expected: a whole number >= 1)", "OUTRIGGER_CONCURRENCY", "0");
     assertMessage("OUTRIGGER_LOG_LEVEL='loud' (expected: trace, debug, info, warn, error or off)",
         "OUTRIGGER_LOG_LEVEL", "loud");

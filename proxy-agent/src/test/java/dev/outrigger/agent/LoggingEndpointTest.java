@@ -27,14 +27,12 @@ class LoggingEndpointTest {
   }
 
   @Test
-  void levelSetsEveryLoggerButTheAccessLog() {
+  void levelSetsEveryLogger() {
     context.getLogger("io.netty").setLevel(Level.WARN);
-    context.getLogger("outrigger.access").setLevel(Level.INFO);
     Reply r = LogLevels.handle(HttpMethod.POST, Map.of("level", List.of("debug")));
     assertEquals(200, r.status().code());
     assertEquals(Level.DEBUG, context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel());
     assertEquals(Level.DEBUG, context.getLogger("io.netty").getLevel());
-    assertEquals(Level.INFO, context.getLogger("outrigger.access").getLevel(), "the access log has its own switch");
     assertTrue(LoggerFactory.getLogger("dev.outrigger.core.relay.RelayHandler").isDebugEnabled());
     assertTrue(r.body().contains("  ROOT: debug\n"), r.body());
     assertTrue(r.body().contains("  io.netty: debug\n"), r.body());

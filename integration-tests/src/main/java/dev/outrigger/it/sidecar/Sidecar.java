@@ -32,6 +32,8 @@ public final class Sidecar implements AutoCloseable {
   public static final String INBOUND_PASSTHROUGH_BIND = "127.0.0.6";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+  /** The proxy's default flush interval and a margin. */
+  private static final Duration ACCESS_LOG_FLUSH = Duration.ofMillis(1300);
 
   private final Pod pod;
   private final BackgroundProcess process;
@@ -110,12 +112,22 @@ public final class Sidecar implements AutoCloseable {
     return Integer.parseInt(result.stdout().strip());
   }
 
-  /** Access-log lines written so far (the proxy's stdout). */
+  /** Access-log lines on stdout so far; lines of the last second may still be buffered. */
   public List<String> accessLog() {
     return process.stdoutLines();
   }
 
-  /** Waits for an access-log line; lines are written when a connection ends. */
+  /** Every access-log line of what happened before the call: waits out one flush interval (1 s). */
+  public List<String> flushedAccessLog() {
+    try {
+      Thread.sleep(ACCESS_LOG_FLUSH.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return process.stdoutLines();
+  }
+
+  /** Waits for an access-log line; lines are logged when a connection or request ends and reach stdout within 1 s. */
   public String awaitAccessLog(String what, Predicate<String> matcher) {
     return process.awaitStdoutLine(what, Duration.ofSeconds(10), matcher);
   }

@@ -109,7 +109,7 @@ class HttpAccessLogIT extends PodNetworkTestBase {
     assertEquals(ISTIO_JSON_KEYS, keys(inboundText), inboundText);
     assertLines(r, InboundMode.PRESERVE, HttpLogLine.parseJson(outboundText), HttpLogLine.parseJson(inboundText));
     // Stdout is the access log alone: every line the JSON sidecars printed is a JSON object.
-    Stream.concat(jsonClient.accessLog().stream(), jsonServer.accessLog().stream())
+    Stream.concat(jsonClient.flushedAccessLog().stream(), jsonServer.accessLog().stream())
         .forEach(line -> assertTrue(HttpLogLine.json(line).isObject(), line));
   }
 

@@ -1,7 +1,7 @@
 package dev.outrigger.iptables.validation;
 
-import dev.outrigger.core.os.LinuxSockets;
-import dev.outrigger.core.os.OsCallException;
+import dev.outrigger.core.net.OriginalDestinationLookup;
+import dev.outrigger.core.net.SockoptOriginalDestination;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -10,7 +10,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import java.net.Inet6Address;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +29,7 @@ final class OriginalDstListener implements AutoCloseable {
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final CompletableFuture<InetSocketAddress> redirected = new CompletableFuture<>();
+  private final OriginalDestinationLookup lookup = new SockoptOriginalDestination();
 
   private OriginalDstListener() {}
 
@@ -70,15 +71,14 @@ final class OriginalDstListener implements AutoCloseable {
   }
 
   private void inspect(EpollSocketChannel channel, int probePort) {
-    boolean ipv6 = channel.remoteAddress().getAddress() instanceof Inet6Address;
     try {
-      InetSocketAddress original = LinuxSockets.originalDestination(channel.fd().intValue(), ipv6);
+      InetSocketAddress original = lookup.lookup(channel);
       if (original.getPort() == probePort) {
         redirected.complete(original);
       } else {
         log.debug("ignoring connection to {} (original destination {})", channel.localAddress(), original);
       }
-    } catch (OsCallException notRedirected) {
+    } catch (IOException notRedirected) {
       log.debug("connection to {} was not redirected: {}", channel.localAddress(), notRedirected.getMessage());
     }
   }

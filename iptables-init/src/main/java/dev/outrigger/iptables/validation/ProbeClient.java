@@ -1,7 +1,6 @@
 package dev.outrigger.iptables.validation;
 
 import com.sun.security.auth.module.UnixSystem;
-import dev.outrigger.core.os.LinuxSockets;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -43,7 +42,7 @@ final class ProbeClient {
     dialOnce(); // as ourselves first, so every class the loop needs is loaded before the fsuid changes
     boolean switched = self.getUid() == 0 && proxyUid != 0;
     if (switched) {
-      LinuxSockets.setThreadFsIds((int) proxyUid, (int) proxyGid);
+      ThreadFsIds.set((int) proxyUid, (int) proxyGid);
     } else if (self.getUid() != proxyUid) {
       log.warn("validation runs as uid {}, neither root nor the proxy uid {}: its probe cannot be redirected",
           self.getUid(), proxyUid);
@@ -57,7 +56,7 @@ final class ProbeClient {
       Thread.currentThread().interrupt();
     } finally {
       if (switched) {
-        LinuxSockets.setThreadFsIds((int) self.getUid(), (int) self.getGid());
+        ThreadFsIds.set((int) self.getUid(), (int) self.getGid());
       }
     }
   }

@@ -18,7 +18,7 @@ public final class JsonAccessLogFormat implements AccessLogFormat {
   private static final JsonFactory JSON = new JsonFactory();
 
   @Override
-  public String format(AccessLogEntry e) {
+  public void appendTo(StringBuilder line, AccessLogEntry e) {
     StringWriter out = new StringWriter(640);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
@@ -52,7 +52,7 @@ public final class JsonAccessLogFormat implements AccessLogFormat {
     } catch (IOException impossible) {
       throw new UncheckedIOException(impossible); // a StringWriter does not fail
     }
-    return out.toString();
+    line.append(out.getBuffer());
   }
 
   private static void address(JsonGenerator g, String key, InetSocketAddress value) throws IOException {

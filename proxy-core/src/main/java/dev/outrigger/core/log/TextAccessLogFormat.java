@@ -15,8 +15,7 @@ package dev.outrigger.core.log;
  */
 public final class TextAccessLogFormat implements AccessLogFormat {
   @Override
-  public String format(AccessLogEntry e) {
-    StringBuilder b = new StringBuilder(256);
+  public void appendTo(StringBuilder b, AccessLogEntry e) {
     StartTimes.appendTo(b.append('['), e.startTime()).append("] \"");
     b.append(or(e.method())).append(' ').append(or(e.path())).append(' ').append(or(e.protocol())).append("\" ");
     b.append(e.responseCode()).append(' ').append(or(e.responseFlags())).append(' ');
@@ -28,13 +27,12 @@ public final class TextAccessLogFormat implements AccessLogFormat {
     quoted(b, e.userAgent());
     quoted(b, e.requestId());
     quoted(b, e.authority());
-    b.append(" \"").append(AccessLog.address(e.upstreamHost())).append("\" ");
+    AccessLog.appendAddress(b.append(" \""), e.upstreamHost()).append("\" ");
     b.append(or(e.upstreamCluster())).append(' ');
-    b.append(AccessLog.address(e.upstreamLocalAddress())).append(' ');
-    b.append(AccessLog.address(e.downstreamLocalAddress())).append(' ');
-    b.append(AccessLog.address(e.downstreamRemoteAddress())).append(' ');
+    AccessLog.appendAddress(b, e.upstreamLocalAddress()).append(' ');
+    AccessLog.appendAddress(b, e.downstreamLocalAddress()).append(' ');
+    AccessLog.appendAddress(b, e.downstreamRemoteAddress()).append(' ');
     b.append(or(e.requestedServerName())).append(' ').append(or(e.routeName()));
-    return b.toString();
   }
 
   private static void quoted(StringBuilder b, String value) {

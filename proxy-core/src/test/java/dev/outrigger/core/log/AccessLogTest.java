@@ -44,5 +44,27 @@ class AccessLogTest {
   void ipv6AddressesAreBracketed() {
     assertEquals("[fd00::4]:80", AccessLog.address(new InetSocketAddress("fd00::4", 80)));
     assertEquals("-", AccessLog.address(null));
+    assertEquals("x [fd00::4]:80", AccessLog.appendAddress(new StringBuilder("x "), new InetSocketAddress("fd00::4", 80)).toString());
+  }
+
+  @Test
+  void ipv4AddressesAreAppendedAsDottedQuads() {
+    assertEquals("10.244.255.0:8080", AccessLog.appendAddress(new StringBuilder(), new InetSocketAddress("10.244.255.0", 8080)).toString());
+    assertEquals("-", AccessLog.appendAddress(new StringBuilder(), null).toString());
+  }
+
+  @Test
+  void eachLineReachesTheSinkWhole() {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    AccessLog log = new AccessLog(line -> lines.add(line.toString()));
+    ConnectionRecord first = new ConnectionRecord(
+        new InetSocketAddress("10.244.3.3", 44008), new InetSocketAddress("10.244.2.4", 15006));
+    first.finish();
+    log.write(first.toEntry(Direction.INBOUND));
+    log.write(first.toEntry(Direction.OUTBOUND));
+    assertEquals(2, lines.size());
+    assertEquals(new TextAccessLogFormat().format(first.toEntry(Direction.OUTBOUND)), lines.get(1));
+    new AccessLog(false, new TextAccessLogFormat(), line -> lines.add("should not be written")).write(first.toEntry(Direction.INBOUND));
+    assertEquals(2, lines.size(), "a disabled access log writes nothing");
   }
 }

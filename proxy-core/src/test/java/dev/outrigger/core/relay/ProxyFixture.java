@@ -1,8 +1,5 @@
 package dev.outrigger.core.relay;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.config.ProxySettings;
@@ -15,9 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real proxy on loopback (epoll, ephemeral ports) whose "original destination" is whatever the
@@ -27,8 +23,7 @@ public final class ProxyFixture implements AutoCloseable {
   public final AtomicReference<InetSocketAddress> destination = new AtomicReference<>();
   final AtomicReference<IOException> lookupFailure = new AtomicReference<>();
   public final ProxyServer server;
-  private final ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
-  private final Logger accessLogger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER_NAME);
+  private final List<String> accessLines = new CopyOnWriteArrayList<>();
 
   /** An L4-only proxy: protocol detection off, so server-first exchanges work on any port. */
   static HttpSettings l4Only() {
@@ -43,8 +38,6 @@ public final class ProxyFixture implements AutoCloseable {
 
   public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http)
       throws Exception {
-    accessLines.start();
-    accessLogger.addAppender(accessLines);
     ProxySettings settings = new ProxySettings(0, 0, mode, connectTimeout, idleTimeout, true, false, 1);
     server = new ProxyServer(settings, http, ch -> {
       IOException failure = lookupFailure.get();
@@ -52,7 +45,7 @@ public final class ProxyFixture implements AutoCloseable {
         throw failure;
       }
       return destination.get();
-    }, new AccessLog(true), dev.outrigger.core.telemetry.Telemetry.NONE);
+    }, new AccessLog(line -> accessLines.add(line.toString())), dev.outrigger.core.telemetry.Telemetry.NONE);
     server.start();
   }
 
@@ -79,14 +72,11 @@ public final class ProxyFixture implements AutoCloseable {
     if (server.activeConnections() > 0) {
       throw new AssertionError("connections still open: " + server.activeConnections());
     }
-    synchronized (accessLines.list) {
-      return accessLines.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
-    }
+    return List.copyOf(accessLines);
   }
 
   @Override
   public void close() {
-    accessLogger.detachAppender(accessLines);
     server.close();
   }
 }
