@@ -15,7 +15,11 @@ import java.util.Map;
 
 /** The URLs of the status port (all addresses) and the admin port (127.0.0.1). */
 final class AdminEndpoints {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** The ObjectMapper, built on the first JSON reply rather than in the proxy's start-up. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
+
   private final Agent agent;
 
   AdminEndpoints(Agent agent) {
@@ -63,6 +67,9 @@ final class AdminEndpoints {
     for (ListenerStats listener : agent.proxy().stats().values()) {
       stats.putAll(listener.snapshot());
     }
+    stats.put("access_log.lines_written_total", agent.accessLogOutput().linesWritten());
+    stats.put("access_log.lines_dropped_total", agent.accessLogOutput().linesDropped());
+    stats.put("access_log.write_failures_total", agent.accessLogOutput().writeFailures());
     stats.put("agent.scrapes_total", agent.metricsEndpoints().scrapes());
     stats.put("agent.app_scrape_failures_total", agent.metricsEndpoints().appScrapeFailures());
     if (List.of("json").equals(query.get("format"))) {
@@ -86,6 +93,7 @@ final class AdminEndpoints {
     dump.put(AgentConfig.IDLE_TIMEOUT, Durations.format(p.idleTimeout()));
     dump.put(AgentConfig.DRAIN_DURATION, Durations.format(c.drainDuration()));
     dump.put(AgentConfig.ACCESS_LOG, p.accessLog() ? "on" : "off");
+    dump.put(AgentConfig.ACCESS_LOG_FLUSH_INTERVAL, Durations.format(c.accessLogFlushInterval()));
     dump.put(AgentConfig.IPV6, p.ipv6() ? "on" : "off");
     dump.put(AgentConfig.CONCURRENCY, p.workerThreads());
     dump.put(AgentConfig.LOG_LEVEL, c.logLevel());
@@ -104,7 +112,7 @@ final class AdminEndpoints {
 
   private static String json(Object value) {
     try {
-      return JSON.writeValueAsString(value) + "\n";
+      return Json.MAPPER.writeValueAsString(value) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
