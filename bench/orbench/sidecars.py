@@ -6,6 +6,8 @@ flags) and as uid/gid 1337; "direct" has no rules and no sidecar.
 
 import os
 import re
+import subprocess
+import time
 import urllib.request
 from dataclasses import dataclass, field
 
@@ -17,8 +19,11 @@ IPTABLES_FLAGS = ["-p", "15001", "-z", "15006", "-u", PROXY_UID, "-m", "REDIRECT
 READY_PORT = 15021
 READY_PATH = "/healthz/ready"
 # What bin/outrigger uses for `proxy` when OUTRIGGER_JAVA_OPTS is unset; variants that add flags keep these.
+# The launcher adds the CDS archive next to the jar (see ensure_cds_archive) to these too, unless a variant's
+# flags choose class sharing themselves, and routes the JVM's warnings to stderr.
 OUTRIGGER_DEFAULT_JAVA_OPTS = ("-XX:+UseSerialGC -Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m -Xss512k "
-                               "-XX:+ExitOnOutOfMemoryError")
+                               "-XX:+ExitOnOutOfMemoryError -Dio.netty.leakDetection.level=disabled "
+                               "-Dio.netty.jfr.enabled=false")
 TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
 # Footprint flags: C1 only (no C2 arenas, small code cache), a smaller heap, no Netty leak sampling,
 # and at most two glibc malloc arenas (MALLOC_ARENA_MAX=2 in the environment).
@@ -53,7 +58,8 @@ def standard_variants():
         Variant("haproxy-http", "haproxy", "L7",
                 "HAProxy 2.6, HTTP mode on port 80, log line per request, x-request-id",
                 haproxy_config="haproxy-http.cfg"),
-        Variant("outrigger", "outrigger", "L7", "Outrigger defaults: HTTP detection, access log, metrics, tracing"),
+        Variant("outrigger", "outrigger", "L7",
+                "Outrigger defaults: HTTP detection, access log, metrics, tracing, shipped JVM flags and CDS archive"),
         Variant("outrigger-l4", "outrigger", "L4", "Outrigger, OUTRIGGER_PROTOCOL_DETECTION=off",
                 env={"OUTRIGGER_PROTOCOL_DETECTION": "off"}),
     ]
@@ -70,8 +76,9 @@ def knob_variants():
         Variant("no-tracing", "outrigger", "L7", "OUTRIGGER_TRACING=off", env={"OUTRIGGER_TRACING": "off"}),
         Variant("concurrency-1", "outrigger", "L7", "OUTRIGGER_CONCURRENCY=1 (one event loop)",
                 env={"OUTRIGGER_CONCURRENCY": "1"}),
-        Variant("no-leak-detection", "outrigger", "L7", "defaults + -Dio.netty.leakDetection.level=disabled",
-                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -Dio.netty.leakDetection.level=disabled"),
+        Variant("leak-detection-simple", "outrigger", "L7",
+                "defaults with Netty's default leak detection (-Dio.netty.leakDetection.level=simple)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("level=disabled", "level=simple")),
         Variant("heap-64m-young", "outrigger", "L7", "defaults + -Xms64m -Xmn32m (fewer young GCs)",
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-Xms16m", "-Xms64m -Xmn32m")),
     ]
@@ -84,12 +91,14 @@ def jvm_variants():
     return [
         Variant("direct", "direct", "", "no sidecar, no nat rules"),
         Variant("haproxy-http", "haproxy", "L7", "HAProxy 2.6, HTTP mode", haproxy_config="haproxy-http.cfg"),
-        Variant("jdk17", "outrigger", "L7", "JDK 17, bin/outrigger defaults"),
+        Variant("jdk17", "outrigger", "L7", "JDK 17, bin/outrigger defaults (with the shipped CDS archive)"),
         Variant("jdk17-c1", "outrigger", "L7", "JDK 17, + -XX:TieredStopAtLevel=1",
                 java_opts=d + " -XX:TieredStopAtLevel=1"),
-        Variant("jdk17-appcds", "outrigger", "L7", "JDK 17, + AppCDS archive of a training run",
+        Variant("jdk17-appcds", "outrigger", "L7",
+                "JDK 17, + AppCDS archive of a training run under load (instead of the shipped one)",
                 java_opts=d, training="appcds"),
-        Variant("jdk25", "outrigger", "L7", "Temurin 25, defaults", java_home=t25),
+        Variant("jdk25", "outrigger", "L7", "Temurin 25, defaults (the shipped archive is JDK 17's: not used)",
+                java_home=t25),
         Variant("jdk25-coh", "outrigger", "L7", "Temurin 25, + -XX:+UseCompactObjectHeaders",
                 java_home=t25, java_opts=d + " -XX:+UseCompactObjectHeaders"),
         Variant("jdk25-aot-coh", "outrigger", "L7", "Temurin 25, + compact headers + AOT cache of a training run",
@@ -185,8 +194,33 @@ def sidecar_env(variant, pod, jar, extra_java_opts=""):
     return env
 
 
+_cds_archives = set()
+
+
+def ensure_cds_archive(world):
+    """Makes the proxy's CDS archive for the run's copy of the jar, once per run, with the command the image's
+    build runs (`bin/outrigger cds-archive`): outrigger.jsa next to the copy, which bin/outrigger then uses
+    for every JDK 17 sidecar whose flags do not choose class sharing themselves, as in the image.
+
+    The training run uses loopback only (no rules, no pods): it runs here, in the host's namespace, with the
+    PATH and JVM of the sidecars.
+    """
+    if world.jar in _cds_archives:
+        return
+    env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LANG": "C.UTF-8",
+           "OUTRIGGER_JAR": world.jar}
+    result = subprocess.run([os.path.join(world.repo, "bin", "outrigger"), "cds-archive"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(f"bin/outrigger cds-archive exited {result.returncode}: {result.stderr.strip()}")
+    print(f"[{time.strftime('%H:%M:%S')}] {result.stderr.strip()}", flush=True)
+    _cds_archives.add(world.jar)
+
+
 def start(pod, variant, world, tag, extra_java_opts=""):
     """Starts the variant's sidecar in the pod and waits for its readiness URL; returns a Sidecar."""
+    if variant.kind == "outrigger":
+        ensure_cds_archive(world)
     workdir = world.workdir
     log_path = os.path.join(workdir, f"{tag}.out")
     argv = sidecar_argv(variant, world.repo, world.config_dir)
