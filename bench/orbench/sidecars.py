@@ -81,6 +81,10 @@ def knob_variants():
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("level=disabled", "level=simple")),
         Variant("heap-64m-young", "outrigger", "L7", "defaults + -Xms64m -Xmn32m (fewer young GCs)",
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-Xms16m", "-Xms64m -Xmn32m")),
+        Variant("heap-small-young", "outrigger", "L7", "defaults with -Xms8m -Xmn4m -Xmx48m (smaller heap, more young GCs)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-Xms16m -Xmx96m", "-Xms8m -Xmn4m -Xmx48m")),
+        Variant("malloc-arena-2", "outrigger", "L7", "defaults + MALLOC_ARENA_MAX=2 (fewer glibc arenas)",
+                env={"MALLOC_ARENA_MAX": "2"}),
     ]
 
 
