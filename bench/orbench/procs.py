@@ -28,7 +28,7 @@ def cpu_seconds(pid):
 THREAD_GROUPS = (
     ("multiThreadIoEv", "event loops"), ("epollEventLoop", "event loops"), ("haproxy", "event loops"),
     ("C1 CompilerThre", "JIT"), ("C2 CompilerThre", "JIT"), ("VM Thread", "GC/VM"), ("GC Thread", "GC/VM"),
-    ("AsyncAppender", "log appender"),
+    ("AsyncAppender", "log appender"), ("access-log-flus", "log appender"),  # comm is cut at 15 characters
 )
 
 
