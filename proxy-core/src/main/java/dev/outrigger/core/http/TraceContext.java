@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,6 +15,8 @@ final class TraceContext {
   static final String PARENT_SPAN_ID = "x-b3-parentspanid";
   static final String SAMPLED = "x-b3-sampled";
   static final String TRACEPARENT = "traceparent";
+
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
   private TraceContext() {}
 
@@ -30,7 +33,7 @@ final class TraceContext {
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
     if (traceId == null || !isHex(traceId)) {
-      traceId = hex(random.nextLong()) + hex(random.nextLong());
+      traceId = hex(random.nextLong(), random.nextLong());
       parent = null;
       sampled = null;
     }
@@ -46,8 +49,12 @@ final class TraceContext {
       headers.remove(PARENT_SPAN_ID);
     }
     headers.set(SAMPLED, sampled);
-    String w3cTrace = traceId.length() == 32 ? traceId : "0000000000000000" + traceId;
-    headers.set(TRACEPARENT, "00-" + w3cTrace + "-" + spanId + "-" + ("1".equals(sampled) ? "01" : "00"));
+    StringBuilder w3c = new StringBuilder(55).append("00-");
+    if (traceId.length() == 16) {
+      w3c.append("0000000000000000");
+    }
+    w3c.append(traceId).append('-').append(spanId).append("1".equals(sampled) ? "-01" : "-00");
+    headers.set(TRACEPARENT, w3c.toString());
   }
 
   private static boolean isTraceparent(String v) {
@@ -66,8 +73,25 @@ final class TraceContext {
     return true;
   }
 
+  /** Sixteen lower-case hex digits, zero-padded: one allocation per id on the request path. */
   static String hex(long value) {
-    String s = Long.toHexString(value);
-    return "0000000000000000".substring(s.length()) + s;
+    byte[] digits = new byte[16];
+    fill(digits, 0, value);
+    return new String(digits, StandardCharsets.ISO_8859_1);
+  }
+
+  /** A 128-bit id as 32 hex digits. */
+  static String hex(long high, long low) {
+    byte[] digits = new byte[32];
+    fill(digits, 0, high);
+    fill(digits, 16, low);
+    return new String(digits, StandardCharsets.ISO_8859_1);
+  }
+
+  private static void fill(byte[] digits, int offset, long value) {
+    for (int i = offset + 15; i >= offset; i--) {
+      digits[i] = HEX_DIGITS[(int) (value & 0xf)];
+      value >>>= 4;
+    }
   }
 }
