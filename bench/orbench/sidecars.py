@@ -85,6 +85,21 @@ def knob_variants():
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-Xms16m -Xmx96m", "-Xms8m -Xmn4m -Xmx48m")),
         Variant("malloc-arena-2", "outrigger", "L7", "defaults + MALLOC_ARENA_MAX=2 (fewer glibc arenas)",
                 env={"MALLOC_ARENA_MAX": "2"}),
+        Variant("c1-only", "outrigger", "L7", "defaults + -XX:TieredStopAtLevel=1 (no C2: quick compiles, slower code)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -XX:TieredStopAtLevel=1"),
+        Variant("jit-nice", "outrigger", "L7",
+                "defaults + compiler threads at nice 19 (-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"),
+        Variant("c2-only", "outrigger", "L7", "defaults + -XX:-TieredCompilation (no C1 tier: fewer compilations, less code)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -XX:-TieredCompilation"),
+        Variant("safepoint-log", "outrigger", "L7",
+                "defaults + safepoint and GC logs in /tmp/orbench-safepoints-<pid>.log, to see every pause",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS
+                + " -Xlog:safepoint,gc:file=/tmp/orbench-safepoints-%p.log:uptime"),
+        Variant("jit-log", "outrigger", "L7",
+                "defaults + a compilation log in /tmp/orbench-jit-<pid>.log",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS
+                + " -Xlog:jit+compilation=debug:file=/tmp/orbench-jit-%p.log:uptime"),
     ]
 
 
