@@ -42,7 +42,8 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
       .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
   private final ByteBuffer bytes = ByteBuffer.allocate(64 * 1024);
   private final LongAdder written = new LongAdder();
-  private final LongAdder dropped = new LongAdder();
+  private final LongAdder droppedBufferFull = new LongAdder();
+  private final LongAdder droppedWriteFailed = new LongAdder();
   private final LongAdder writeFailures = new LongAdder();
   private StringBuilder pending = new StringBuilder(FLUSH_CHARS);
   private StringBuilder spare = new StringBuilder(FLUSH_CHARS);
@@ -50,6 +51,8 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
   private boolean wakeRequested;
   private boolean closed;
   private long lastFailureLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
+  private long lastDropLog = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
+  private long droppedReported;
 
   public BufferedLineWriter(WritableByteChannel out, Duration flushInterval, String threadName) {
     if (flushInterval.isNegative() || flushInterval.isZero()) {
@@ -75,7 +78,7 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
     lock.lock();
     try {
       if (closed || pending.length() + line.length() + 1 > MAX_PENDING_CHARS) {
-        dropped.increment();
+        droppedBufferFull.increment();
         return;
       }
       pending.append(line).append('\n');
@@ -119,7 +122,7 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
 
   /** Lines lost because the output did not keep up (the buffer was full) or after close. */
   public long linesDropped() {
-    return dropped.sum();
+    return droppedBufferFull.sum() + droppedWriteFailed.sum();
   }
 
   public long writeFailures() {
@@ -165,6 +168,7 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
   }
 
   private void writeOut(Batch batch) {
+    reportDrops();
     try {
       if (batch.lines > 0) {
         write(batch.text);
@@ -172,7 +176,7 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
       }
     } catch (IOException e) {
       writeFailures.increment();
-      dropped.add(batch.lines);
+      droppedWriteFailed.add(batch.lines);
       long now = System.nanoTime();
       if (now - lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
         lastFailureLog = now;
@@ -186,6 +190,18 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  /** Lines dropped while the buffer was full get a log line, at most every 10 s, from the flushing thread. */
+  private void reportDrops() {
+    long droppedNow = droppedBufferFull.sum();
+    long now = System.nanoTime();
+    if (droppedNow > droppedReported && now - lastDropLog >= FAILURE_LOG_INTERVAL_NANOS) {
+      lastDropLog = now;
+      log.warn("access log: {} lines dropped because stdout did not keep up ({} pending characters at most)",
+          droppedNow - droppedReported, MAX_PENDING_CHARS);
+      droppedReported = droppedNow;
     }
   }
 

@@ -3,6 +3,10 @@ package dev.outrigger.core.log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class BufferedLineWriterTest {
   /** Records what reaches the "file" and how many write calls it took. */
@@ -94,7 +99,11 @@ class BufferedLineWriterTest {
   }
 
   @Test
-  void aStuckOutputDropsAndCountsLinesInsteadOfBlockingTheCaller() throws Exception {
+  void aStuckOutputDropsCountsAndLogsLinesInsteadOfBlockingTheCaller() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(BufferedLineWriter.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
     RecordingChannel out = new RecordingChannel();
     out.gate = new CountDownLatch(1);
     BufferedLineWriter writer = new BufferedLineWriter(out, Duration.ofMillis(1), "test-flush");
@@ -111,9 +120,12 @@ class BufferedLineWriterTest {
       assertEquals(100, writer.linesDropped());
       out.gate.countDown();
       awaitTrue("the backlog to drain", () -> writer.linesWritten() == fit + 1);
+      awaitTrue("a log line about the drops", () -> logged.list.stream()
+          .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().startsWith("access log: 100 lines dropped")));
     } finally {
       out.gate.countDown();
       writer.close();
+      logger.detachAppender(logged);
     }
   }
 
