@@ -61,10 +61,6 @@ public final class AccessLog {
 
   /** Envoy's address text: RFC 5952 IPv6 (fd00::4, not fd00:0:0:0:0:0:0:4) in brackets. */
   public static String address(InetSocketAddress a) {
-    if (a == null) {
-      return "-";
-    }
-    String host = NetUtil.toAddressString(a.getAddress());
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    return appendAddress(new StringBuilder(24), a).toString();
   }
 }
