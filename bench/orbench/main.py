@@ -126,6 +126,7 @@ def write_report(variants, summary, rounds, settings, mode, bench_dir, started, 
     os.makedirs(results_dir, exist_ok=True)
     stamp = started.strftime("%Y-%m-%d-%H%M")
     suffix = "" if mode == "standard" else f"-{mode}"
+    targets = report.targets_table(summary)
     md_path = os.path.join(results_dir, f"{stamp}{suffix}.md")
     png_name = f"{stamp}{suffix}-latency.png"
     png_path = os.path.join(results_dir, png_name)
@@ -174,7 +175,7 @@ def write_report(variants, summary, rounds, settings, mode, bench_dir, started, 
         "",
         report.ratios_table(variants, summary),
         "",
-        *(["## Targets (issue 5)", "", report.targets_table(summary), ""] if report.targets_table(summary) else []),
+        *(["## Targets (issue 5)", "", targets, ""] if targets else []),
         f"## CPU at {settings.rate:g} req/s by thread (vCPU, both sidecars together)",
         "",
         report.threads_table(variants, rounds),
