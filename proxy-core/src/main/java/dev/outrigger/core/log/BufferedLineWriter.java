@@ -92,9 +92,12 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
     }
   }
 
-  /** Writes what is pending now, on the calling thread (drain, tests). */
-  public void flush() {
-    flushPending();
+  /**
+   * Writes what is pending now, on the calling thread (the flush thread, drain, tests). One flush
+   * at a time: they share the spare buffer and the encoder.
+   */
+  public synchronized void flush() {
+    writeOut(takePending());
   }
 
   @Override
@@ -145,13 +148,8 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      flushPending();
+      flush();
     }
-  }
-
-  /** One flush at a time (the flush thread, or a caller of {@link #flush()}): they share the spare buffer and the encoder. */
-  private synchronized void flushPending() {
-    writeOut(takePending());
   }
 
   private Batch takePending() {
