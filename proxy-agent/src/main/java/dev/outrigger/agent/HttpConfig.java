@@ -14,6 +14,8 @@ final class HttpConfig {
   static final String TRACING = "OUTRIGGER_TRACING";
   static final String TRACE_SAMPLING = "OUTRIGGER_TRACE_SAMPLING";
   static final String UPSTREAM_IDLE_TIMEOUT = "OUTRIGGER_UPSTREAM_IDLE_TIMEOUT";
+  static final String MAX_HEADERS_COUNT = "OUTRIGGER_MAX_HEADERS_COUNT";
+  static final String MAX_RESPONSE_HEADERS_KB = "OUTRIGGER_MAX_RESPONSE_HEADERS_KB";
 
   private HttpConfig() {}
 
@@ -21,15 +23,18 @@ final class HttpConfig {
     HttpSettings d = HttpSettings.defaults();
     Set<Integer> serverFirst = new HashSet<>(HttpSettings.ISTIO_SERVER_FIRST_PORTS);
     serverFirst.addAll(e.get(SERVER_FIRST_PORTS, Set.of(), HttpConfig::ports));
+    int requestHeadersKb = e.get(MAX_REQUEST_HEADERS_KB, d.maxRequestHeaderBytes() / 1024, HttpConfig::headerKb);
     try {
       return new HttpSettings(
           e.get(PROTOCOL_DETECTION, d.detection(), AgentConfig.Env::onOff),
           serverFirst,
           e.get(ROUTE_TIMEOUT, d.routeTimeout(), AgentConfig.Env::duration),
-          e.get(MAX_REQUEST_HEADERS_KB, d.maxRequestHeaderBytes() / 1024, HttpConfig::headerKb) * 1024,
+          requestHeadersKb * 1024,
           e.get(TRACING, d.tracing(), AgentConfig.Env::onOff),
           e.get(TRACE_SAMPLING, d.traceSamplingPercent(), HttpConfig::percent),
-          e.get(UPSTREAM_IDLE_TIMEOUT, d.upstreamIdleTimeout(), AgentConfig.Env::positiveDuration));
+          e.get(UPSTREAM_IDLE_TIMEOUT, d.upstreamIdleTimeout(), AgentConfig.Env::positiveDuration),
+          e.get(MAX_HEADERS_COUNT, d.maxHeadersCount(), HttpConfig::headersCount),
+          e.get(MAX_RESPONSE_HEADERS_KB, requestHeadersKb, HttpConfig::headerKb) * 1024);
     } catch (IllegalArgumentException crossFieldProblem) {
       throw new ConfigException(crossFieldProblem.getMessage());
     }
@@ -57,6 +62,14 @@ final class HttpConfig {
     return kb;
   }
 
+  private static int headersCount(String raw) {
+    int count = AgentConfig.Env.positive(raw);
+    if (count > 10_000) {
+      throw new IllegalArgumentException("'" + raw + "' (expected: 1-10000)");
+    }
+    return count;
+  }
+
   private static double percent(String raw) {
     try {
       double p = Double.parseDouble(raw);
@@ -78,5 +91,7 @@ final class HttpConfig {
     dump.put(TRACING, h.tracing() ? "on" : "off");
     dump.put(TRACE_SAMPLING, h.traceSamplingPercent());
     dump.put(UPSTREAM_IDLE_TIMEOUT, Durations.format(h.upstreamIdleTimeout()));
+    dump.put(MAX_HEADERS_COUNT, h.maxHeadersCount());
+    dump.put(MAX_RESPONSE_HEADERS_KB, h.maxResponseHeaderBytes() / 1024);
   }
 }

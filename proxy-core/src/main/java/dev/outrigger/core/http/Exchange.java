@@ -3,6 +3,8 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.relay.DegradedLog;
+import dev.outrigger.core.relay.Resets;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
 import io.netty.channel.Channel;
@@ -19,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -131,10 +134,19 @@ final class Exchange {
     record.bytesReceived += content.content().readableBytes();
     requestDone = content instanceof LastHttpContent;
     if (content.decoderResult().isFailure()) {
+      // A malformed body after the head went upstream: that upstream connection holds part of a
+      // request and is closed (finish() never pools it); the client is told, or cut if answered.
       ReferenceCountUtil.release(content);
-      record.flag(ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR);
       downstreamKeepAlive = false;
-      abort();
+      if (finished) {
+        return;
+      }
+      if (responseStarted) {
+        record.flag(ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR);
+        abort();
+      } else {
+        localReply(LocalReply.badRequest());
+      }
     } else if (finished) {
       ReferenceCountUtil.release(content);
     } else if (up == null) {
@@ -178,6 +190,16 @@ final class Exchange {
   void onUpstream(HttpObject object) {
     if (finished) {
       ReferenceCountUtil.release(object);
+      return;
+    }
+    Optional<String> problem = object instanceof HttpResponse response
+        ? ResponseChecks.problem(response, context.http())
+        : object.decoderResult().isFailure()
+            ? Optional.of(String.valueOf(object.decoderResult().cause().getMessage()))
+            : Optional.empty();
+    if (problem.isPresent()) {
+      ReferenceCountUtil.release(object);
+      upstreamProtocolError(problem.get());
       return;
     }
     if (object instanceof HttpResponse) {
@@ -242,6 +264,24 @@ final class Exchange {
     return code == 204 || code == 304 || request.method().name().equals("HEAD");
   }
 
+  /**
+   * The upstream's response could not be parsed. As Envoy: 503 UPE if the client has seen nothing
+   * of it, else the client connection is reset; either way that upstream connection is closed.
+   */
+  private void upstreamProtocolError(String why) {
+    context.stats().increment(Counter.UPSTREAM_CX_PROTOCOL_ERROR);
+    DegradedLog.log("upstream protocol error", connection, new IllegalArgumentException(why));
+    upstreamKeepAlive = false;
+    if (!responseStarted) {
+      localReply(LocalReply.protocolError());
+    } else {
+      record.flag(ResponseFlag.UPSTREAM_PROTOCOL_ERROR);
+      downstreamKeepAlive = false;
+      Resets.reset(downstream);
+      finish();
+    }
+  }
+
   /** The upstream closed ({@code cause} null) or failed before the exchange was over. */
   void upstreamClosed(Throwable cause) {
     if (finished || responseDone) {
@@ -302,7 +342,9 @@ final class Exchange {
     if (!requestDone) {
       downstreamKeepAlive = false; // the rest of the request body would be read as a new request
     }
-    var response = reply.toResponse(downstream.alloc(), request.protocolVersion());
+    // An HTTP/1.0 client is answered in 1.0; anything the decoder refused, or another version, in 1.1.
+    boolean http10 = request.decoderResult().isSuccess() && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    var response = reply.toResponse(downstream.alloc(), http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
     record.bytesSent = response.content().readableBytes();
     io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, downstreamKeepAlive);
     downstream.writeAndFlush(response, downstream.voidPromise());

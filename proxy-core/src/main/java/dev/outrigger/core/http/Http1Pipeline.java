@@ -5,12 +5,11 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /** Turns a client connection the detector found to speak HTTP/1.x into an HTTP proxy connection. */
 public final class Http1Pipeline {
   /** Netty's default chunk size: bodies are streamed in pieces of at most this many bytes. */
-  private static final int MAX_CHUNK = 8192;
+  static final int MAX_CHUNK = 8192;
 
   private Http1Pipeline() {}
 
@@ -22,7 +21,7 @@ public final class Http1Pipeline {
   public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
       ListenerContext context, ByteBuf sniffed) {
     int maxHeaders = context.http().maxRequestHeaderBytes();
-    downstream.pipeline().addLast("http-codec", new HttpServerCodec(maxHeaders, maxHeaders, MAX_CHUNK));
+    downstream.pipeline().addLast("http-codec", new Http1ServerCodec(maxHeaders, MAX_CHUNK));
     downstream.pipeline().addLast("http-session", new Http1Session(connection, upstream, context));
     downstream.pipeline().fireChannelRead(sniffed);
     downstream.pipeline().fireChannelReadComplete();

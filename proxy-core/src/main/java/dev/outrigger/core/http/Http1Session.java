@@ -10,12 +10,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
  * One client HTTP/1.1 connection: its requests are proxied one at a time, in order. Pipelined
@@ -69,10 +69,11 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
     }
     HttpRequest request = (HttpRequest) object;
     context.stats().increment(Counter.DOWNSTREAM_RQ_TOTAL);
+    // Checked before the exchange reads the request: an absolute-form target becomes origin form.
+    Optional<LocalReply> refusal = Http1RequestChecks.check(request, context.http());
     current = new Exchange(this, channel, request, connection, upstream, context);
-    if (request.decoderResult().isFailure()) {
-      boolean tooLarge = request.decoderResult().cause() instanceof TooLongFrameException;
-      current.reject(tooLarge ? LocalReply.headersTooLarge() : LocalReply.badRequest());
+    if (refusal.isPresent()) {
+      current.reject(refusal.get());
     } else {
       current.start();
     }

@@ -13,6 +13,10 @@ import java.util.Set;
  * @param tracing add and propagate B3 and W3C trace headers, a new span per hop
  * @param traceSamplingPercent share of new traces marked sampled (Istio's default: 1%)
  * @param upstreamIdleTimeout an idle pooled upstream connection is closed after this
+ * @param maxHeadersCount requests with more header fields get 431, responses with more are a
+ *     protocol error (Envoy's max_headers_count: 100)
+ * @param maxResponseHeaderBytes a larger upstream response head is a protocol error (by default
+ *     the request limit)
  */
 public record HttpSettings(
     boolean detection,
@@ -21,10 +25,17 @@ public record HttpSettings(
     int maxRequestHeaderBytes,
     boolean tracing,
     double traceSamplingPercent,
-    Duration upstreamIdleTimeout) {
+    Duration upstreamIdleTimeout,
+    int maxHeadersCount,
+    int maxResponseHeaderBytes) {
 
   /** SMTP, DNS, MySQL, MongoDB: the ports Istio treats as server-first (application-requirements). */
   public static final Set<Integer> ISTIO_SERVER_FIRST_PORTS = Set.of(25, 53, 3306, 27017);
+
+  /** Envoy's max_request_headers_kb default. */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 60 * 1024;
+  /** Envoy's max_headers_count default. */
+  public static final int DEFAULT_MAX_HEADERS_COUNT = 100;
 
   public HttpSettings {
     serverFirstPorts = Set.copyOf(serverFirstPorts);
@@ -40,14 +51,32 @@ public record HttpSettings(
     if (upstreamIdleTimeout == null || upstreamIdleTimeout.isNegative() || upstreamIdleTimeout.isZero()) {
       throw new IllegalArgumentException("upstreamIdleTimeout: " + upstreamIdleTimeout + " (expected: > 0)");
     }
+    if (maxHeadersCount < 1) {
+      throw new IllegalArgumentException("maxHeadersCount: " + maxHeadersCount + " (expected: >= 1)");
+    }
+    if (maxResponseHeaderBytes < 1024) {
+      throw new IllegalArgumentException("maxResponseHeaderBytes: " + maxResponseHeaderBytes + " (expected: >= 1024)");
+    }
   }
 
   public static HttpSettings defaults() {
-    return new HttpSettings(true, ISTIO_SERVER_FIRST_PORTS, Duration.ZERO, 60 * 1024, true, 1.0,
-        Duration.ofSeconds(60));
+    return new HttpSettings(true, ISTIO_SERVER_FIRST_PORTS, Duration.ZERO, DEFAULT_MAX_HEADER_BYTES, true, 1.0,
+        Duration.ofSeconds(60), DEFAULT_MAX_HEADERS_COUNT, DEFAULT_MAX_HEADER_BYTES);
   }
 
   public boolean isServerFirst(int port) {
     return serverFirstPorts.contains(port);
+  }
+
+  /** These settings with protocol detection on or off (tests use it to get an L4-only proxy). */
+  public HttpSettings withDetection(boolean on) {
+    return new HttpSettings(on, serverFirstPorts, routeTimeout, maxRequestHeaderBytes, tracing, traceSamplingPercent,
+        upstreamIdleTimeout, maxHeadersCount, maxResponseHeaderBytes);
+  }
+
+  /** These settings with another route timeout. */
+  public HttpSettings withRouteTimeout(Duration timeout) {
+    return new HttpSettings(detection, serverFirstPorts, timeout, maxRequestHeaderBytes, tracing, traceSamplingPercent,
+        upstreamIdleTimeout, maxHeadersCount, maxResponseHeaderBytes);
   }
 }

@@ -33,6 +33,12 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
         "upstream_reset_before_response_started{remote_reset}", RESET_BEFORE_HEADERS + "remote reset");
   }
 
+  /** The upstream's response could not be parsed (Envoy's reset reason "protocol error"). */
+  static LocalReply protocolError() {
+    return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.UPSTREAM_PROTOCOL_ERROR,
+        "upstream_reset_before_response_started{protocol_error}", RESET_BEFORE_HEADERS + "protocol error");
+  }
+
   static LocalReply timeout() {
     return new LocalReply(HttpResponseStatus.GATEWAY_TIMEOUT, ResponseFlag.UPSTREAM_REQUEST_TIMEOUT,
         "response_timeout", "upstream request timeout");
@@ -46,6 +52,29 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
   static LocalReply headersTooLarge() {
     return new LocalReply(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
         "http1.headers_too_large", "Request Header Fields Too Large");
+  }
+
+  static LocalReply tooManyHeaders() {
+    return new LocalReply(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "http1.too_many_headers", "Request Header Fields Too Large");
+  }
+
+  /** A transfer coding other than chunked: Envoy decodes no other, and says so with 501. */
+  static LocalReply invalidTransferEncoding() {
+    return new LocalReply(HttpResponseStatus.NOT_IMPLEMENTED, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "http1.invalid_transfer_encoding", "Not Implemented");
+  }
+
+  /** A Connection header that nominates what must not be removed, or too much (Envoy's sanitizer). */
+  static LocalReply connectionHeaderRejected() {
+    return new LocalReply(HttpResponseStatus.BAD_REQUEST, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "http1.connection_header_rejected", "Bad Request");
+  }
+
+  /** An absolute-form target with another scheme than http, or no usable authority. */
+  static LocalReply invalidUrl() {
+    return new LocalReply(HttpResponseStatus.BAD_REQUEST, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "http1.invalid_url", "Bad Request");
   }
 
   FullHttpResponse toResponse(ByteBufAllocator alloc, HttpVersion version) {

@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -14,11 +16,24 @@ final class ProxyHeaders {
   static final String REQUEST_ID = "x-request-id";
   static final String ATTEMPT_COUNT = "x-envoy-attempt-count";
   static final String UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
+  static final String FORWARDED_CLIENT_CERT = "x-forwarded-client-cert";
+  /**
+   * Headers a Connection header can never remove: the body's framing and the request's target are
+   * decided by the proxy from what it decoded, never by a header the sender nominates.
+   */
+  private static final Set<String> NOT_HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "host");
 
   private ProxyHeaders() {}
 
-  /** Request going upstream: id, attempt count, forwarded proto, trace span, hop-by-hop headers. */
+  /**
+   * Request going upstream: hop-by-hop headers out first (so that none of the headers set here can
+   * be nominated away), a client's own XFCC out, then id, attempt count, forwarded proto, trace span.
+   */
   static void prepareRequest(HttpHeaders h, HttpSettings settings, boolean upgrade) {
+    removeHopByHop(h, upgrade);
+    // No client certificate on this connection, so a client's own claim is dropped (Envoy's
+    // SANITIZE / APPEND_FORWARD without a peer certificate): an app that trusts XFCC is not lied to.
+    h.remove(FORWARDED_CLIENT_CERT);
     if (!h.contains(REQUEST_ID)) {
       ThreadLocalRandom r = ThreadLocalRandom.current();
       // A version-4 UUID from the thread's generator: unique enough, and no SecureRandom per request.
@@ -31,7 +46,6 @@ final class ProxyHeaders {
     if (settings.tracing()) {
       TraceContext.newSpan(h, settings.traceSamplingPercent());
     }
-    removeHopByHop(h, upgrade);
   }
 
   /** Response going downstream: hop-by-hop headers out, the proxy's timing in. */
@@ -60,13 +74,17 @@ final class ProxyHeaders {
     }
   }
 
-  /** The headers the Connection header lists are hop-by-hop too (most requests have none). */
+  /**
+   * The headers the Connection header lists are hop-by-hop too (most requests have none), except
+   * the ones the proxy decides itself ({@link #NOT_HOP_BY_HOP}).
+   */
   private static void removeNamedByConnection(HttpHeaders h, boolean upgrade) {
     List<String> named = new ArrayList<>();
     for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : value.split(",")) {
         String t = token.trim();
-        if (!t.isEmpty() && !(upgrade && HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(t))) {
+        if (!t.isEmpty() && !(upgrade && HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(t))
+            && !NOT_HOP_BY_HOP.contains(t.toLowerCase(Locale.ROOT))) {
           named.add(t);
         }
       }

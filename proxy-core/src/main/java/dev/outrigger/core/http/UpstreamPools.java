@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
@@ -27,12 +26,14 @@ public final class UpstreamPools {
 
   private final UpstreamConnector connector;
   private final Duration idleTimeout;
+  private final int maxResponseHeaderBytes;
   private final Map<EventLoop, Map<ConnectionKey, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
   private final Http2Upstreams http2;
 
-  public UpstreamPools(UpstreamConnector connector, Duration idleTimeout) {
+  public UpstreamPools(UpstreamConnector connector, HttpSettings settings) {
     this.connector = connector;
-    this.idleTimeout = idleTimeout;
+    this.idleTimeout = settings.upstreamIdleTimeout();
+    this.maxResponseHeaderBytes = settings.maxResponseHeaderBytes();
     this.http2 = new Http2Upstreams(connector);
   }
 
@@ -59,7 +60,7 @@ public final class UpstreamPools {
         // For HTTP a FIN from the upstream ends the connection (and a close-delimited body).
         c.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         c.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        c.pipeline().addLast("codec", new HttpClientCodec());
+        c.pipeline().addLast("codec", new Http1ClientCodec(maxResponseHeaderBytes, Http1Pipeline.MAX_CHUNK));
         c.pipeline().addLast("exchange", new UpstreamHandler());
       }
     }).addListener((ChannelFutureListener) f -> {

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * so they are rate-limited (the counters in /stats stay exact); suppressed lines are counted and
  * reported with the next line that gets through.
  */
-final class DegradedLog {
+public final class DegradedLog {
   private static final Logger log = LoggerFactory.getLogger("outrigger.relay");
   private static final long INTERVAL_NANOS = 100_000_000L; // at most ~10 lines a second
   private static final AtomicLong nextAllowed = new AtomicLong();
@@ -18,7 +18,7 @@ final class DegradedLog {
 
   private DegradedLog() {}
 
-  static void log(String what, ConnectionRecord record, Throwable cause) {
+  public static void log(String what, ConnectionRecord record, Throwable cause) {
     if (!log.isWarnEnabled()) {
       return;
     }

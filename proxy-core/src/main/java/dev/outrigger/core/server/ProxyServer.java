@@ -105,7 +105,7 @@ public final class ProxyServer implements AutoCloseable {
 
   private ListenerInitializer initializer(Direction direction) {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
-        http, new UpstreamPools(connector, http.upstreamIdleTimeout()));
+        http, new UpstreamPools(connector, http));
     DownstreamHandler.Factory handlers = () -> new DownstreamHandler(direction, lookup, loopGuard, planner, context);
     return new ListenerInitializer(handlers, settings.idleTimeout(), connections);
   }

@@ -55,7 +55,17 @@ public final class ProtocolDetector {
       return n >= MAX_REQUEST_LINE ? Optional.of(Protocol.OPAQUE) : Optional.empty();
     }
     String line = bytes.toString(start, lineEnd - start, StandardCharsets.US_ASCII).stripTrailing();
-    return Optional.of(line.endsWith(" HTTP/1.1") || line.endsWith(" HTTP/1.0") ? Protocol.HTTP1 : Protocol.OPAQUE);
+    return Optional.of(endsWithHttpVersion(line) ? Protocol.HTTP1 : Protocol.OPAQUE);
+  }
+
+  /**
+   * " HTTP/d.d" of any version: a request line that is HTTP in every other way goes to the HTTP
+   * path, which answers a version other than 1.0 and 1.1 with 400 rather than relaying it raw.
+   */
+  private static boolean endsWithHttpVersion(String line) {
+    int v = line.length() - " HTTP/1.1".length();
+    return v > 0 && line.startsWith(" HTTP/", v) && Character.isDigit(line.charAt(v + 6))
+        && line.charAt(v + 7) == '.' && Character.isDigit(line.charAt(v + 8));
   }
 
   private static boolean couldBeMethod(ByteBuf bytes, int start, int n) {

@@ -17,6 +17,8 @@ public enum Counter {
   UPSTREAM_CX_CONNECT_TIMEOUT,
   /** The upstream reset its connection; the reset was passed on to the client. */
   UPSTREAM_CX_RESET,
+  /** An upstream sent a response the proxy could not parse; that connection was closed (503 UPE). */
+  UPSTREAM_CX_PROTOCOL_ERROR,
   IDLE_TIMEOUT,
   /** HTTP requests seen on connections the detector found to speak HTTP. */
   DOWNSTREAM_RQ_TOTAL,

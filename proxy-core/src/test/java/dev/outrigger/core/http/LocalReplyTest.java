@@ -151,10 +151,8 @@ class LocalReplyTest {
   }
 
   private static ProxyFixture proxy(Duration routeTimeout) throws Exception {
-    HttpSettings d = HttpSettings.defaults();
     return new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1),
-        new HttpSettings(true, d.serverFirstPorts(), routeTimeout, d.maxRequestHeaderBytes(), d.tracing(),
-            d.traceSamplingPercent(), d.upstreamIdleTimeout()));
+        HttpSettings.defaults().withRouteTimeout(routeTimeout));
   }
 
   /** An app that reads the request and then closes (or resets) without answering. */

@@ -27,9 +27,7 @@ public final class ProxyFixture implements AutoCloseable {
 
   /** An L4-only proxy: protocol detection off, so server-first exchanges work on any port. */
   static HttpSettings l4Only() {
-    HttpSettings d = HttpSettings.defaults();
-    return new HttpSettings(false, d.serverFirstPorts(), d.routeTimeout(), d.maxRequestHeaderBytes(), d.tracing(),
-        d.traceSamplingPercent(), d.upstreamIdleTimeout());
+    return HttpSettings.defaults().withDetection(false);
   }
 
   ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout) throws Exception {

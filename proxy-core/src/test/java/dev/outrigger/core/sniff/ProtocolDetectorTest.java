@@ -25,6 +25,8 @@ class ProtocolDetectorTest {
   void h2cPreface() {
     assertEquals(Optional.empty(), detect("PRI * HTTP/2.0\r\n"));
     assertEquals(Optional.of(Protocol.HTTP2), detect("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+    // Another version on an HTTP/1 request line goes to the HTTP path, which refuses it with 400.
+    assertEquals(Optional.of(Protocol.HTTP1), detect("GET / HTTP/2.0\r\n"));
   }
 
   @Test
@@ -39,6 +41,7 @@ class ProtocolDetectorTest {
     assertEquals(Optional.of(Protocol.OPAQUE), detect("x"));
     assertEquals(Optional.of(Protocol.OPAQUE), detect("GETX / HTTP/1.1\r\n"));
     assertEquals(Optional.of(Protocol.OPAQUE), detect("GET / SMTP\r\n"));
+    assertEquals(Optional.of(Protocol.OPAQUE), detect("GET / HTTP/x.1\r\n"));
     assertEquals(Optional.of(Protocol.OPAQUE), detect("*1\r\n$4\r\nPING\r\n")); // redis
   }
 
