@@ -32,6 +32,14 @@ public final class ToolServer {
     return start(pod, "http-app-" + port, List.of("serve-http", bindIp, String.valueOf(port)));
   }
 
+  /**
+   * An HTTP app that prints every request exactly as its bytes frame it and answers some paths
+   * with malformed responses ({@code serve-recording-http}).
+   */
+  public static ToolServer startRecordingHttp(Pod pod, String bindIp, int port) {
+    return start(pod, "recording-http-" + port, List.of("serve-recording-http", bindIp, String.valueOf(port)));
+  }
+
   private static ToolServer start(Pod pod, String name, List<String> toolArgs) {
     BackgroundProcess process = pod.start(name, ToolJvm.command(toolArgs));
     process.awaitStdoutLine("'listening'", START_TIMEOUT, line -> line.startsWith(TcpTool.LISTENING));

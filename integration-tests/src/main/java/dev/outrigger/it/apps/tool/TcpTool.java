@@ -16,6 +16,7 @@ import java.util.Arrays;
  * send-after-eof &lt;ip&gt; &lt;port&gt; &lt;bytes&gt;
  * read-greeting &lt;ip&gt; &lt;port&gt;
  * serve-http &lt;bind ip&gt; &lt;port&gt;
+ * serve-recording-http &lt;bind ip&gt; &lt;port&gt;
  * websocket &lt;ws url&gt; &lt;text messages&gt;
  * </pre>
  * See {@link HttpApp} for the HTTP app and {@link WebSocketClient} for the WebSocket round trip.
@@ -58,6 +59,10 @@ public final class TcpTool {
         requireArgs(rest, 2);
         HttpApp.serve(rest[0], Integer.parseInt(rest[1]));
       }
+      case "serve-recording-http" -> {
+        requireArgs(rest, 2);
+        TcpServer.serve(new RecordingHttp(), rest[0], Integer.parseInt(rest[1]));
+      }
       case "websocket" -> {
         requireArgs(rest, 2);
         System.exit(WebSocketClient.roundTrip(rest[0], Integer.parseInt(rest[1])));
@@ -75,7 +80,7 @@ public final class TcpTool {
   private static void usage() {
     System.err.println("usage: serve <behaviour> <bind ip> <port> | serve-file <bind ip> <port> <file>"
         + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes> | read-greeting <ip> <port>"
-        + " | serve-http <bind ip> <port> | websocket <ws url> <text messages>");
+        + " | serve-http <bind ip> <port> | serve-recording-http <bind ip> <port> | websocket <ws url> <text messages>");
     System.exit(2);
   }
 }
