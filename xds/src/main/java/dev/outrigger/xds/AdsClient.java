@@ -1,0 +1,246 @@
+package dev.outrigger.xds;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ADS stream (Envoy v3, state of the world) to the control plane, kept open: it subscribes,
+ * hands each update to {@link XdsUpdates}, ACKs what was applied and NACKs what was not, and when
+ * the stream breaks it reconnects with backoff while the last accepted configuration stays in
+ * force. All state lives on one thread of its own, so gRPC's callbacks never race each other.
+ */
+public final class AdsClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdsClient.class);
+
+  private final ManagedChannel channel;
+  private final Node node;
+  private final XdsUpdates updates;
+  private final Clock clock;
+  private final ScheduledExecutorService loop;
+  private final Backoff backoff;
+  private final Map<ResourceType, TypeState> types = new EnumMap<>(ResourceType.class);
+  private StreamObserver<DiscoveryRequest> requests;
+  private int stream;
+  private boolean closed;
+
+  public AdsClient(ManagedChannel channel, Node node, XdsUpdates updates) {
+    this(channel, node, updates, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)), Clock.systemUTC());
+  }
+
+  AdsClient(ManagedChannel channel, Node node, XdsUpdates updates, Backoff backoff, Clock clock) {
+    this.channel = channel;
+    this.node = node;
+    this.updates = updates;
+    this.backoff = backoff;
+    this.clock = clock;
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "xds-client");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    this.loop = executor;
+    for (ResourceType type : ResourceType.values()) {
+      types.put(type, new TypeState(type));
+    }
+  }
+
+  /** Opens the stream and subscribes to listeners and clusters (the wildcard types). */
+  public void start() {
+    loop.execute(this::openStream);
+  }
+
+  /**
+   * Subscribes to these names of a by-name type (routes, endpoints), replacing the previous
+   * set; the server then sends the named resources, and the update drops the ones left out.
+   */
+  public void subscribe(ResourceType type, Set<String> names) {
+    Set<String> copy = Set.copyOf(names);
+    loop.execute(() -> {
+      TypeState state = types.get(type);
+      if (state.names.equals(copy) && state.subscribed) {
+        return;
+      }
+      state.names = copy;
+      state.subscribed = true;
+      if (requests != null) {
+        send(request(state).setResponseNonce(state.nonce).build());
+      }
+    });
+  }
+
+  /** The state now, read on the client's thread. */
+  public XdsSnapshot snapshot() {
+    CompletableFuture<XdsSnapshot> f = new CompletableFuture<>();
+    loop.execute(() -> {
+      Map<ResourceType, XdsSnapshot.TypeSnapshot> out = new EnumMap<>(ResourceType.class);
+      types.forEach((t, s) -> out.put(t, s.snapshot()));
+      f.complete(new XdsSnapshot(requests != null, out));
+    });
+    return f.join();
+  }
+
+  private void openStream() {
+    if (closed) {
+      return;
+    }
+    int id = ++stream;
+    requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Responses(id));
+    log.info("xDS stream {} opened to {}", id, channel.authority());
+    for (TypeState state : types.values()) {
+      state.nonce = ""; // nonces belong to a stream
+      if (state.subscribed) {
+        send(request(state).build());
+      }
+    }
+  }
+
+  private DiscoveryRequest.Builder request(TypeState state) {
+    return DiscoveryRequest.newBuilder()
+        .setNode(node)
+        .setTypeUrl(state.type.typeUrl())
+        .setVersionInfo(state.acceptedVersion)
+        .addAllResourceNames(state.names);
+  }
+
+  private void send(DiscoveryRequest request) {
+    try {
+      requests.onNext(request);
+    } catch (RuntimeException streamGone) {
+      log.debug("xDS request not sent: {}", streamGone.toString()); // the stream's onError follows
+    }
+  }
+
+  private void onResponse(int id, DiscoveryResponse response) {
+    if (id != stream || closed) {
+      return;
+    }
+    backoff.reset();
+    ResourceType type = ResourceType.forTypeUrl(response.getTypeUrl()).orElse(null);
+    if (type == null) {
+      log.warn("xDS: ignoring a response of a type never asked for: {}", response.getTypeUrl());
+      return;
+    }
+    TypeState state = types.get(type);
+    state.nonce = response.getNonce();
+    try {
+      Map<String, Message> resources = decode(type, response);
+      updates.accept(type, resources);
+      state.acceptedVersion = response.getVersionInfo();
+      state.resources = resources;
+      state.acceptedAt = clock.instant();
+      state.lastError = null;
+      log.info("xDS: accepted {} version {} ({} resources)", type, response.getVersionInfo(), resources.size());
+      send(request(state).setResponseNonce(state.nonce).build());
+    } catch (RejectedUpdate e) {
+      state.lastError = e.getMessage();
+      log.warn("xDS: rejected {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
+      send(request(state).setResponseNonce(state.nonce)
+          .setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(e.getMessage()))
+          .build());
+    }
+  }
+
+  private static Map<String, Message> decode(ResourceType type, DiscoveryResponse response) throws RejectedUpdate {
+    Map<String, Message> resources = new HashMap<>();
+    for (Any any : response.getResourcesList()) {
+      Message resource;
+      try {
+        resource = type.parse(any);
+      } catch (InvalidProtocolBufferException e) {
+        throw new RejectedUpdate("a " + any.getTypeUrl() + " resource that does not parse as " + type + ": "
+            + e.getMessage());
+      }
+      String name = type.name(resource);
+      if (resources.put(name, resource) != null) {
+        throw new RejectedUpdate("duplicate " + type + " resource name '" + name + "'");
+      }
+    }
+    return resources;
+  }
+
+  private void onStreamEnd(int id, Throwable error) {
+    if (id != stream || closed) {
+      return;
+    }
+    requests = null;
+    long waitMillis = backoff.nextMillis();
+    log.warn("xDS stream {} to {} ended ({}); keeping the last configuration, reconnecting in {} ms", id,
+        channel.authority(), error == null ? "closed by the server" : io.grpc.Status.fromThrowable(error), waitMillis);
+    loop.schedule(this::openStream, waitMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    loop.execute(() -> {
+      closed = true;
+      if (requests != null) {
+        try {
+          requests.onCompleted();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
+      }
+    });
+    loop.shutdown();
+    try {
+      loop.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** gRPC's callbacks for one stream, moved onto the client's thread. */
+  private final class Responses implements StreamObserver<DiscoveryResponse> {
+    private final int id;
+
+    Responses(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public void onNext(DiscoveryResponse response) {
+      onLoop(() -> onResponse(id, response));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      onLoop(() -> onStreamEnd(id, t));
+    }
+
+    @Override
+    public void onCompleted() {
+      onLoop(() -> onStreamEnd(id, null));
+    }
+
+    private void onLoop(Runnable task) {
+      try {
+        loop.execute(task);
+      } catch (RejectedExecutionException closing) {
+        // the client was closed; the stream's last words need no answer
+      }
+    }
+  }
+}
