@@ -1,0 +1,26 @@
+package dev.outrigger.xds.translate;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Loads test resources written in Envoy's JSON form (as a config dump shows them) into protos. */
+final class Resources {
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser()
+      .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HTTPFault.getDescriptor()).build());
+
+  private Resources() {}
+
+  static <B extends Message.Builder> B load(String resource, B builder) throws IOException {
+    try (InputStream in = Resources.class.getResourceAsStream("/istiod/" + resource)) {
+      if (in == null) {
+        throw new IOException("no test resource " + resource);
+      }
+      PARSER.merge(new String(in.readAllBytes(), StandardCharsets.UTF_8), builder);
+      return builder;
+    }
+  }
+}
