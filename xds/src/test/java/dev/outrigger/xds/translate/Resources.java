@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 /** Loads test resources written in Envoy's JSON form (as a config dump shows them) into protos. */
 final class Resources {
   private static final JsonFormat.Parser PARSER = JsonFormat.parser()
-      .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HTTPFault.getDescriptor()).build());
+      .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HTTPFault.getDescriptor())
+          .add(io.envoyproxy.envoy.config.cluster.v3.Cluster.getDescriptor()).build());
 
   private Resources() {}
 

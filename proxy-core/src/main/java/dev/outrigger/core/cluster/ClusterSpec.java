@@ -1,0 +1,40 @@
+package dev.outrigger.core.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An upstream cluster, as CDS describes it: how its hosts are found and balanced, and its limits.
+ *
+ * @param endpoints the hosts named in the cluster itself (STATIC and DNS clusters); EDS clusters
+ *     get theirs from an {@link EndpointSet}
+ * @param outlierDetection absent when the cluster has none
+ * @param istioMutualAvailable whether istiod offers mTLS to endpoints with {@code tlsMode=istio}
+ *     (a transport socket match, auto mTLS)
+ */
+public record ClusterSpec(String name, Discovery discovery, LbPolicy lbPolicy, Duration connectTimeout,
+    CircuitBreakers circuitBreakers, Optional<OutlierDetection> outlierDetection, List<Endpoint> endpoints,
+    boolean istioMutualAvailable) {
+  /** How the cluster's hosts are known. */
+  public enum Discovery {
+    /** From EDS (Istio's services). */
+    EDS,
+    /** The connection's own original destination (Istio's PassthroughCluster, inbound passthrough). */
+    ORIGINAL_DST,
+    /** Listed in the cluster (Istio's BlackHoleCluster: none). */
+    STATIC,
+    /** Host names in the cluster, resolved by DNS (ServiceEntries with resolution DNS). */
+    DNS
+  }
+
+  /** Envoy's load-balancing policies that Istio configures. */
+  public enum LbPolicy { ROUND_ROBIN, LEAST_REQUEST, RANDOM }
+
+  /** Envoy's connect timeout when a cluster names none. */
+  public static final Duration ENVOY_DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  public ClusterSpec {
+    endpoints = List.copyOf(endpoints);
+  }
+}
