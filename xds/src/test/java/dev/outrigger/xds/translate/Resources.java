@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 final class Resources {
   private static final JsonFormat.Parser PARSER = JsonFormat.parser()
       .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HTTPFault.getDescriptor())
-          .add(io.envoyproxy.envoy.config.cluster.v3.Cluster.getDescriptor()).build());
+          .add(io.envoyproxy.envoy.config.cluster.v3.Cluster.getDescriptor())
+          .add(io.envoyproxy.envoy.config.listener.v3.Listener.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
+          .build());
 
   private Resources() {}
 

@@ -1,0 +1,86 @@
+package dev.outrigger.xds.translate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.core.route.listener.ConnectionFacts;
+import dev.outrigger.core.route.listener.FilterChain;
+import dev.outrigger.core.route.listener.ListenerSpec;
+import dev.outrigger.core.route.listener.ListenerTable;
+import dev.outrigger.core.route.listener.NetworkAction;
+import dev.outrigger.xds.RejectedUpdate;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** istiod's outbound listeners for a sidecar, through the translator, and Envoy's choices over them. */
+class ListenerTranslatorTest {
+  private static final InetSocketAddress APP = new InetSocketAddress("10.244.0.5", 40000);
+
+  private static List<Listener> protos() throws Exception {
+    DiscoveryResponse r = Resources.load("listeners.json", DiscoveryResponse.newBuilder()).build();
+    List<Listener> out = new ArrayList<>();
+    for (var any : r.getResourcesList()) {
+      out.add(any.unpack(Listener.class));
+    }
+    return out;
+  }
+
+  private static ListenerTable table() throws Exception {
+    List<ListenerSpec> specs = new ArrayList<>();
+    for (Listener l : protos()) {
+      specs.add(ListenerTranslator.listener(l));
+    }
+    return new ListenerTable(specs);
+  }
+
+  private static String chainFor(ListenerTable t, String ip, int port, String transport, Set<String> alpn) {
+    InetSocketAddress dst = new InetSocketAddress(ip, port);
+    ListenerSpec listener = t.forOriginalDestination(dst).orElseGet(() -> t.bound(15001).orElseThrow());
+    FilterChain chain = ListenerTable.chooseChain(listener, new ConnectionFacts(dst, APP, transport, alpn)).orElseThrow();
+    String target = chain.action() instanceof NetworkAction.TcpProxy tcp ? tcp.clusters().get(0).name()
+        : "rds:" + ((NetworkAction.Http) chain.action()).rdsName();
+    return listener.name() + " -> " + target;
+  }
+
+  @Test
+  void theVirtualOutboundListenerHandsConnectionsOnAsEnvoyDoes() throws Exception {
+    ListenerTable t = table();
+    assertTrue(t.bound(15001).orElseThrow().useOriginalDst());
+    assertFalse(t.forOriginalDestination(new InetSocketAddress("10.96.0.30", 3306)).orElseThrow().bindToPort());
+    assertEquals("10.96.0.30_3306 -> outbound|3306||mysql.default.svc.cluster.local",
+        chainFor(t, "10.96.0.30", 3306, "raw_buffer", Set.of()));
+    assertEquals("0.0.0.0_9080 -> rds:9080", chainFor(t, "10.96.0.20", 9080, "raw_buffer", Set.of("http/1.1")));
+    assertEquals("0.0.0.0_9080 -> outbound|9080||legacy.default.svc.cluster.local",
+        chainFor(t, "10.96.0.40", 9080, "raw_buffer", Set.of("http/1.1")), "a destination prefix beats a protocol match");
+    assertEquals("0.0.0.0_9080 -> PassthroughCluster", chainFor(t, "10.96.0.20", 9080, "tls", Set.of("h2")),
+        "nothing matches: the default chain");
+    assertEquals("virtualOutbound -> PassthroughCluster", chainFor(t, "93.184.216.34", 443, "tls", Set.of()));
+  }
+
+  @Test
+  void theHttpChainKeepsItsSettings() throws Exception {
+    ListenerSpec l = ListenerTranslator.listener(protos().get(1));
+    NetworkAction.Http http = (NetworkAction.Http) l.chains().get(0).action();
+    assertEquals("outbound_0.0.0.0_9080", http.statPrefix());
+    assertEquals(Duration.ZERO, http.streamIdleTimeout());
+    assertEquals(Set.of("http/1.1", "h2c"), l.chains().get(0).match().applicationProtocols());
+  }
+
+  @Test
+  void aFilterThatCouldDenyTrafficRejectsTheListener() throws Exception {
+    Listener.Builder l = protos().get(2).toBuilder();
+    l.getFilterChainsBuilder(0).addFilters(0, Filter.newBuilder().setName("envoy.filters.network.rbac"));
+    RejectedUpdate e = assertThrows(RejectedUpdate.class, () -> ListenerTranslator.listener(l.build()));
+    assertEquals("listener 10.96.0.30_3306, filter chain '': network filter envoy.filters.network.rbac is not supported",
+        e.getMessage());
+  }
+}
