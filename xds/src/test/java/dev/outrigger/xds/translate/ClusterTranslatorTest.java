@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** istiod's clusters for a Bookinfo sidecar and an EDS assignment, through the translator. */
 class ClusterTranslatorTest {
   private static Map<String, Cluster> clusters() throws Exception {
-    DiscoveryResponse response = Resources.load("clusters.json", DiscoveryResponse.newBuilder()).build();
+    DiscoveryResponse response = TestResources.load("clusters.json", DiscoveryResponse.newBuilder()).build();
     Map<String, Cluster> out = new HashMap<>();
     for (var any : response.getResourcesList()) {
       Cluster c = any.unpack(Cluster.class);
@@ -60,7 +60,7 @@ class ClusterTranslatorTest {
   @Test
   void endpointsWithHealthWeightLocalityAndIstioMetadata() throws Exception {
     EndpointSet set = ClusterTranslator.endpoints(
-        Resources.load("endpoints-reviews-v3.json", ClusterLoadAssignment.newBuilder()).build());
+        TestResources.load("endpoints-reviews-v3.json", ClusterLoadAssignment.newBuilder()).build());
     assertEquals("outbound|9080|v3|reviews.default.svc.cluster.local", set.cluster());
     Endpoint first = set.endpoints().get(0);
     assertEquals(new InetSocketAddress("10.244.1.12", 9080), first.address());

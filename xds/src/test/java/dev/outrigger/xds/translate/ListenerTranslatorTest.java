@@ -26,7 +26,7 @@ class ListenerTranslatorTest {
   private static final InetSocketAddress APP = new InetSocketAddress("10.244.0.5", 40000);
 
   private static List<Listener> protos() throws Exception {
-    DiscoveryResponse r = Resources.load("listeners.json", DiscoveryResponse.newBuilder()).build();
+    DiscoveryResponse r = TestResources.load("listeners.json", DiscoveryResponse.newBuilder()).build();
     List<Listener> out = new ArrayList<>();
     for (var any : r.getResourcesList()) {
       out.add(any.unpack(Listener.class));

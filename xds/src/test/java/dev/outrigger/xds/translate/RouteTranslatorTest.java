@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** istiod's outbound route table for Bookinfo (seed 003), in Envoy's JSON form, through the translator. */
 class RouteTranslatorTest {
   private static RouteTable table() throws Exception {
-    return RouteTranslator.translate(Resources.load("route-9080.json", RouteConfiguration.newBuilder()).build());
+    return RouteTranslator.translate(TestResources.load("route-9080.json", RouteConfiguration.newBuilder()).build());
   }
 
   private static Route route(RouteTable t, String authority, String path, Map<String, List<String>> headers) {
@@ -62,7 +62,7 @@ class RouteTranslatorTest {
 
   @Test
   void aMatchItCannotHonourRejectsTheTableWithTheRouteNamed() throws Exception {
-    RouteConfiguration.Builder config = Resources.load("route-9080.json", RouteConfiguration.newBuilder());
+    RouteConfiguration.Builder config = TestResources.load("route-9080.json", RouteConfiguration.newBuilder());
     config.getVirtualHostsBuilder(1).getRoutesBuilder(1).getMatchBuilder()
         .addQueryParameters(QueryParameterMatcher.newBuilder().setName("canary"));
     RejectedUpdate e = assertThrows(RejectedUpdate.class, () -> RouteTranslator.translate(config.build()));
@@ -72,7 +72,7 @@ class RouteTranslatorTest {
 
   @Test
   void aDomainInTwoVirtualHostsRejectsTheTable() throws Exception {
-    RouteConfiguration.Builder config = Resources.load("route-9080.json", RouteConfiguration.newBuilder());
+    RouteConfiguration.Builder config = TestResources.load("route-9080.json", RouteConfiguration.newBuilder());
     config.getVirtualHostsBuilder(2).addDomains("reviews:9080");
     RejectedUpdate e = assertThrows(RejectedUpdate.class, () -> RouteTranslator.translate(config.build()));
     assertTrue(e.getMessage().contains("'reviews:9080' in two virtual hosts"), e.getMessage());
@@ -80,7 +80,7 @@ class RouteTranslatorTest {
 
   @Test
   void aRouteWithoutTimeoutGetsEnvoysDefault() throws Exception {
-    RouteConfiguration.Builder config = Resources.load("route-9080.json", RouteConfiguration.newBuilder());
+    RouteConfiguration.Builder config = TestResources.load("route-9080.json", RouteConfiguration.newBuilder());
     config.getVirtualHostsBuilder(3).getRoutesBuilder(0).getRouteBuilder().clearTimeout();
     assertEquals(Duration.ofSeconds(15), route(RouteTranslator.translate(config.build()), "x", "/", Map.of()).timeout());
   }

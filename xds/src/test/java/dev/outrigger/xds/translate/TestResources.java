@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Loads test resources written in Envoy's JSON form (as a config dump shows them) into protos. */
-final class Resources {
+public final class TestResources {
   private static final JsonFormat.Parser PARSER = JsonFormat.parser()
       .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HTTPFault.getDescriptor())
           .add(io.envoyproxy.envoy.config.cluster.v3.Cluster.getDescriptor())
@@ -17,10 +17,10 @@ final class Resources {
           .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
           .build());
 
-  private Resources() {}
+  private TestResources() {}
 
-  static <B extends Message.Builder> B load(String resource, B builder) throws IOException {
-    try (InputStream in = Resources.class.getResourceAsStream("/istiod/" + resource)) {
+  public static <B extends Message.Builder> B load(String resource, B builder) throws IOException {
+    try (InputStream in = TestResources.class.getResourceAsStream("/istiod/" + resource)) {
       if (in == null) {
         throw new IOException("no test resource " + resource);
       }

@@ -1,0 +1,85 @@
+package dev.outrigger.xds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.core.config.ConfigStore;
+import dev.outrigger.core.config.MeshConfig;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * istiod-shaped resources from java-control-plane's server, through the ADS client, into the
+ * config store: routes and endpoints are subscribed to by the names listeners and clusters use.
+ */
+class XdsConfigSourceTest {
+  private static <T extends com.google.protobuf.Message> List<T> all(String file, Class<T> type) throws Exception {
+    DiscoveryResponse r = dev.outrigger.xds.translate.TestResources.load(file, DiscoveryResponse.newBuilder()).build();
+    List<T> out = new ArrayList<>();
+    for (var any : r.getResourcesList()) {
+      out.add(any.unpack(type));
+    }
+    return out;
+  }
+
+  private static void await(ConfigStore store, Predicate<MeshConfig> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.test(store.current())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out; config now: " + store.current());
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void listenersRoutesClustersAndEndpointsArriveTogether() throws Exception {
+    List<Cluster> clusters = all("clusters.json", Cluster.class);
+    List<Listener> listeners = all("listeners.json", Listener.class);
+    RouteConfiguration route = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
+        RouteConfiguration.newBuilder()).build();
+    ClusterLoadAssignment cla = dev.outrigger.xds.translate.TestResources.load("endpoints-reviews-v3.json",
+        ClusterLoadAssignment.newBuilder()).build();
+    SimpleCache<String> cache = new SimpleCache<>(node -> "g");
+    cache.setSnapshot("g", Snapshot.create(clusters, List.of(cla), listeners, List.of(route), List.of(), "1"));
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
+    ManagedChannel channel = XdsChannels.plaintext("127.0.0.1:" + server.getPort());
+    ConfigStore store = new ConfigStore();
+    AdsClient[] client = new AdsClient[1];
+    client[0] = new AdsClient(channel, Node.newBuilder().setId("sidecar~10.244.0.5~p.default~default.svc.cluster.local").build(),
+        new XdsConfigSource(store, (type, names) -> client[0].subscribe(type, names)));
+    try {
+      client[0].start();
+      await(store, c -> c.route("9080").isPresent() && !c.endpoints().isEmpty() && !c.listeners().listeners().isEmpty());
+      MeshConfig c = store.current();
+      assertEquals(3, c.listeners().listeners().size());
+      assertEquals(4, c.clusters().size());
+      assertTrue(c.endpoints().containsKey("outbound|9080|v3|reviews.default.svc.cluster.local"));
+      assertEquals(2, c.endpoints().get("outbound|9080|v3|reviews.default.svc.cluster.local").endpoints().size());
+
+      ClusterLoadAssignment fewer = cla.toBuilder().setEndpoints(0, cla.getEndpoints(0).toBuilder().removeLbEndpoints(1)).build();
+      cache.setSnapshot("g", Snapshot.create(clusters, List.of(fewer), listeners, List.of(route), List.of(), "2"));
+      await(store, m -> m.endpoints().get("outbound|9080|v3|reviews.default.svc.cluster.local").endpoints().size() == 1);
+    } finally {
+      client[0].close();
+      channel.shutdownNow();
+      server.shutdownNow();
+    }
+  }
+}
