@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The resource types a sidecar subscribes to over ADS. Listeners and clusters are asked for by
@@ -15,57 +16,26 @@ import java.util.Optional;
  * listeners and clusters refer to.
  */
 public enum ResourceType {
-  CLUSTER("type.googleapis.com/envoy.config.cluster.v3.Cluster", true) {
-    @Override
-    Message parse(Any any) throws InvalidProtocolBufferException {
-      return any.unpack(Cluster.class);
-    }
-
-    @Override
-    String name(Message resource) {
-      return ((Cluster) resource).getName();
-    }
-  },
-  ENDPOINT("type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment", false) {
-    @Override
-    Message parse(Any any) throws InvalidProtocolBufferException {
-      return any.unpack(ClusterLoadAssignment.class);
-    }
-
-    @Override
-    String name(Message resource) {
-      return ((ClusterLoadAssignment) resource).getClusterName();
-    }
-  },
-  LISTENER("type.googleapis.com/envoy.config.listener.v3.Listener", true) {
-    @Override
-    Message parse(Any any) throws InvalidProtocolBufferException {
-      return any.unpack(Listener.class);
-    }
-
-    @Override
-    String name(Message resource) {
-      return ((Listener) resource).getName();
-    }
-  },
-  ROUTE("type.googleapis.com/envoy.config.route.v3.RouteConfiguration", false) {
-    @Override
-    Message parse(Any any) throws InvalidProtocolBufferException {
-      return any.unpack(RouteConfiguration.class);
-    }
-
-    @Override
-    String name(Message resource) {
-      return ((RouteConfiguration) resource).getName();
-    }
-  };
+  CLUSTER("type.googleapis.com/envoy.config.cluster.v3.Cluster", true, Cluster.class,
+      m -> ((Cluster) m).getName()),
+  /** Known by the name of the cluster they belong to. */
+  ENDPOINT("type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment", false, ClusterLoadAssignment.class,
+      m -> ((ClusterLoadAssignment) m).getClusterName()),
+  LISTENER("type.googleapis.com/envoy.config.listener.v3.Listener", true, Listener.class,
+      m -> ((Listener) m).getName()),
+  ROUTE("type.googleapis.com/envoy.config.route.v3.RouteConfiguration", false, RouteConfiguration.class,
+      m -> ((RouteConfiguration) m).getName());
 
   private final String typeUrl;
   private final boolean wildcard;
+  private final Class<? extends Message> messageClass;
+  private final Function<Message, String> name;
 
-  ResourceType(String typeUrl, boolean wildcard) {
+  ResourceType(String typeUrl, boolean wildcard, Class<? extends Message> messageClass, Function<Message, String> name) {
     this.typeUrl = typeUrl;
     this.wildcard = wildcard;
+    this.messageClass = messageClass;
+    this.name = name;
   }
 
   public String typeUrl() {
@@ -78,10 +48,14 @@ public enum ResourceType {
   }
 
   /** The resource in an {@code Any}; fails if the Any holds another type or bad bytes. */
-  abstract Message parse(Any any) throws InvalidProtocolBufferException;
+  Message parse(Any any) throws InvalidProtocolBufferException {
+    return any.unpack(messageClass);
+  }
 
-  /** The name the resource is known by (for clusters' endpoints, the cluster's name). */
-  abstract String name(Message resource);
+  /** The name the resource is known by. */
+  String name(Message resource) {
+    return name.apply(resource);
+  }
 
   static Optional<ResourceType> forTypeUrl(String typeUrl) {
     for (ResourceType t : values()) {

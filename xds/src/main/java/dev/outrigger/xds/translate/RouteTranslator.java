@@ -6,6 +6,7 @@ import dev.outrigger.core.route.table.FaultPolicy;
 import dev.outrigger.core.route.table.HeaderMatch;
 import dev.outrigger.core.route.table.HeaderMutations;
 import dev.outrigger.core.route.table.PathMatch;
+import dev.outrigger.core.route.table.Regex;
 import dev.outrigger.core.route.table.RetryPolicy;
 import dev.outrigger.core.route.table.Route;
 import dev.outrigger.core.route.table.RouteAction;
@@ -26,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -91,7 +91,7 @@ public final class RouteTranslator {
     PathMatch path = switch (m.getPathSpecifierCase()) {
       case PREFIX -> new PathMatch.Prefix(m.getPrefix(), caseSensitive);
       case PATH -> new PathMatch.Exact(m.getPath(), caseSensitive);
-      case SAFE_REGEX -> new PathMatch.Regex(regex(where, m.getSafeRegex().getRegex()));
+      case SAFE_REGEX -> new PathMatch.Matching(regex(where, m.getSafeRegex().getRegex()));
       default -> throw new RejectedUpdate(where + ": path match " + m.getPathSpecifierCase() + " is not supported");
     };
     List<HeaderMatch> headers = new ArrayList<>();
@@ -109,7 +109,7 @@ public final class RouteTranslator {
       case PREFIX_MATCH -> new StringMatch.Prefix(h.getPrefixMatch(), false);
       case SUFFIX_MATCH -> new StringMatch.Suffix(h.getSuffixMatch(), false);
       case CONTAINS_MATCH -> new StringMatch.Contains(h.getContainsMatch(), false);
-      case SAFE_REGEX_MATCH -> new StringMatch.Regex(regex(where, h.getSafeRegexMatch().getRegex()));
+      case SAFE_REGEX_MATCH -> new StringMatch.Matching(regex(where, h.getSafeRegexMatch().getRegex()));
       case PRESENT_MATCH, HEADERMATCHSPECIFIER_NOT_SET -> null; // presence alone
       default -> throw new RejectedUpdate(where + ": header match " + h.getHeaderMatchSpecifierCase() + " is not supported");
     };
@@ -124,14 +124,14 @@ public final class RouteTranslator {
       case PREFIX -> new StringMatch.Prefix(s.getPrefix(), ic);
       case SUFFIX -> new StringMatch.Suffix(s.getSuffix(), ic);
       case CONTAINS -> new StringMatch.Contains(s.getContains(), ic);
-      case SAFE_REGEX -> new StringMatch.Regex(regex(where, s.getSafeRegex().getRegex()));
+      case SAFE_REGEX -> new StringMatch.Matching(regex(where, s.getSafeRegex().getRegex()));
       default -> throw new RejectedUpdate(where + ": string match " + s.getMatchPatternCase() + " is not supported");
     };
   }
 
-  private static Pattern regex(String where, String regex) throws RejectedUpdate {
+  private static Regex regex(String where, String regex) throws RejectedUpdate {
     try {
-      return Pattern.compile(regex);
+      return Regex.compile(regex);
     } catch (PatternSyntaxException e) {
       throw new RejectedUpdate(where + ": regex '" + regex + "': " + e.getDescription());
     }

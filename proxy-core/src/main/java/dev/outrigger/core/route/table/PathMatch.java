@@ -1,7 +1,5 @@
 package dev.outrigger.core.route.table;
 
-import java.util.regex.Pattern;
-
 /**
  * How a route matches the request path, as Envoy's RouteMatch does: a prefix of the whole
  * {@code :path}; an exact path or a regex over the path without its query string.
@@ -29,20 +27,10 @@ public sealed interface PathMatch {
     }
   }
 
-  record Regex(Pattern pattern) implements PathMatch {
+  record Matching(Regex regex) implements PathMatch {
     @Override
     public boolean matches(String pathWithQuery) {
-      return pattern.matcher(withoutQuery(pathWithQuery)).matches();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Regex r && r.pattern.pattern().equals(pattern.pattern());
-    }
-
-    @Override
-    public int hashCode() {
-      return pattern.pattern().hashCode();
+      return regex.matchesWhole(withoutQuery(pathWithQuery));
     }
   }
 }

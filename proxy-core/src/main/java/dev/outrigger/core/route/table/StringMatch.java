@@ -1,7 +1,6 @@
 package dev.outrigger.core.route.table;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Envoy's StringMatcher: exact, prefix, suffix, contains or a regex over the whole value, optionally
@@ -40,20 +39,11 @@ public sealed interface StringMatch {
     }
   }
 
-  record Regex(Pattern pattern) implements StringMatch {
+  record Matching(Regex regex) implements StringMatch {
     @Override
     public boolean matches(String value) {
-      return pattern.matcher(value).matches();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Regex r && r.pattern.pattern().equals(pattern.pattern());
-    }
-
-    @Override
-    public int hashCode() {
-      return pattern.pattern().hashCode();
+      return regex.matchesWhole(value);
     }
   }
+
 }
