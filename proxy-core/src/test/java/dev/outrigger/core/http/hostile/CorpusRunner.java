@@ -1,0 +1,213 @@
+package dev.outrigger.core.http.hostile;
+
+import dev.outrigger.core.Direction;
+import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.relay.ProxyFixture;
+import dev.outrigger.core.stats.Counter;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs cases against one real proxy (inbound listener, real sockets) and a fresh recording app per
+ * case, so that no upstream connection is shared between cases. Every mismatch of a case is
+ * collected and reported together: client side, app side, access log.
+ */
+final class CorpusRunner implements AutoCloseable {
+  private static final Direction DIRECTION = Direction.INBOUND;
+  private static final Pattern LOG_FIELDS = Pattern.compile("^\\[[^\\]]*\\] \"[^\"]*\" (\\d+ \\S+ \\S+) ");
+
+  final ProxyFixture proxy;
+
+  CorpusRunner() throws Exception {
+    proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(2), Duration.ofHours(1), HttpSettings.defaults());
+  }
+
+  void run(HostileCase c) throws Exception {
+    int logBefore = proxy.awaitIdleAndAccessLines().size();
+    long protocolErrorsBefore = protocolErrors();
+    List<String> failures = new ArrayList<>();
+    try (RecordingApp app = new RecordingApp(c.script)) {
+      proxy.destination.set(app.address());
+      Map<Integer, Socket> clients = new LinkedHashMap<>();
+      try {
+        for (HostileCase.Step step : c.steps) {
+          run(step, clients, app, failures);
+        }
+        app.awaitQuiet(ClientResult.QUIET_MILLIS);
+        checkApp(c.app, app, failures);
+      } finally {
+        for (Socket s : clients.values()) {
+          s.close();
+        }
+      }
+      if (c.firstUpstreamClosed && !app.awaitFirstClosed(1000)) {
+        failures.add("the first upstream connection was left open (it must never be used again)");
+      }
+    }
+    if (c.log != null) {
+      checkLog(c.log, logBefore, failures);
+    }
+    if (c.protocolErrorCounted && protocolErrors() <= protocolErrorsBefore) {
+      failures.add("upstream_cx_protocol_error did not grow");
+    }
+    if (!failures.isEmpty()) {
+      throw new AssertionError(c.name + "\n\n" + String.join("\n\n", failures));
+    }
+  }
+
+  private void run(HostileCase.Step step, Map<Integer, Socket> clients, RecordingApp app, List<String> failures)
+      throws Exception {
+    if (step instanceof HostileCase.Send s) {
+        Socket socket = clients.get(s.client());
+        if (socket == null) {
+          socket = proxy.connect(DIRECTION);
+          clients.put(s.client(), socket);
+        }
+        try {
+          socket.getOutputStream().write(s.bytes());
+          socket.getOutputStream().flush();
+        } catch (IOException e) {
+          failures.add("client " + s.client() + " could not send: " + e);
+        }
+    } else if (step instanceof HostileCase.AwaitApp a) {
+      app.awaitReceived(a.text());
+    } else if (step instanceof HostileCase.Expect e) {
+        ClientResult got = ClientResult.read(clients.get(e.client()), e.responses().size(), e.end().ends());
+        String mismatch = clientMismatch(e, got);
+        if (mismatch != null) {
+          failures.add("client " + e.client() + " expected:\n  " + describe(e) + "\nbut got:\n" + got.render()
+              + "\n(" + mismatch + ")");
+        }
+    }
+  }
+
+  private static String clientMismatch(HostileCase.Expect e, ClientResult got) {
+    if (got.responses().size() != e.responses().size()) {
+      return got.responses().size() + " responses instead of " + e.responses().size();
+    }
+    for (int i = 0; i < e.responses().size(); i++) {
+      List<String> m = e.responses().get(i).mismatches(got.responses().get(i));
+      if (!m.isEmpty()) {
+        return "response " + (i + 1) + ": " + String.join("; ", m);
+      }
+    }
+    if (e.cutAfterHead() != null) {
+      if (got.cutHead() == null || got.cutHead().status() != e.cutAfterHead()) {
+        return "no cut response with status " + e.cutAfterHead();
+      }
+    } else if (!got.parsed().clean()) {
+      return "bytes that are no complete response";
+    }
+    return e.end().matches(got.end()) ? null : "connection " + got.end() + " instead of " + e.end();
+  }
+
+  private static String describe(HostileCase.Expect e) {
+    StringBuilder b = new StringBuilder();
+    e.responses().forEach(r -> b.append(r).append("\n  "));
+    if (e.cutAfterHead() != null) {
+      b.append("the head of a ").append(e.cutAfterHead()).append(" response, its body cut\n  ");
+    }
+    return b.append("then ").append(e.end()).toString();
+  }
+
+  private static void checkApp(HostileCase.AppSide expected, RecordingApp app, List<String> failures) {
+    List<RecordingApp.Connection> connections = app.connections();
+    if (expected instanceof HostileCase.Connections c) {
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i < c.each().size(); i++) {
+          want.append("connection ").append(i + 1).append(":\n");
+          c.each().get(i).forEach(m -> want.append(m.render(Message.RANDOM_PROXY_HEADERS)));
+        }
+        compare(want.toString(), renderConnections(connections, true), failures);
+    } else if (expected instanceof HostileCase.AnySplit a) {
+        StringBuilder want = new StringBuilder();
+        a.requests().forEach(m -> want.append(m.render(Message.RANDOM_PROXY_HEADERS)));
+        compare(want.toString(), renderConnections(connections, false), failures);
+    } else if (expected instanceof HostileCase.Truncated t) {
+        String got = renderConnections(connections, true);
+        boolean ok = connections.size() == 1
+            && MessageParser.requests(connections.get(0).bytes()).messages().isEmpty()
+            && new String(connections.get(0).bytes(), StandardCharsets.ISO_8859_1).startsWith(t.startLine() + "\r\n")
+            && !new String(connections.get(0).bytes(), StandardCharsets.ISO_8859_1).contains(t.absent());
+        if (!ok) {
+          failures.add("the app must hold only the cut start of \"" + t.startLine() + "\" and nothing of \""
+              + Message.escape(t.absent()) + "\", but got:\n" + got);
+        }
+    }
+    // NotChecked (floods): only the client side is asserted
+  }
+
+  private static void compare(String want, String got, List<String> failures) {
+    if (!want.equals(got)) {
+      failures.add("the app expected:\n" + (want.isEmpty() ? "(nothing)\n" : want) + "but got:\n"
+          + (got.isEmpty() ? "(nothing)\n" : got));
+    }
+  }
+
+  static String renderConnections(List<RecordingApp.Connection> connections, boolean headings) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < connections.size(); i++) {
+      RecordingApp.Connection c = connections.get(i);
+      if (headings) {
+        b.append("connection ").append(i + 1).append(":\n");
+      }
+      if (c.h2()) {
+        c.h2Streams().forEach(m -> b.append(m.render(Message.RANDOM_PROXY_HEADERS)));
+      } else {
+        MessageParser.Parsed p = MessageParser.requests(c.bytes());
+        p.messages().forEach(m -> b.append(m.render(Message.RANDOM_PROXY_HEADERS)));
+        b.append(p.renderRemainder());
+      }
+    }
+    return b.toString();
+  }
+
+  private void checkLog(List<String> expected, int before, List<String> failures) throws InterruptedException {
+    List<String> lines = List.of();
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      List<String> all = proxy.awaitIdleAndAccessLines();
+      lines = all.subList(before, all.size());
+      if (lines.size() >= expected.size()) {
+        break;
+      }
+      Thread.sleep(10);
+    }
+    List<String> fields = new ArrayList<>();
+    for (String line : lines) {
+      Matcher m = LOG_FIELDS.matcher(line);
+      fields.add(m.find() ? m.group(1) : line);
+    }
+    boolean ok = fields.size() == expected.size();
+    for (int i = 0; ok && i < expected.size(); i++) {
+      ok = fields.get(i).matches(expected.get(i));
+    }
+    if (!ok) {
+      failures.add("access log expected (status flags details):\n  " + String.join("\n  ", expected) + "\nbut got:\n  "
+          + String.join("\n  ", fields));
+    }
+  }
+
+  /** upstream_cx_protocol_error, once the proxy has it; -1 before (so that the check fails, not the build). */
+  private long protocolErrors() {
+    try {
+      return proxy.counter(DIRECTION, Counter.valueOf("UPSTREAM_CX_PROTOCOL_ERROR"));
+    } catch (IllegalArgumentException notYet) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    proxy.close();
+  }
+}
