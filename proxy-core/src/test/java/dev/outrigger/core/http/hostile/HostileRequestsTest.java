@@ -57,6 +57,7 @@ class HostileRequestsTest {
     all.addAll(contentLength());
     all.addAll(pipeliningAndChunks());
     all.addAll(pooledConnections());
+    all.add(pipelinedFlood(200));
     return all;
   }
 
@@ -319,6 +320,22 @@ class HostileRequestsTest {
             .expect(OPEN, answered("GET /b"))
             .appNotChecked()
             .log("400 DPE \\S+", VIA_UPSTREAM));
+  }
+
+  /** Many small requests in one write: each is answered, in order, and the app sees each once. */
+  private static HostileCase pipelinedFlood(int n) {
+    StringBuilder raw = new StringBuilder();
+    List<Expected> answers = new ArrayList<>();
+    List<Message> atApp = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      raw.append("GET /flood/").append(i).append(" HTTP/1.1\r\n").append(HOST).append("\r\n");
+      answers.add(answered("GET /flood/" + i));
+      atApp.add(req("GET /flood/" + i + " HTTP/1.1", "host: app.test"));
+    }
+    return named("flood: " + n + " pipelined requests in one write are each answered once, in order")
+        .send(raw.toString())
+        .expect(OPEN, answers.toArray(Expected[]::new))
+        .appAnySplit(atApp);
   }
 
   /** The head (and a first chunk) reached the app; then the chunked body breaks: nothing after that point. */

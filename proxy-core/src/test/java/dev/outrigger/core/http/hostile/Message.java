@@ -20,7 +20,7 @@ record Message(String startLine, List<Header> headers, byte[] body) {
 
   record Header(String name, String value) {
     static Header parse(String line) {
-      int colon = line.indexOf(':');
+      int colon = line.indexOf(':', 1); // a pseudo-header's name starts with one
       return new Header(line.substring(0, colon), line.substring(colon + 1).strip());
     }
 
