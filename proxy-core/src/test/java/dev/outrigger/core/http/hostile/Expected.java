@@ -3,7 +3,6 @@ package dev.outrigger.core.http.hostile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /** What a client must receive: a response described field by field, checked against what arrived. */
 final class Expected {
@@ -109,12 +108,8 @@ final class Expected {
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder(description);
-    headers.stream().filter(h -> !Objects.equals(h[0], "")).forEach(h -> b.append(", ").append(h[0]).append(": ")
+    headers.forEach(h -> b.append(", ").append(h[0]).append(": ")
         .append(h[1] == null ? "(absent)" : Message.shorten(h[1])));
     return b.toString();
-  }
-
-  static List<Expected> list(Expected... e) {
-    return Arrays.asList(e);
   }
 }

@@ -13,7 +13,8 @@ final class HostileCase {
   /** The client connection a step is on: 1 unless a case uses several. */
   sealed interface Step permits Send, AwaitApp, Expect {}
 
-  record Send(int client, byte[] bytes) implements Step {}
+  /** @param pauseMillis how long to wait before writing (a slow client) */
+  record Send(int client, byte[] bytes, long pauseMillis) implements Step {}
 
   /** Wait until the app has received this text (so that what follows is sent after it). */
   record AwaitApp(String text) implements Step {}
@@ -30,10 +31,15 @@ final class HostileCase {
   /** Exactly these requests in this order, however the proxy spread them over connections. */
   record AnySplit(List<Message> requests) implements AppSide {}
 
-  /** One connection holding the start of a request whose body was cut, none of {@code absent}, then closed. */
-  record Truncated(String startLine, String absent) implements AppSide {}
+  /**
+   * A first connection holding only the start of a request whose body broke off (none of
+   * {@code absent}), and, if {@code next} is not empty, a second connection with exactly those requests.
+   */
+  record Truncated(String startLine, String absent, List<Message> next) implements AppSide {}
 
   record NotChecked() implements AppSide {}
+
+  static final long TRICKLE_MILLIS = 10;
 
   final String name;
   final List<Step> steps = new ArrayList<>();
@@ -62,7 +68,24 @@ final class HostileCase {
   /** Sends on client connection {@code n} (opened at its first use); later expectations are about it. */
   HostileCase send(int n, String raw) {
     client = n;
-    steps.add(new Send(n, raw.getBytes(StandardCharsets.ISO_8859_1)));
+    steps.add(new Send(n, raw.getBytes(StandardCharsets.ISO_8859_1), 0));
+    return this;
+  }
+
+  /** A slow client: {@code raw} in pieces of {@code size} bytes, {@value #TRICKLE_MILLIS} ms apart. */
+  HostileCase trickle(String raw, int size) {
+    for (int i = 0; i < raw.length(); i += size) {
+      steps.add(new Send(client, raw.substring(i, Math.min(raw.length(), i + size)).getBytes(StandardCharsets.ISO_8859_1),
+          TRICKLE_MILLIS));
+    }
+    return this;
+  }
+
+  /** A slow client whose every CR and the LF after it arrive in different writes. */
+  HostileCase trickleSplittingCrLf(String raw) {
+    for (String piece : raw.split("(?<=\r)(?=\n)")) {
+      steps.add(new Send(client, piece.getBytes(StandardCharsets.ISO_8859_1), TRICKLE_MILLIS));
+    }
     return this;
   }
 
@@ -108,8 +131,8 @@ final class HostileCase {
     return this;
   }
 
-  HostileCase appTruncated(String startLine, String absent) {
-    app = new Truncated(startLine, absent);
+  HostileCase appTruncated(String startLine, String absent, Message... next) {
+    app = new Truncated(startLine, absent, Arrays.asList(next));
     return this;
   }
 

@@ -139,14 +139,6 @@ final class RecordingApp implements AutoCloseable {
     return (InetSocketAddress) server.getLocalSocketAddress();
   }
 
-  Reply.Script script() {
-    return script;
-  }
-
-  int nextRequestNumber() {
-    return requestsAnswered.incrementAndGet();
-  }
-
   /** Connections that received at least one byte, in the order they were accepted. */
   List<Connection> connections() {
     List<Connection> used = new ArrayList<>();
