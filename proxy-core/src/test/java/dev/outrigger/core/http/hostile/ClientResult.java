@@ -15,7 +15,7 @@ import java.util.List;
 record ClientResult(List<Message> responses, Message cutHead, MessageParser.Parsed parsed, Expected.End end,
     boolean waitedOut) {
   /** A hang is a failure: reading stops at this bound whatever the proxy does. */
-  static final long HANG_MILLIS = 1500;
+  static final long HANG_MILLIS = 2000;
   /** Keep-alive: after the expected responses, this long without a byte means nothing more is coming. */
   static final long QUIET_MILLIS = 100;
   /** A close expected after the responses: this long without it means the connection stays open. */

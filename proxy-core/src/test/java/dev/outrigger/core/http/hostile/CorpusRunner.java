@@ -29,6 +29,16 @@ final class CorpusRunner implements AutoCloseable {
 
   CorpusRunner() throws Exception {
     proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(2), Duration.ofHours(1), HttpSettings.defaults());
+    warmUp();
+  }
+
+  /** One plain exchange first: class loading and the JIT must not count against the first case's hang bound. */
+  private void warmUp() throws Exception {
+    try (RecordingApp app = new RecordingApp(Reply.Script.ECHO); Socket s = proxy.connect(DIRECTION)) {
+      proxy.destination.set(app.address());
+      s.getOutputStream().write("GET /warm-up HTTP/1.1\r\nHost: app.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      ClientResult.read(s, 1, false);
+    }
   }
 
   void run(HostileCase c) throws Exception {

@@ -6,7 +6,8 @@ import java.util.List;
 
 /** What a client must receive: a response described field by field, checked against what arrived. */
 final class Expected {
-  static final String UPE_BODY = "upstream connect error or disconnect/reset before headers. reset reason: protocol error";
+  static final String UPE_BODY =
+      "upstream connect error or disconnect/reset before headers. reset reason: protocol error";
 
   /** How the client connection ends up after the responses. */
   enum End {

@@ -98,6 +98,20 @@ final class H2Frames {
     return frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), stream, literalBlock(fields));
   }
 
+  /** A header block larger than one frame: HEADERS, then CONTINUATION frames of at most 16 KiB. */
+  static byte[] headersInFrames(int stream, boolean endStream, String... fields) {
+    byte[] block = literalBlock(fields);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int max = 16384; // SETTINGS_MAX_FRAME_SIZE's initial value
+    for (int from = 0; from < block.length; from += max) {
+      byte[] part = java.util.Arrays.copyOfRange(block, from, Math.min(block.length, from + max));
+      boolean last = from + max >= block.length;
+      int flags = (last ? END_HEADERS : 0) | (from == 0 && endStream ? END_STREAM : 0);
+      b.writeBytes(frame(from == 0 ? HEADERS : CONTINUATION, flags, stream, part));
+    }
+    return b.toByteArray();
+  }
+
   static byte[] data(int stream, boolean endStream, String data) {
     return frame(DATA, endStream ? END_STREAM : 0, stream, data.getBytes(StandardCharsets.ISO_8859_1));
   }

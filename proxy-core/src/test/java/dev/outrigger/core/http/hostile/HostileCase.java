@@ -75,8 +75,8 @@ final class HostileCase {
   /** A slow client: {@code raw} in pieces of {@code size} bytes, {@value #TRICKLE_MILLIS} ms apart. */
   HostileCase trickle(String raw, int size) {
     for (int i = 0; i < raw.length(); i += size) {
-      steps.add(new Send(client, raw.substring(i, Math.min(raw.length(), i + size)).getBytes(StandardCharsets.ISO_8859_1),
-          TRICKLE_MILLIS));
+      String piece = raw.substring(i, Math.min(raw.length(), i + size));
+      steps.add(new Send(client, piece.getBytes(StandardCharsets.ISO_8859_1), TRICKLE_MILLIS));
     }
     return this;
   }
@@ -159,6 +159,15 @@ final class HostileCase {
   /** A request as the app must receive it: start line and "name: value" header lines. */
   static Message req(String startLine, String... headers) {
     return new Message(startLine, Arrays.stream(headers).map(Message.Header::parse).toList(), new byte[0]);
+  }
+
+  /** Header lines "X-H1: 1" to "X-Hn: n", each ending in CRLF. */
+  static String numberedHeaders(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append("X-H").append(i).append(": ").append(i).append("\r\n");
+    }
+    return b.toString();
   }
 
   @Override

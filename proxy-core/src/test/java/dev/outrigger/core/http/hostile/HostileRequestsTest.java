@@ -5,6 +5,7 @@ import static dev.outrigger.core.http.hostile.Expected.End.OPEN;
 import static dev.outrigger.core.http.hostile.Expected.answered;
 import static dev.outrigger.core.http.hostile.Expected.localReply;
 import static dev.outrigger.core.http.hostile.HostileCase.named;
+import static dev.outrigger.core.http.hostile.HostileCase.numberedHeaders;
 import static dev.outrigger.core.http.hostile.HostileCase.req;
 
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ class HostileRequestsTest {
   private static final String CODEC_ERROR = "400 DPE http1\\.codec_error";
   /** Envoy's own detail for this one is content_length_and_chunked_not_allowed; the contract says codec_error. */
   private static final String CL_AND_TE = "400 DPE http1\\.(codec_error|content_length_and_chunked_not_allowed)";
+  private static final String NOT_IMPLEMENTED = "501 DPE http1\\.invalid_transfer_encoding";
   private static final String BAD_CHARACTERS = "400 DPE http1\\.(invalid_characters|codec_error)";
   private static final String VIA_UPSTREAM = "200 - via_upstream";
 
@@ -74,7 +76,8 @@ class HostileRequestsTest {
             "POST /cl HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\n\r\nhello",
             req("POST /cl HTTP/1.1", "host: app.test", "content-length: 5").withBody("hello")),
         forwarded("a chunked body arrives re-chunked with the same content",
-            "POST /chunked HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n",
+            "POST /chunked HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n",
             req("POST /chunked HTTP/1.1", "host: app.test", "transfer-encoding: chunked").withBody("hello world")),
         forwarded("Transfer-Encoding: Chunked is chunked (coding names are case-insensitive, RFC 9112 7)",
             "POST /chunked-case HTTP/1.1\r\n" + HOST + "Transfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
@@ -92,7 +95,8 @@ class HostileRequestsTest {
             "\r\nGET /after-crlf HTTP/1.1\r\n" + HOST + "\r\n",
             req("GET /after-crlf HTTP/1.1", "host: app.test")),
         forwarded("a client's X-Forwarded-Client-Cert never reaches the app (no client certificate)",
-            "GET /xfcc HTTP/1.1\r\n" + HOST + "X-Forwarded-Client-Cert: By=spiffe://evil/ns/x/sa/admin;URI=spiffe://evil\r\n\r\n",
+            "GET /xfcc HTTP/1.1\r\n" + HOST
+                + "X-Forwarded-Client-Cert: By=spiffe://evil/ns/x/sa/admin;URI=spiffe://evil\r\n\r\n",
             req("GET /xfcc HTTP/1.1", "host: app.test")));
   }
 
@@ -107,7 +111,8 @@ class HostileRequestsTest {
                 + "2a\r\n" + SMUGGLED + "\r\n0\r\n\r\n",
             req("POST /conn-te HTTP/1.1", "host: app.test", "transfer-encoding: chunked").withBody(SMUGGLED)),
         forwarded("Connection: keep-alive, CONTENT-LENGTH in any case keeps the length",
-            "POST /conn-cl-case HTTP/1.1\r\n" + HOST + "Connection: keep-alive, CONTENT-LENGTH\r\nContent-Length: 5\r\n\r\nhello",
+            "POST /conn-cl-case HTTP/1.1\r\n" + HOST + "Connection: keep-alive, CONTENT-LENGTH\r\n"
+                + "Content-Length: 5\r\n\r\nhello",
             req("POST /conn-cl-case HTTP/1.1", "host: app.test", "content-length: 5").withBody("hello")),
         forwarded("Connection: Host does not remove Host",
             "GET /conn-host HTTP/1.1\r\n" + HOST + "Connection: Host\r\n\r\n",
@@ -182,8 +187,8 @@ class HostileRequestsTest {
             BAD_CHARACTERS),
         rejected("a control character (0x01) in a header value", "GET / HTTP/1.1\r\n" + HOST + "X-Ctl: a\u0001b\r\n\r\n",
             400, BAD_CHARACTERS),
-        rejected("a vertical tab before chunked", "POST / HTTP/1.1\r\n" + HOST
-            + "Transfer-Encoding: \u000bchunked\r\n\r\n0\r\n\r\n", 400, "(400 DPE http1\\.\\S+|501 DPE http1\\.invalid_transfer_encoding)"),
+        rejected400or501("a vertical tab before chunked", "POST / HTTP/1.1\r\n" + HOST
+            + "Transfer-Encoding: \u000bchunked\r\n\r\n0\r\n\r\n", "(400 DPE http1\\.\\S+|" + NOT_IMPLEMENTED + ")"),
         rejected("a header name with a character that is not a token (@)",
             "GET / HTTP/1.1\r\n" + HOST + "X@Foo: bar\r\n\r\n", 400, BAD_CHARACTERS),
         rejected("a header line without a colon", "GET / HTTP/1.1\r\n" + HOST + "X-No-Colon bar\r\n\r\n", 400,
@@ -197,8 +202,8 @@ class HostileRequestsTest {
     String x50k = "y".repeat(50 * 1024);
     return List.of(
         forwarded("exactly 100 header fields pass",
-            "GET /hundred HTTP/1.1\r\n" + HOST + numbered(99) + "\r\n", hundredHeaders()),
-        rejected("101 header fields are too many", "GET / HTTP/1.1\r\n" + HOST + numbered(100) + "\r\n", 431,
+            "GET /hundred HTTP/1.1\r\n" + HOST + numberedHeaders(99) + "\r\n", hundredHeaders()),
+        rejected("101 header fields are too many", "GET / HTTP/1.1\r\n" + HOST + numberedHeaders(100) + "\r\n", 431,
             "431 DPE http1\\.too_many_headers"),
         forwarded("a 50 KiB header value passes intact",
             "GET /big HTTP/1.1\r\n" + HOST + "X-Big: " + x50k + "\r\n\r\n",
@@ -217,22 +222,22 @@ class HostileRequestsTest {
     String cl = "Content-Length: 4\r\n";
     return List.of(
         rejected("Transfer-Encoding: gzip, chunked", "POST / HTTP/1.1\r\n" + HOST
-            + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, "501 DPE http1\\.invalid_transfer_encoding"),
+            + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, NOT_IMPLEMENTED),
         rejected("Transfer-Encoding: identity", "POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: identity\r\n\r\n",
-            501, "501 DPE http1\\.invalid_transfer_encoding"),
+            501, NOT_IMPLEMENTED),
         rejected("Transfer-Encoding: chunked, chunked", "POST / HTTP/1.1\r\n" + HOST
-            + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 501, "501 DPE http1\\.invalid_transfer_encoding"),
+            + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 501, NOT_IMPLEMENTED),
         rejected("Transfer-Encoding: xchunked", "POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: xchunked\r\n\r\n",
-            501, "501 DPE http1\\.invalid_transfer_encoding"),
+            501, NOT_IMPLEMENTED),
         rejected("two Transfer-Encoding: chunked headers (a list of two codings)", "POST / HTTP/1.1\r\n" + HOST
             + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501,
-            "501 DPE http1\\.invalid_transfer_encoding"),
+            NOT_IMPLEMENTED),
         rejected("CL.TE: Content-Length then Transfer-Encoding: chunked, with a smuggled tail", "POST / HTTP/1.1\r\n"
             + HOST + cl + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED, 400, CL_AND_TE),
         rejected("TE.CL: Transfer-Encoding: chunked then Content-Length", "POST / HTTP/1.1\r\n" + HOST
             + "Transfer-Encoding: chunked\r\n" + cl + "\r\n2a\r\n" + SMUGGLED + "\r\n0\r\n\r\n", 400, CL_AND_TE),
-        rejected("Transfer-Encoding: xchunked beside Content-Length (400 or 501)", "POST / HTTP/1.1\r\n" + HOST
-            + cl + "Transfer-Encoding: xchunked\r\n\r\nabcd", 400, "(400 DPE http1\\.(codec_error|content_length_and_chunked_not_allowed)|501 DPE http1\\.invalid_transfer_encoding)"),
+        rejected400or501("Transfer-Encoding: xchunked beside Content-Length (400 or 501)", "POST / HTTP/1.1\r\n"
+            + HOST + cl + "Transfer-Encoding: xchunked\r\n\r\nabcd", "(" + CL_AND_TE + "|" + NOT_IMPLEMENTED + ")"),
         rejected("Transfer-Encoding in an HTTP/1.0 request", "POST / HTTP/1.0\r\n" + HOST
             + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, CODEC_ERROR));
   }
@@ -394,24 +399,18 @@ class HostileRequestsTest {
       case 501 -> "Not Implemented";
       default -> throw new IllegalArgumentException("status " + status);
     };
-    boolean eitherStatus = log.contains("|501 ");
-    return named(name).send(raw)
-        .expect(CLOSED, eitherStatus ? Expected.localReplyOneOf(400, 501) : localReply(status, reason))
-        .appNothing().log(log);
+    return named(name).send(raw).expect(CLOSED, localReply(status, reason)).appNothing().log(log);
+  }
+
+  /** As {@link #rejected}, where Envoy's order of checks decides between 400 and 501. */
+  private static HostileCase rejected400or501(String name, String raw, String log) {
+    return named(name).send(raw).expect(CLOSED, Expected.localReplyOneOf(400, 501)).appNothing().log(log);
   }
 
   private static String tokens(int n) {
     StringBuilder b = new StringBuilder();
     for (int i = 1; i <= n; i++) {
       b.append(i > 1 ? ", " : "").append("x-n").append(i);
-    }
-    return b.toString();
-  }
-
-  private static String numbered(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 1; i <= n; i++) {
-      b.append("X-H").append(i).append(": ").append(i).append("\r\n");
     }
     return b.toString();
   }

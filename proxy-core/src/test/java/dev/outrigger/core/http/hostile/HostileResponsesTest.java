@@ -5,6 +5,7 @@ import static dev.outrigger.core.http.hostile.Expected.End.OPEN;
 import static dev.outrigger.core.http.hostile.Expected.answered;
 import static dev.outrigger.core.http.hostile.Expected.upstreamProtocolError;
 import static dev.outrigger.core.http.hostile.HostileCase.named;
+import static dev.outrigger.core.http.hostile.HostileCase.numberedHeaders;
 import static dev.outrigger.core.http.hostile.HostileCase.req;
 
 import java.util.List;
@@ -61,7 +62,7 @@ class HostileResponsesTest {
             "HTTP/1.1 abc\r\nContent-Length: 5\r\n\r\nhello"),
         rejectedResponse("HTTP/2.0 in a status line", "HTTP/2.0 200 OK\r\nContent-Length: 5\r\n\r\nhello"),
         rejectedResponse("a status line that is no status line", "hello world\r\nContent-Length: 5\r\n\r\nhello"),
-        rejectedResponse("101 header fields", OK + numbered(100) + "Content-Length: 5\r\n\r\nhello"),
+        rejectedResponse("101 header fields", OK + numberedHeaders(100) + "Content-Length: 5\r\n\r\nhello"),
         rejectedResponse("a header section over 60 KiB",
             OK + "X-Big: " + "z".repeat(61 * 1024) + "\r\nContent-Length: 5\r\n\r\nhello"),
         rejectedResponse("Transfer-Encoding other than chunked (gzip)", OK + "Transfer-Encoding: gzip\r\n\r\nhello"),
@@ -70,7 +71,7 @@ class HostileResponsesTest {
         rejectedResponse("a non-numeric Content-Length", OK + "Content-Length: abc\r\n\r\nhello"),
         cutResponse("a chunk size that is not hex", "zz\r\n"),
         cutResponse("chunk data not followed by CRLF", "5\r\nworldXX0\r\n\r\n"),
-        passedResponse("exactly 100 header fields pass", OK + numbered(99) + "Content-Length: 5\r\n\r\nhello",
+        passedResponse("exactly 100 header fields pass", OK + numberedHeaders(99) + "Content-Length: 5\r\n\r\nhello",
             Expected.status(200).header("x-h99", "99").body("hello")),
         passedResponse("a 20 KiB header passes intact (over Netty's 8 KiB default)",
             OK + "X-Big: " + x20k + "\r\nContent-Length: 5\r\n\r\nhello",
@@ -128,13 +129,5 @@ class HostileResponsesTest {
         .send(R1).expect(OPEN, expected)
         .app(R1_AT_APP)
         .log(VIA_UPSTREAM);
-  }
-
-  private static String numbered(int n) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 1; i <= n; i++) {
-      b.append("X-H").append(i).append(": ").append(i).append("\r\n");
-    }
-    return b.toString();
   }
 }

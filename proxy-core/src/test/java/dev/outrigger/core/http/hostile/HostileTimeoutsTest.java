@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Slow clients that only a timeout can stop (the issue's "timeouts that exist on paper only").
  * They depend on HTTP timeouts that are being built elsewhere: enable each once its setting exists,
- * with the runner's proxy configured for a timeout well under the corpus's hang bound (1.5 s).
+ * with the runner's proxy configured for a timeout well under the corpus's hang bound (2 s).
  */
 class HostileTimeoutsTest {
   private static CorpusRunner runner;
@@ -28,7 +28,7 @@ class HostileTimeoutsTest {
   }
 
   @Test
-  @Disabled("needs the request-headers timeout (408), not built yet; configure it under 1.5 s in CorpusRunner")
+  @Disabled("needs the request-headers timeout (408), not built yet; configure it under 2 s in CorpusRunner")
   void aHeadThatNeverCompletesGets408() throws Exception {
     runner.run(named("slowloris: a request head that never ends is answered 408 at the headers deadline")
         .send("GET /slow HTTP/1.1\r\nHost: app.test\r\nX-A: 1\r\n")
@@ -37,13 +37,13 @@ class HostileTimeoutsTest {
   }
 
   @Test
-  @Disabled("needs the sniffing/connection idle timeout, not built yet; configure it under 1.5 s in CorpusRunner")
+  @Disabled("needs the sniffing/connection idle timeout, not built yet; configure it under 2 s in CorpusRunner")
   void aConnectionThatNeverSpeaksIsClosed() throws Exception {
     runner.run(named("a connection that never sends a byte is closed").send("").expect(CLOSED).appNothing());
   }
 
   @Test
-  @Disabled("needs the HTTP connection idle timeout, not built yet; configure it under 1.5 s in CorpusRunner")
+  @Disabled("needs the HTTP connection idle timeout, not built yet; configure it under 2 s in CorpusRunner")
   void anIdleKeepAliveConnectionIsClosed() throws Exception {
     runner.run(named("an idle keep-alive connection is closed after the idle timeout")
         .send("GET /idle HTTP/1.1\r\nHost: app.test\r\n\r\n")
