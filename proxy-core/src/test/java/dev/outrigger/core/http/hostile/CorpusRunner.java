@@ -42,6 +42,9 @@ final class CorpusRunner implements AutoCloseable {
   }
 
   void run(HostileCase c) throws Exception {
+    if (c.app == null) {
+      throw new IllegalStateException(c.name + ": says nothing about what the app receives");
+    }
     int logBefore = proxy.awaitIdleAndAccessLines().size();
     long protocolErrorsBefore = protocolErrors();
     List<String> failures = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.List;
  * app and each client must see. Built as a sentence: {@code named(..).send(..).expect(..).app(..)}.
  */
 final class HostileCase {
-  /** The client connection a step is on: 1 unless a case uses several. */
+  /** One thing a case does, in order; {@code client} numbers the case's client connections from 1. */
   sealed interface Step permits Send, AwaitApp, Expect {}
 
   /** @param pauseMillis how long to wait before writing (a slow client) */
@@ -37,6 +37,7 @@ final class HostileCase {
    */
   record Truncated(String startLine, String absent, List<Message> next) implements AppSide {}
 
+  /** Only the client side is asserted. */
   record NotChecked() implements AppSide {}
 
   static final long TRICKLE_MILLIS = 10;
