@@ -50,9 +50,11 @@ class HostileH2cTest {
   @BeforeAll
   static void startProxy() throws Exception {
     runner = new CorpusRunner();
-    try (RecordingApp app = new RecordingApp(Reply.Script.ECHO); Socket s = runner.proxy.connect(Direction.INBOUND)) {
+    try (RecordingApp app = new RecordingApp(Reply.Script.ECHO)) {
       runner.proxy.destination.set(app.address());
-      H2ClientResult.exchange(s, headers(1, true, GET)); // warm-up: the h2 classes load outside any case
+      try (Socket s = runner.proxy.connect(Direction.INBOUND)) {
+        H2ClientResult.exchange(s, headers(1, true, GET)); // warm-up: the h2 classes load outside any case
+      }
     }
   }
 
