@@ -123,6 +123,10 @@ class HostileRequestsTest {
         forwarded("Connection with 9 tokens: the named headers are removed",
             "GET /nine HTTP/1.1\r\n" + HOST + "Connection: " + tokens(9) + "\r\nX-N1: a\r\nX-N9: b\r\nX-Kept: c\r\n\r\n",
             req("GET /nine HTTP/1.1", "host: app.test", "x-kept: c")),
+        forwarded("an h2c upgrade request is served as plain HTTP/1.1 (Envoy drops h2c upgrades)",
+            "GET /h2c-upgrade HTTP/1.1\r\n" + HOST + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n",
+            req("GET /h2c-upgrade HTTP/1.1", "host: app.test")),
         named("Connection: close is answered, then the connection closes")
             .send("GET /close HTTP/1.1\r\n" + HOST + "Connection: close\r\n\r\n")
             .expect(CLOSED, answered("GET /close"))

@@ -88,6 +88,13 @@ class HostileResponsesTest {
             .send(R2).expect(OPEN, answered("GET /r2"))
             .appConnections(List.of(R1_AT_APP), List.of(R2_AT_APP))
             .log(VIA_UPSTREAM, VIA_UPSTREAM),
+        named("response: Connection: close makes it the connection's last, even if the app keeps it open")
+            .appReplies(Reply.Script.first(Reply.raw(OK + "Connection: close\r\nContent-Length: 7\r\n\r\nGET /r1")))
+            .send(R1).expect(OPEN, answered("GET /r1"))
+            .send(R2).expect(OPEN, answered("GET /r2"))
+            .appConnections(List.of(R1_AT_APP), List.of(R2_AT_APP))
+            .firstUpstreamClosed()
+            .log(VIA_UPSTREAM, VIA_UPSTREAM),
         named("response: bytes after a complete response never answer the next request")
             .appReplies(Reply.Script.first(Reply.raw(OK + "Content-Length: 7\r\n\r\nGET /r1"
                 + OK + "Content-Length: 8\r\n\r\nINJECTED")))
