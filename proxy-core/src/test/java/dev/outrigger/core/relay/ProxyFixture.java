@@ -73,6 +73,11 @@ public final class ProxyFixture implements AutoCloseable {
     return List.copyOf(accessLines);
   }
 
+  /** The access-log lines written so far, without waiting for anything. */
+  public List<String> accessLines() {
+    return List.copyOf(accessLines);
+  }
+
   @Override
   public void close() {
     server.close();
