@@ -40,8 +40,11 @@ final class Http1RequestChecks {
       return Optional.of(LocalReply.invalidTransferEncoding());
     }
     List<String> hosts = h.getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1 || hosts.isEmpty() && version.equals(HttpVersion.HTTP_1_1)) {
-      return Optional.of(LocalReply.badRequest()); // RFC 9112 section 3.2: exactly one Host in HTTP/1.1
+    if (hosts.size() > 1) {
+      return Optional.of(LocalReply.badRequest());
+    }
+    if (hosts.isEmpty() && version.equals(HttpVersion.HTTP_1_1)) {
+      return Optional.of(LocalReply.missingHost());
     }
     if (!connectionTokensAllowed(h)) {
       return Optional.of(LocalReply.connectionHeaderRejected());

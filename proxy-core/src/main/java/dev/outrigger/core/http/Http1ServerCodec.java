@@ -36,6 +36,16 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
       this.methods = methods;
     }
 
+    /** RFC 9112 section 2.3: "HTTP" is case-sensitive; Netty would read "http/1.1" as HTTP/1.1. */
+    @Override
+    protected String splitThirdWordInitialLine(byte[] line, int start, int length) {
+      String version = super.splitThirdWordInitialLine(line, start, length);
+      if (!version.startsWith("HTTP/")) {
+        throw new IllegalArgumentException("version '" + version + "' (expected: HTTP/1.0 or HTTP/1.1)");
+      }
+      return version;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
       int first = out.size();

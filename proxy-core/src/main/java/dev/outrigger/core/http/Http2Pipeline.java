@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 
@@ -20,11 +21,15 @@ public final class Http2Pipeline {
   public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
       ListenerContext context, ByteBuf sniffed) {
     downstream.closeFuture().addListener(f -> context.stats().decrement(Counter.DOWNSTREAM_CX_ACTIVE));
-    downstream.pipeline().addLast("h2-codec", Http2FrameCodecBuilder.forServer().build());
+    // The header list limit is the HTTP/1 one (Envoy's max_request_headers_kb applies to both).
+    downstream.pipeline().addLast("h2-codec", Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(context.http().maxRequestHeaderBytes()))
+        .build());
     downstream.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
         stream.config().setAutoRead(false); // each stream is read as its upstream can take more
+        stream.pipeline().addLast(new Http2RequestCheck(context));
         stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
         stream.pipeline().addLast(new Http2StreamSession(connection, upstream, context));
       }

@@ -11,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -26,10 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Http2Upstreams {
   private final UpstreamConnector connector;
+  private final int maxResponseHeaderBytes;
   private final Map<EventLoop, Map<ConnectionKey, ChannelFuture>> connections = new ConcurrentHashMap<>();
 
-  Http2Upstreams(UpstreamConnector connector) {
+  Http2Upstreams(UpstreamConnector connector, int maxResponseHeaderBytes) {
     this.connector = connector;
+    this.maxResponseHeaderBytes = maxResponseHeaderBytes;
   }
 
   Future<UpstreamPools.Borrowed> openStream(EventLoop loop, Upstream upstream) {
@@ -76,7 +79,8 @@ final class Http2Upstreams {
     ChannelFuture f = connector.connect(loop, upstream, new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
+                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(maxResponseHeaderBytes)).build(),
             new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
       }
     });

@@ -54,6 +54,12 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
         "http1.headers_too_large", "Request Header Fields Too Large");
   }
 
+  /** An HTTP/1.1 request without Host (RFC 9112 section 3.2), with Envoy's details. */
+  static LocalReply missingHost() {
+    return new LocalReply(HttpResponseStatus.BAD_REQUEST, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "missing_host_header", "Bad Request");
+  }
+
   static LocalReply tooManyHeaders() {
     return new LocalReply(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
         "http1.too_many_headers", "Request Header Fields Too Large");

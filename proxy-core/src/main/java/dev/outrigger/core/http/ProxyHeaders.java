@@ -56,8 +56,9 @@ final class ProxyHeaders {
 
   /**
    * RFC 9110 section 7.6.1: Connection and the headers it names, Keep-Alive, Proxy-Connection, TE and
-   * Upgrade concern one hop only. Transfer-Encoding stays: the body is relayed in the framing it came in.
-   * An upgrade keeps Connection: upgrade and Upgrade, since the upstream must see them.
+   * Upgrade concern one hop only. TE stays as "trailers" when it offers trailers (Envoy keeps it: gRPC
+   * needs it). Transfer-Encoding stays, written as the one coding the proxy relays ("chunked"). An
+   * upgrade keeps Connection: upgrade and Upgrade, since the upstream must see them.
    */
   static void removeHopByHop(HttpHeaders h, boolean upgrade) {
     if (h.contains(HttpHeaderNames.CONNECTION)) {
@@ -65,13 +66,32 @@ final class ProxyHeaders {
     }
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove("proxy-connection");
+    h.remove("http2-settings");
+    boolean trailers = offersTrailers(h);
     h.remove(HttpHeaderNames.TE);
+    if (trailers) {
+      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+    }
     if (upgrade) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     } else {
       h.remove(HttpHeaderNames.CONNECTION);
       h.remove(HttpHeaderNames.UPGRADE);
     }
+    if (h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+  }
+
+  private static boolean offersTrailers(HttpHeaders h) {
+    for (String value : h.getAll(HttpHeaderNames.TE)) {
+      for (String token : value.split(",")) {
+        if (token.trim().equalsIgnoreCase("trailers")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -92,9 +112,13 @@ final class ProxyHeaders {
     named.forEach(h::remove);
   }
 
-  /** Connection: upgrade with an Upgrade header (WebSocket and friends). */
+  /**
+   * Connection: upgrade with an Upgrade header (WebSocket and friends). An upgrade to h2c is not
+   * one: like Envoy, the proxy serves such a request as plain HTTP/1.1 and drops the upgrade.
+   */
   static boolean isUpgrade(HttpHeaders h) {
-    return h.contains(HttpHeaderNames.UPGRADE)
+    String protocol = h.get(HttpHeaderNames.UPGRADE);
+    return protocol != null && !protocol.trim().equalsIgnoreCase("h2c")
         && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 }

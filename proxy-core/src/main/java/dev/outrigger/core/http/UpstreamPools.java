@@ -34,7 +34,7 @@ public final class UpstreamPools {
     this.connector = connector;
     this.idleTimeout = settings.upstreamIdleTimeout();
     this.maxResponseHeaderBytes = settings.maxResponseHeaderBytes();
-    this.http2 = new Http2Upstreams(connector);
+    this.http2 = new Http2Upstreams(connector, maxResponseHeaderBytes);
   }
 
   /**

@@ -12,6 +12,8 @@ import java.util.Optional;
 public final class ProtocolDetector {
   /** Longest HTTP/1 request line we wait for; longer lines are relayed as opaque bytes. */
   static final int MAX_REQUEST_LINE = 8192;
+  /** At most this many CR/LF bytes before a request line are skipped (a few empty lines). */
+  private static final int MAX_LEADING_EMPTY_LINE_BYTES = 8;
   private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final String[] METHODS = {
     "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"
@@ -36,7 +38,17 @@ public final class ProtocolDetector {
     return detectHttp1(bytes, start, n);
   }
 
-  private static Optional<Protocol> detectHttp1(ByteBuf bytes, int start, int n) {
+  private static Optional<Protocol> detectHttp1(ByteBuf bytes, int from, int available) {
+    // RFC 9112 section 2.2: empty lines before the request line are ignored, not taken for a protocol.
+    int skipped = 0;
+    while (skipped < Math.min(available, MAX_LEADING_EMPTY_LINE_BYTES) && isLineBreak(bytes.getByte(from + skipped))) {
+      skipped++;
+    }
+    int start = from + skipped;
+    int n = available - skipped;
+    if (n == 0) {
+      return skipped < MAX_LEADING_EMPTY_LINE_BYTES ? Optional.empty() : Optional.of(Protocol.OPAQUE);
+    }
     int space = -1;
     for (int i = 0; i < Math.min(n, 8); i++) {
       if (bytes.getByte(start + i) == ' ') {
@@ -52,19 +64,33 @@ public final class ProtocolDetector {
     }
     int lineEnd = bytes.indexOf(start, start + Math.min(n, MAX_REQUEST_LINE), (byte) '\n');
     if (lineEnd < 0) {
-      return n >= MAX_REQUEST_LINE ? Optional.of(Protocol.OPAQUE) : Optional.empty();
+      // A method and a target longer than any sniff should wait for: HTTP, whose codec answers a
+      // request line over the header limit with 431 instead of relaying it raw.
+      return n < MAX_REQUEST_LINE ? Optional.empty()
+          : Optional.of(targetFollows(bytes, start + space + 1, start + n) ? Protocol.HTTP1 : Protocol.OPAQUE);
     }
     String line = bytes.toString(start, lineEnd - start, StandardCharsets.US_ASCII).stripTrailing();
     return Optional.of(endsWithHttpVersion(line) ? Protocol.HTTP1 : Protocol.OPAQUE);
   }
 
+  private static boolean isLineBreak(byte b) {
+    return b == '\r' || b == '\n';
+  }
+
+  /** An origin-form or absolute-form target with no space in it: what a long HTTP request line carries. */
+  private static boolean targetFollows(ByteBuf bytes, int from, int to) {
+    byte first = bytes.getByte(from);
+    return (first == '/' || Character.isLetter(first)) && bytes.indexOf(from, to, (byte) ' ') < 0;
+  }
+
   /**
-   * " HTTP/d.d" of any version: a request line that is HTTP in every other way goes to the HTTP
-   * path, which answers a version other than 1.0 and 1.1 with 400 rather than relaying it raw.
+   * " HTTP/d.d" of any version, in any case: a request line that is HTTP in every other way goes to
+   * the HTTP path, which answers a version other than HTTP/1.0 and HTTP/1.1 with 400 rather than
+   * relaying it raw.
    */
   private static boolean endsWithHttpVersion(String line) {
     int v = line.length() - " HTTP/1.1".length();
-    return v > 0 && line.startsWith(" HTTP/", v) && Character.isDigit(line.charAt(v + 6))
+    return v > 0 && line.regionMatches(true, v, " HTTP/", 0, 6) && Character.isDigit(line.charAt(v + 6))
         && line.charAt(v + 7) == '.' && Character.isDigit(line.charAt(v + 8));
   }
 

@@ -22,6 +22,8 @@ public enum Counter {
   IDLE_TIMEOUT,
   /** HTTP requests seen on connections the detector found to speak HTTP. */
   DOWNSTREAM_RQ_TOTAL,
+  /** HTTP/2 request streams reset as malformed (no :method, :scheme or :path). */
+  DOWNSTREAM_RQ_PROTOCOL_ERROR,
   /** HTTP requests answered by the proxy itself (503 UF, 504 UT, 400, 431, ...). */
   DOWNSTREAM_RQ_LOCAL_REPLY,
   /** HTTP requests sent again on a fresh connection after a reused one failed before answering. */

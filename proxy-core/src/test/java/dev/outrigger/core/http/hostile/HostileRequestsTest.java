@@ -88,9 +88,10 @@ class HostileRequestsTest {
         forwarded("obs-text (bytes 0x80-0xFF) in a value is passed byte for byte (RFC 9110 5.5)",
             "GET /latin HTTP/1.1\r\n" + HOST + "X-Latin: caf\u00e9 \u00ff\r\n\r\n",
             req("GET /latin HTTP/1.1", "host: app.test", "x-latin: caf\u00e9 \u00ff")),
-        forwarded("a head whose lines end in a bare LF is forwarded with CRLF (RFC 9112 2.2 MAY)",
-            "GET /lf HTTP/1.1\n" + HOST.replace("\r\n", "\n") + "X-A: 1\n\n",
-            req("GET /lf HTTP/1.1", "host: app.test", "x-a: 1")),
+        // RFC 9112 2.2 lets a recipient accept a bare LF; the proxy does not (Netty's strict line
+        // parsing): a line ending the app's parser might read otherwise is refused, never relayed.
+        rejected("a head whose lines end in a bare LF is refused (RFC 9112 2.2: a MAY the proxy declines)",
+            "GET /lf HTTP/1.1\n" + HOST.replace("\r\n", "\n") + "X-A: 1\n\n", 400, "400 DPE http1\\.codec_error"),
         forwarded("an empty line before the request line is ignored (RFC 9112 2.2 SHOULD)",
             "\r\nGET /after-crlf HTTP/1.1\r\n" + HOST + "\r\n",
             req("GET /after-crlf HTTP/1.1", "host: app.test")),
