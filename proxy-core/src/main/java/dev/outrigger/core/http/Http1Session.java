@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
@@ -102,9 +103,24 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       // for its response is cut (flag DC) rather than answered into a socket nobody reads.
       closing = true;
       ctx.close();
+    } else if (evt == ListenerDrain.STARTED) {
+      closeIfIdle(ctx);
     } else {
       ctx.fireUserEventTriggered(evt);
     }
+  }
+
+  /** A keep-alive connection between requests is closed at once; a busy one after its exchange. */
+  private void closeIfIdle(ChannelHandlerContext ctx) {
+    if (current == null && queued.isEmpty() && !closing) {
+      drainClose();
+      ctx.close();
+    }
+  }
+
+  private void drainClose() {
+    closing = true;
+    context.stats().increment(Counter.DOWNSTREAM_CX_DRAIN_CLOSE);
   }
 
   @Override
@@ -135,6 +151,9 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   @Override
   public void exchangeDone(boolean keepAlive) {
     current = null;
+    if (keepAlive && !closing && ListenerDrain.isDraining(channel)) {
+      drainClose(); // its response said Connection: close (Http1DrainClose)
+    }
     if (!keepAlive || closing) {
       closing = true;
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -29,6 +29,7 @@ public final class Http2Pipeline {
         stream.pipeline().addLast(new Http2StreamSession(connection, upstream, context));
       }
     }));
+    downstream.pipeline().addLast("h2-drain", new Http2DrainGoAway(context.stats(), Http2DrainGoAway.DRAIN_TIMEOUT));
     // The connection itself is always read: per-stream flow control windows give backpressure.
     downstream.config().setAutoRead(true);
     downstream.pipeline().fireChannelRead(sniffed);

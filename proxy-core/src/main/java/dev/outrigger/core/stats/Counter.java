@@ -18,6 +18,11 @@ public enum Counter {
   /** The upstream reset its connection; the reset was passed on to the client. */
   UPSTREAM_CX_RESET,
   IDLE_TIMEOUT,
+  /**
+   * Connections a listener drain ended at a clean boundary (Envoy's HCM downstream_cx_drain_close):
+   * an HTTP/1 response sent with Connection: close or an idle keep-alive closed, or an h2 GOAWAY.
+   */
+  DOWNSTREAM_CX_DRAIN_CLOSE,
   /** HTTP requests seen on connections the detector found to speak HTTP. */
   DOWNSTREAM_RQ_TOTAL,
   /** HTTP requests answered by the proxy itself (503 UF, 504 UT, 400, 431, ...). */

@@ -1,0 +1,119 @@
+package dev.outrigger.core.http;
+
+import static dev.outrigger.core.http.HttpProxyTest.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.core.Direction;
+import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.relay.ProxyFixture;
+import dev.outrigger.core.stats.Counter;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An inbound drain as Istio starts it on SIGTERM ({@code drain_listeners?inboundonly&graceful}):
+ * HTTP/1 connections end at their next clean boundary, new ones are still served, outbound is
+ * untouched.
+ */
+class DrainTest {
+  private ProxyFixture proxy;
+  private HttpApp app;
+
+  @BeforeEach
+  void start() throws Exception {
+    proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1), HttpSettings.defaults());
+    app = new HttpApp();
+    proxy.destination.set(app.address());
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+    app.close();
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsClosed() throws Exception {
+    try (Socket s = proxy.connect(Direction.INBOUND)) {
+      send(s, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawHttp before = RawHttp.read(s.getInputStream());
+      assertEquals(200, before.status);
+      assertNull(before.headers.get("connection"), "keep-alive before the drain");
+      Thread.sleep(100); // the proxy is past the exchange: the connection is idle, not finishing
+      s.setSoTimeout(3000);
+
+      proxy.server.drainInbound();
+
+      assertEquals(-1, s.getInputStream().read(), "the idle connection is closed");
+    }
+    assertEquals(1, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_DRAIN_CLOSE));
+  }
+
+  @Test
+  void theResponseInFlightSaysConnectionCloseAndTheConnectionEndsAfterIt() throws Exception {
+    try (Socket s = proxy.connect(Direction.INBOUND)) {
+      send(s, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+      awaitActiveRequestAtTheApp();
+
+      proxy.server.drainInbound();
+
+      RawHttp r = RawHttp.read(s.getInputStream());
+      assertEquals(200, r.status);
+      assertEquals("slow", r.bodyText(), "the request in flight is answered");
+      assertEquals("close", r.headers.get("connection"));
+      assertEquals(-1, s.getInputStream().read(), "closed after the response");
+    }
+    assertEquals(1, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_DRAIN_CLOSE));
+  }
+
+  @Test
+  void aConnectionAcceptedWhileDrainingIsServedOnceWithConnectionClose() throws Exception {
+    proxy.server.drainInbound();
+
+    try (Socket s = proxy.connect(Direction.INBOUND)) {
+      send(s, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawHttp r = RawHttp.read(s.getInputStream());
+      assertEquals(200, r.status);
+      assertEquals("close", r.headers.get("connection"));
+      assertEquals(-1, s.getInputStream().read());
+    }
+    assertTrue(!proxy.server.isReady(), "readiness is false from the start of the drain");
+  }
+
+  @Test
+  void outboundConnectionsAreNotDrained() throws Exception {
+    try (Socket s = proxy.connect(Direction.OUTBOUND)) {
+      send(s, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(200, RawHttp.read(s.getInputStream()).status);
+
+      proxy.server.drainInbound();
+
+      send(s, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawHttp again = RawHttp.read(s.getInputStream());
+      assertEquals(200, again.status, "the app's own calls go on during its shutdown");
+      assertNull(again.headers.get("connection"));
+    }
+    try (Socket fresh = proxy.connect(Direction.OUTBOUND)) {
+      send(fresh, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(200, RawHttp.read(fresh.getInputStream()).status);
+    }
+    assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_CX_DRAIN_CLOSE));
+  }
+
+  /** The slow request has reached the app (its handler runs), so the drain comes while it is in flight. */
+  private void awaitActiveRequestAtTheApp() throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (app.clientPorts.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the request never reached the app");
+      }
+      Thread.sleep(10);
+    }
+  }
+}
