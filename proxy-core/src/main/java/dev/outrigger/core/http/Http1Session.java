@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client HTTP/1.1 connection: its requests are proxied one at a time, in order. Pipelined
@@ -104,15 +105,16 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       closing = true;
       ctx.close();
     } else if (evt == ListenerDrain.STARTED) {
-      closeIfIdle(ctx);
+      // Busy or not, the next response says Connection: close and exchangeDone() closes after it.
+      ctx.executor().schedule(() -> closeIfIdle(ctx), ListenerDrain.DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } else {
       ctx.fireUserEventTriggered(evt);
     }
   }
 
-  /** A keep-alive connection between requests is closed at once; a busy one after its exchange. */
+  /** Envoy's drain timeout is over: a keep-alive between requests is closed (Envoy: Closing state). */
   private void closeIfIdle(ChannelHandlerContext ctx) {
-    if (current == null && queued.isEmpty() && !closing) {
+    if (current == null && queued.isEmpty() && !closing && ctx.channel().isActive()) {
       drainClose();
       ctx.close();
     }
@@ -151,8 +153,8 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   @Override
   public void exchangeDone(boolean keepAlive) {
     current = null;
-    if (keepAlive && !closing && ListenerDrain.isDraining(channel)) {
-      drainClose(); // its response said Connection: close (Http1DrainClose)
+    if (keepAlive && !closing && Http1DrainClose.saidClose(channel)) {
+      drainClose();
     }
     if (!keepAlive || closing) {
       closing = true;

@@ -17,9 +17,6 @@ import java.util.concurrent.TimeUnit;
  * open streams to end (Netty's graceful close). The end of the drain period cuts whatever is left.
  */
 final class Http2DrainGoAway extends ChannelInboundHandlerAdapter {
-  /** Envoy's HttpConnectionManager drain_timeout default; Istio does not set it. */
-  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
-
   private final ListenerStats stats;
   private final Duration drainTimeout;
   private boolean started;

@@ -7,12 +7,13 @@ import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.time.Duration;
 
 /**
  * The open connections of one listener and whether that listener is draining. As Envoy's
  * {@code drain_listeners?graceful}, a drain does not close anything by itself: it tells every
  * connection, and the protocol on it ends the connection at its next clean boundary (HTTP/1:
- * {@code Connection: close} or, when idle, a close; h2: GOAWAY). Connections accepted while
+ * {@code Connection: close}, or a close once idle for {@link #DRAIN_TIMEOUT}; h2: GOAWAY). Connections accepted while
  * draining are drained from the start. Raw byte relays have no such boundary and go on.
  */
 public final class ListenerDrain {
@@ -23,6 +24,14 @@ public final class ListenerDrain {
       return "ListenerDrain.STARTED";
     }
   };
+
+  /**
+   * How long a drained HTTP connection may stay idle before it is closed (h2: before the final
+   * GOAWAY): Envoy's HttpConnectionManager drain_timeout, 5 s by default, which Istio does not set.
+   * A keep-alive in use meanwhile ends cleanly with Connection: close on its next response; closing
+   * an idle one at once would race the request its client may be sending on it right then.
+   */
+  public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
   private static final AttributeKey<ListenerDrain> KEY = AttributeKey.valueOf(ListenerDrain.class, "drain");
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.relay.ProxyFixture;
 import dev.outrigger.core.stats.Counter;
 import java.io.IOException;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An inbound drain as Istio starts it on SIGTERM ({@code drain_listeners?inboundonly&graceful}):
- * HTTP/1 connections end at their next clean boundary, new ones are still served, outbound is
- * untouched.
+ * HTTP/1 connections end at their next clean boundary (a response with Connection: close, or idle
+ * at the end of Envoy's drain timeout), new ones are still served, outbound is untouched.
  */
 class DrainTest {
   private ProxyFixture proxy;
@@ -39,18 +40,40 @@ class DrainTest {
   }
 
   @Test
-  void anIdleKeepAliveConnectionIsClosed() throws Exception {
+  void anIdleKeepAliveConnectionIsClosedAfterTheDrainTimeout() throws Exception {
     try (Socket s = proxy.connect(Direction.INBOUND)) {
       send(s, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
       RawHttp before = RawHttp.read(s.getInputStream());
       assertEquals(200, before.status);
       assertNull(before.headers.get("connection"), "keep-alive before the drain");
       Thread.sleep(100); // the proxy is past the exchange: the connection is idle, not finishing
-      s.setSoTimeout(3000);
+      s.setSoTimeout((int) ListenerDrain.DRAIN_TIMEOUT.plusSeconds(3).toMillis());
 
+      long start = System.nanoTime();
       proxy.server.drainInbound();
 
       assertEquals(-1, s.getInputStream().read(), "the idle connection is closed");
+      Duration after = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(after.compareTo(ListenerDrain.DRAIN_TIMEOUT.minusMillis(200)) >= 0,
+          "closed after " + after + ": at once would race a request the client may be sending");
+    }
+    assertEquals(1, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_DRAIN_CLOSE));
+  }
+
+  @Test
+  void aKeepAliveUsedDuringTheDrainGetsConnectionCloseOnItsNextResponse() throws Exception {
+    try (Socket s = proxy.connect(Direction.INBOUND)) {
+      send(s, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(200, RawHttp.read(s.getInputStream()).status);
+
+      proxy.server.drainInbound();
+      Thread.sleep(200);
+
+      send(s, "GET /echo-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawHttp r = RawHttp.read(s.getInputStream());
+      assertEquals(200, r.status, "a request on an idle keep-alive during the drain is served");
+      assertEquals("close", r.headers.get("connection"));
+      assertEquals(-1, s.getInputStream().read(), "closed after the response");
     }
     assertEquals(1, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_DRAIN_CLOSE));
   }
