@@ -15,6 +15,7 @@ import dev.outrigger.it.sidecar.InboundMode;
 import dev.outrigger.it.sidecar.Sidecar;
 import dev.outrigger.it.sidecar.SidecarSettings;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,24 +51,29 @@ class HttpDrainIT extends PodNetworkTestBase {
 
   @Test
   void slowRequestsOnKeepAliveConnectionsAllSucceedWhileTheServerDrains() {
-    Duration drain = Duration.ofSeconds(6);
+    Duration drain = Duration.ofSeconds(8);
     Sidecar server = serverWithSidecar("server-load", SidecarSettings.inboundMode(InboundMode.PRESERVE)
         .with(SidecarSettings.DRAIN_DURATION, drain.toSeconds() + "s"));
-    // 8 keep-alive connections of 200 ms requests, opened 250 ms apart: the client's sidecar needs
-    // new connections to the server's while it drains. The stream ends before the drain period.
-    BackgroundProcess load = ToolJvm.start(client, "load", "http-load", server.pod().ip(), String.valueOf(PORT),
-        "/slow/200", "8", "250", "3500");
-    load.awaitStdoutLine("'started'", Duration.ofSeconds(30), "started"::equals);
+    // Keep-alive connections sending 200 ms requests back to back, through the drain...
+    BackgroundProcess steady = ToolJvm.start(client, "steady-load", "http-load", server.pod().ip(),
+        String.valueOf(PORT), "/slow/200", "2", "0", "5000");
+    steady.awaitStdoutLine("'started'", Duration.ofSeconds(30), "started"::equals);
 
     long terminatedAt = System.nanoTime();
     server.terminate();
 
     Waits.until("readiness 503 while draining", drain, () -> server.readiness() == 503);
+    // ...and more of them once it started, for which the client's sidecar must open new
+    // connections to the draining server (as clients that have not yet seen the endpoint go do).
+    BackgroundProcess more = ToolJvm.start(client, "more-load", "http-load", server.pod().ip(),
+        String.valueOf(PORT), "/slow/200", "6", "100", "2500");
     CommandResult outbound = Curl.get(server.pod(), "http://" + outside.ip() + ":" + OUTSIDE_PORT + "/during-drain");
-    int loadExit = load.awaitExit(Duration.ofSeconds(30));
-    assertEquals(0, loadExit, () -> load.describeOutput() + "\n--- client sidecar ---\n"
-        + String.join("\n", clientSidecar.flushedAccessLog()) + "\n--- server sidecar ---\n"
-        + server.process().describeOutput());
+    for (BackgroundProcess load : List.of(steady, more)) {
+      int exit = load.awaitExit(Duration.ofSeconds(30));
+      assertEquals(0, exit, () -> load.describeOutput() + "\n--- client sidecar ---\n"
+          + String.join("\n", clientSidecar.flushedAccessLog()) + "\n--- server sidecar ---\n"
+          + server.process().describeOutput());
+    }
     long drainClosed = server.stats().inbound("downstream_cx_drain_close");
 
     assertTrue(outbound.succeeded(), "the app's own call during its shutdown: " + outbound.describe());
