@@ -13,8 +13,8 @@ import io.netty.handler.codec.http.HttpUtil;
  * {@code Connection: close}, as Envoy's connection manager does once a drain has started: the client
  * opens its next request on a new connection instead of racing the close. The session then closes
  * the connection after the exchange and counts it. A response already sent keep-alive when the
- * drain started leaves an idle keep-alive, closed at the end of the drain timeout. 1xx and 101 responses are left alone (Envoy:
- * not on upgrades).
+ * drain started leaves an idle keep-alive, closed at the end of the drain timeout. 1xx and 101
+ * responses are left alone (Envoy: not on upgrades).
  */
 final class Http1DrainClose extends ChannelOutboundHandlerAdapter {
   private boolean saidClose;

@@ -106,7 +106,8 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       ctx.close();
     } else if (evt == ListenerDrain.STARTED) {
       // Busy or not, the next response says Connection: close and exchangeDone() closes after it.
-      ctx.executor().schedule(() -> closeIfIdle(ctx), ListenerDrain.DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      long timeout = ListenerDrain.DRAIN_TIMEOUT.toMillis();
+      ctx.executor().schedule(() -> closeIfIdle(ctx), timeout, TimeUnit.MILLISECONDS);
     } else {
       ctx.fireUserEventTriggered(evt);
     }

@@ -13,8 +13,9 @@ import java.time.Duration;
  * The open connections of one listener and whether that listener is draining. As Envoy's
  * {@code drain_listeners?graceful}, a drain does not close anything by itself: it tells every
  * connection, and the protocol on it ends the connection at its next clean boundary (HTTP/1:
- * {@code Connection: close}, or a close once idle for {@link #DRAIN_TIMEOUT}; h2: GOAWAY). Connections accepted while
- * draining are drained from the start. Raw byte relays have no such boundary and go on.
+ * {@code Connection: close}, or a close when still idle after {@link #DRAIN_TIMEOUT}; h2: GOAWAY).
+ * Connections accepted while draining are drained from the start. Raw byte relays have no such
+ * boundary and go on until the end of the drain period.
  */
 public final class ListenerDrain {
   /** The user event every connection of a listener receives when the listener starts draining. */

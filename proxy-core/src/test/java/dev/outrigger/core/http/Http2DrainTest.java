@@ -69,7 +69,8 @@ class Http2DrainTest {
     BlockingQueue<Object> connectionFrames = new LinkedBlockingQueue<>();
     Channel connection = h2cClient(connectionFrames);
     BlockingQueue<Object> streamFrames = new LinkedBlockingQueue<>();
-    Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(collect(streamFrames)).open().sync().getNow();
+    Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(collect(streamFrames))
+        .open().sync().getNow();
     stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("GET").path("/slow")
         .scheme("http").authority("app"), true)).sync();
     Thread.sleep(200); // the request is at the app, which answers after 500 ms
