@@ -113,9 +113,12 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
     }
   }
 
-  /** Envoy's drain timeout is over: a keep-alive between requests is closed (Envoy: Closing state). */
+  /**
+   * Envoy's drain timeout is over: a keep-alive between requests is closed (Envoy: Closing state).
+   * A connection handed over to a byte relay (WebSocket) is not HTTP any more and goes on.
+   */
   private void closeIfIdle(ChannelHandlerContext ctx) {
-    if (current == null && queued.isEmpty() && !closing && ctx.channel().isActive()) {
+    if (current == null && queued.isEmpty() && !closing && !handedOver && ctx.channel().isActive()) {
       drainClose();
       ctx.close();
     }

@@ -11,8 +11,14 @@ import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.relay.ProxyFixture;
 import dev.outrigger.core.stats.Counter;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +133,48 @@ class DrainTest {
       assertEquals(200, RawHttp.read(fresh.getInputStream()).status);
     }
     assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_CX_DRAIN_CLOSE));
+  }
+
+  @Test
+  void aWebSocketUpgradedWhileDrainingGoesOnPastTheDrainTimeout() throws Exception {
+    CountDownLatch headRead = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    try (ServerSocket ws = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      proxy.destination.set((InetSocketAddress) ws.getLocalSocketAddress());
+      Thread server = new Thread(() -> {
+        try (Socket c = ws.accept()) {
+          while (!RawHttp.line(c.getInputStream()).isEmpty()) {
+            // the upgrade request's head
+          }
+          headRead.countDown();
+          answer.await(5, TimeUnit.SECONDS);
+          c.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          c.getInputStream().transferTo(c.getOutputStream()); // echo
+        } catch (IOException | InterruptedException ignored) {
+          // the client side fails the test
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      try (Socket s = proxy.connect(Direction.INBOUND)) {
+        send(s, "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertTrue(headRead.await(5, TimeUnit.SECONDS));
+        proxy.server.drainInbound(); // the connection is told while it is still HTTP
+        Thread.sleep(100);
+        answer.countDown();
+        RawHttp r = RawHttp.read(s.getInputStream());
+        assertEquals(101, r.status);
+        assertEquals("upgrade", r.headers.get("connection").toLowerCase(), "a 101 is not turned into a close");
+
+        Thread.sleep(ListenerDrain.DRAIN_TIMEOUT.plusMillis(500).toMillis());
+
+        s.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("still here", new String(s.getInputStream().readNBytes(10), StandardCharsets.US_ASCII),
+            "the byte relay goes on until the end of the drain period");
+      }
+    }
   }
 
   /** The slow request has reached the app (its handler runs), so the drain comes while it is in flight. */
