@@ -20,8 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGTERM, as the kubelet sends it: the sidecar stops accepting and reports 503, lets open
- * connections finish for up to the drain duration, then exits 0.
+ * SIGTERM, as the kubelet sends it: the sidecar reports 503 and drains as Istio does
+ * ({@code drain_listeners?inboundonly&graceful}): its listeners keep accepting (Envoy stops them only
+ * after --drain-time-s, Istio's 45 s drainDuration, longer than the 5 s termination drain), raw
+ * connections go on, and whatever is open at the end of the drain duration is closed; exit 0.
  */
 class GracefulDrainIT extends PodNetworkTestBase {
   private static final int PORT = 9300;
@@ -42,7 +44,7 @@ class GracefulDrainIT extends PodNetworkTestBase {
   }
 
   @Test
-  void openConnectionCompletesWhileNewOnesAreRefused() throws IOException {
+  void openConnectionCompletesAndNewOnesAreStillServedWhileDraining() throws IOException {
     Sidecar sidecar = serverWithSidecar("server-finishing");
     BackgroundProcess open = openConnection(sidecar.pod());
 
@@ -50,10 +52,9 @@ class GracefulDrainIT extends PodNetworkTestBase {
     sidecar.terminate();
 
     Waits.until("readiness 503 while draining", DRAIN, () -> sidecar.readiness() == 503);
-    // Polled: readiness and the listeners change in two steps, not one. Connections accepted
-    // before the listeners closed are relayed like any other.
-    Waits.until("new connections to be refused while draining", DRAIN,
-        () -> Ncat.ping(client, sidecar.pod().ip(), PORT).printed().equals(Ncat.CONNECTION_REFUSED));
+    // Clients that have not yet seen the endpoint go (kube-proxy, other sidecars) still get served.
+    assertEquals("received 5 bytes", Ncat.ping(client, sidecar.pod().ip(), PORT).printed().strip(),
+        "a new connection while draining");
 
     open.stdin().write("ping\n".getBytes(StandardCharsets.US_ASCII));
     open.closeStdin();

@@ -91,7 +91,9 @@ final class AdminEndpoints {
     dump.put(AgentConfig.ADMIN_PORT, c.adminPort());
     dump.put(AgentConfig.CONNECT_TIMEOUT, Durations.format(p.connectTimeout()));
     dump.put(AgentConfig.IDLE_TIMEOUT, Durations.format(p.idleTimeout()));
-    dump.put(AgentConfig.DRAIN_DURATION, Durations.format(c.drainDuration()));
+    dump.put(AgentConfig.DRAIN_DURATION, Durations.format(c.drain().terminationDrainDuration()));
+    dump.put(AgentConfig.EXIT_ON_ZERO_ACTIVE_CONNECTIONS, c.drain().exitOnZeroActiveConnections());
+    dump.put(AgentConfig.MINIMUM_DRAIN_DURATION, Durations.format(c.drain().minimumDrainDuration()));
     dump.put(AgentConfig.ACCESS_LOG, p.accessLog() ? "on" : "off");
     dump.put(AgentConfig.ACCESS_LOG_FLUSH_INTERVAL, Durations.format(c.accessLogFlushInterval()));
     dump.put(AgentConfig.IPV6, p.ipv6() ? "on" : "off");

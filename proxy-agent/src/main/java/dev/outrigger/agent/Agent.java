@@ -103,16 +103,19 @@ final class Agent {
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
   }
 
-  /** Ready only while live and both listeners accept: readiness fails as soon as a drain starts. */
+  /** Ready only while live, both listeners bound and no drain started: readiness fails as a drain starts. */
   boolean ready() {
-    return state == State.LIVE && proxy.isAccepting();
+    return state == State.LIVE && proxy.isReady();
   }
 
-  /** Stops accepting new connections; open ones go on. The process keeps running. */
+  /**
+   * Istio's {@code drain_listeners?inboundonly&graceful}: inbound connections are told to finish,
+   * readiness turns 503, both listeners keep accepting and outbound is served as usual. The process
+   * keeps running (POST /drain alone is the native-sidecar preStop; SIGTERM follows).
+   */
   void drainListeners() {
     state = State.DRAINING;
-    proxy.stopAccepting();
-    log.info("draining: listeners closed, {} connections open", proxy.activeConnections());
+    proxy.drainInbound();
   }
 
   /** Asks the process to drain and exit (SIGTERM, SIGINT, /quitquitquit). */
@@ -121,11 +124,12 @@ final class Agent {
     exitRequested.countDown();
   }
 
-  /** Blocks until an exit is requested, then drains for the configured period and stops. */
+  /** Blocks until an exit is requested, drains as Istio's agent does, then stops. */
   void awaitExitAndDrain() throws InterruptedException {
     exitRequested.await();
     drainListeners();
-    long cut = proxy.drain(config.drainDuration());
+    config.drain().await(proxy::activeConnections);
+    long cut = proxy.closeOpenConnections();
     httpServers.forEach(ch -> ch.close().syncUninterruptibly());
     proxy.close();
     accessLogOutput.close();

@@ -15,14 +15,15 @@ import java.util.function.Function;
  * @param http protocol detection and the HTTP path
  * @param statusPort readiness, {@code GET /healthz/ready} on all addresses (Istio: 15021)
  * @param adminPort the admin API on 127.0.0.1 only (Envoy: 15000)
- * @param drainDuration how long open connections may finish after SIGTERM (Istio: 5s)
+ * @param drain how long the process stays up after SIGTERM: the termination drain duration
+ *     (Istio: 5s), or until no connection is open with EXIT_ON_ZERO_ACTIVE_CONNECTIONS
  * @param logLevel level of the application log (the access log has its own switch)
  * @param telemetry access-log encoding, metrics ports and the labels' pod identity
  * @param accessLogFlushInterval how often buffered access-log lines reach stdout (Istio runs Envoy
  *     with --file-flush-interval-msec 1000)
  */
 public record AgentConfig(
-    ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, Duration drainDuration, String logLevel,
+    ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, TerminationDrain drain, String logLevel,
     TelemetryConfig telemetry, Duration accessLogFlushInterval) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
@@ -33,6 +34,9 @@ public record AgentConfig(
   public static final String CONNECT_TIMEOUT = "OUTRIGGER_CONNECT_TIMEOUT";
   public static final String IDLE_TIMEOUT = "OUTRIGGER_IDLE_TIMEOUT";
   public static final String DRAIN_DURATION = "OUTRIGGER_DRAIN_DURATION";
+  /** Istio's agent names, read by pilot-agent from its environment (options.go). */
+  public static final String EXIT_ON_ZERO_ACTIVE_CONNECTIONS = "EXIT_ON_ZERO_ACTIVE_CONNECTIONS";
+  public static final String MINIMUM_DRAIN_DURATION = "MINIMUM_DRAIN_DURATION";
   public static final String ACCESS_LOG = "OUTRIGGER_ACCESS_LOG";
   public static final String ACCESS_LOG_FLUSH_INTERVAL = "OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL";
   public static final String IPV6 = "OUTRIGGER_IPV6";
@@ -69,7 +73,10 @@ public record AgentConfig(
         HttpConfig.fromEnvironment(e),
         e.get(STATUS_PORT, 15021, Env::port),
         e.get(ADMIN_PORT, 15000, Env::port),
-        e.get(DRAIN_DURATION, Duration.ofSeconds(5), Env::duration),
+        new TerminationDrain(
+            e.get(DRAIN_DURATION, TerminationDrain.defaults().terminationDrainDuration(), Env::duration),
+            e.get(EXIT_ON_ZERO_ACTIVE_CONNECTIONS, TerminationDrain.defaults().exitOnZeroActiveConnections(), Env::onOff),
+            e.get(MINIMUM_DRAIN_DURATION, TerminationDrain.defaults().minimumDrainDuration(), Env::duration)),
         e.get(LOG_LEVEL, "info", Env::logLevel),
         TelemetryConfig.fromEnvironment(env, e),
         e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration));

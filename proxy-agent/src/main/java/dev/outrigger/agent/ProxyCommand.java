@@ -20,6 +20,8 @@ import sun.misc.Signal;
       "  OUTRIGGER_STATUS_PORT      [15021]   OUTRIGGER_ADMIN_PORT    [15000]",
       "  OUTRIGGER_CONNECT_TIMEOUT  [10s]     OUTRIGGER_IDLE_TIMEOUT  [1h]",
       "  OUTRIGGER_DRAIN_DURATION   [5s]      OUTRIGGER_ACCESS_LOG    on|off [on]",
+      "  EXIT_ON_ZERO_ACTIVE_CONNECTIONS true|false: after SIGTERM exit once nothing is open [false]",
+      "  MINIMUM_DRAIN_DURATION     drain before connections are counted, with the above [5s]",
       "  OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL  how often access-log lines reach stdout [1s]",
       "  OUTRIGGER_IPV6             on|off [on]  OUTRIGGER_CONCURRENCY [2]",
       "  OUTRIGGER_LOG_LEVEL        trace|debug|info|warn|error|off [info]",

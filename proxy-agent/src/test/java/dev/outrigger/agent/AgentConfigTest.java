@@ -19,7 +19,9 @@ class AgentConfigTest {
     assertEquals(Duration.ofHours(1), c.proxy().idleTimeout());
     assertEquals(15021, c.statusPort());
     assertEquals(15000, c.adminPort());
-    assertEquals(Duration.ofSeconds(5), c.drainDuration());
+    assertEquals(Duration.ofSeconds(5), c.drain().terminationDrainDuration());
+    assertEquals(false, c.drain().exitOnZeroActiveConnections());
+    assertEquals(Duration.ofSeconds(5), c.drain().minimumDrainDuration());
     assertEquals(Duration.ofSeconds(1), c.accessLogFlushInterval());
     assertEquals(true, c.proxy().accessLog());
   }
@@ -35,6 +37,8 @@ class AgentConfigTest {
         Map.entry("OUTRIGGER_CONNECT_TIMEOUT", "250ms"),
         Map.entry("OUTRIGGER_IDLE_TIMEOUT", "5m"),
         Map.entry("OUTRIGGER_DRAIN_DURATION", "0s"),
+        Map.entry("EXIT_ON_ZERO_ACTIVE_CONNECTIONS", "true"),
+        Map.entry("MINIMUM_DRAIN_DURATION", "2s"),
         Map.entry("OUTRIGGER_ACCESS_LOG_FLUSH_INTERVAL", "250ms"),
         Map.entry("OUTRIGGER_ACCESS_LOG", "off"),
         Map.entry("OUTRIGGER_IPV6", "off"),
@@ -47,7 +51,9 @@ class AgentConfigTest {
     assertEquals(16000, c.adminPort());
     assertEquals(Duration.ofMillis(250), c.proxy().connectTimeout());
     assertEquals(Duration.ofMinutes(5), c.proxy().idleTimeout());
-    assertEquals(Duration.ZERO, c.drainDuration());
+    assertEquals(Duration.ZERO, c.drain().terminationDrainDuration());
+    assertEquals(true, c.drain().exitOnZeroActiveConnections());
+    assertEquals(Duration.ofSeconds(2), c.drain().minimumDrainDuration());
     assertEquals(Duration.ofMillis(250), c.accessLogFlushInterval());
     assertEquals(false, c.proxy().accessLog());
     assertEquals(false, c.proxy().ipv6());

@@ -9,6 +9,8 @@ import java.util.Map;
 public final class SidecarSettings {
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   public static final String DRAIN_DURATION = "OUTRIGGER_DRAIN_DURATION";
+  public static final String EXIT_ON_ZERO_ACTIVE_CONNECTIONS = "EXIT_ON_ZERO_ACTIVE_CONNECTIONS";
+  public static final String MINIMUM_DRAIN_DURATION = "MINIMUM_DRAIN_DURATION";
   public static final String ACCESS_LOG_ENCODING = "OUTRIGGER_ACCESS_LOG_ENCODING";
   public static final String PROTOCOL_DETECTION = "OUTRIGGER_PROTOCOL_DETECTION";
   public static final String SERVER_FIRST_PORTS = "OUTRIGGER_SERVER_FIRST_PORTS";

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * only while the other can take more.
  */
 final class Exchange {
+  /** Istio's default num_retries (route retry policy attempts: 2). */
+  private static final int MAX_RETRIES = 2;
   private final ExchangeOwner owner;
   private final Channel downstream;
   private final HttpRequest request;
@@ -42,6 +44,7 @@ final class Exchange {
   private Channel up;
   private ScheduledFuture<?> timeout;
   private int attempt;
+  private boolean requestSent;
   private long sentNanos;
   private boolean upgrade;
   private boolean downstreamKeepAlive;
@@ -113,9 +116,17 @@ final class Exchange {
     record.upstreamHost = (InetSocketAddress) channel.remoteAddress();
     record.upstreamLocal = (InetSocketAddress) channel.localAddress();
     sentNanos = System.nanoTime();
-    // A write can fail at once (an HTTP/2 stream refused after GOAWAY): upstreamClosed() then
-    // runs inside it and may retry or reply, so `up` is re-checked rather than assumed.
-    channel.write(request, channel.voidPromise());
+    // A write can fail at once (a reset connection, an HTTP/2 stream refused after GOAWAY):
+    // upstreamClosed() may then run inside a later write and retry or reply, so `up` is re-checked
+    // rather than assumed. Only the head's own outcome says whether the app can have seen it.
+    requestSent = false;
+    channel.write(request).addListener(f -> {
+      if (f.isSuccess()) {
+        requestSent = up == channel;
+      } else {
+        channel.close(); // the upstream's close then ends this attempt, and may retry it
+      }
+    });
     HttpContent c;
     while (up == channel && (c = bodyBeforeConnect.poll()) != null) {
       channel.write(c, channel.voidPromise());
@@ -153,7 +164,7 @@ final class Exchange {
       bodyBeforeConnect.add(content);
     } else {
       up.write(content, up.voidPromise());
-      if (requestDone) {
+      if (requestDone && up != null) { // a failed write may have ended this attempt already
         up.flush();
       }
     }
@@ -290,10 +301,12 @@ final class Exchange {
     boolean reset = cause != null;
     up = null;
     if (!responseStarted) {
-      if (borrowed.reused() && attempt == 1 && requestHasNoBody()) {
-        // A pooled connection the upstream closed as we reused it: the request never reached the
-        // app, so sending it again on a fresh connection is safe (Istio's reset-before-request).
+      if (!requestSent && attempt <= MAX_RETRIES && requestHasNoBody()) {
+        // Not one complete request head reached the upstream's socket: the app cannot have seen
+        // it, so sending it again is safe (Envoy's reset-before-request). Once the head was
+        // written, a close proves nothing (the app may have read it): 503 UC, as from Envoy.
         context.stats().increment(Counter.UPSTREAM_RQ_RETRY);
+        bodyBeforeConnect.add(LastHttpContent.EMPTY_LAST_CONTENT); // the end went to the old connection
         connect();
         return;
       }

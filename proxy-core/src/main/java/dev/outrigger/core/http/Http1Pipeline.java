@@ -22,6 +22,7 @@ public final class Http1Pipeline {
       ListenerContext context, ByteBuf sniffed) {
     int maxHeaders = context.http().maxRequestHeaderBytes();
     downstream.pipeline().addLast("http-codec", new Http1ServerCodec(maxHeaders, MAX_CHUNK));
+    downstream.pipeline().addLast("http-drain", new Http1DrainClose());
     downstream.pipeline().addLast("http-session", new Http1Session(connection, upstream, context));
     downstream.pipeline().fireChannelRead(sniffed);
     downstream.pipeline().fireChannelReadComplete();

@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client HTTP/1.1 connection: its requests are proxied one at a time, in order. Pipelined
@@ -103,9 +105,29 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       // for its response is cut (flag DC) rather than answered into a socket nobody reads.
       closing = true;
       ctx.close();
+    } else if (evt == ListenerDrain.STARTED) {
+      // Busy or not, the next response says Connection: close and exchangeDone() closes after it.
+      long timeout = ListenerDrain.DRAIN_TIMEOUT.toMillis();
+      ctx.executor().schedule(() -> closeIfIdle(ctx), timeout, TimeUnit.MILLISECONDS);
     } else {
       ctx.fireUserEventTriggered(evt);
     }
+  }
+
+  /**
+   * Envoy's drain timeout is over: a keep-alive between requests is closed (Envoy: Closing state).
+   * A connection handed over to a byte relay (WebSocket) is not HTTP any more and goes on.
+   */
+  private void closeIfIdle(ChannelHandlerContext ctx) {
+    if (current == null && queued.isEmpty() && !closing && !handedOver && ctx.channel().isActive()) {
+      drainClose();
+      ctx.close();
+    }
+  }
+
+  private void drainClose() {
+    closing = true;
+    context.stats().increment(Counter.DOWNSTREAM_CX_DRAIN_CLOSE);
   }
 
   @Override
@@ -136,6 +158,9 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   @Override
   public void exchangeDone(boolean keepAlive) {
     current = null;
+    if (keepAlive && !closing && Http1DrainClose.saidClose(channel)) {
+      drainClose();
+    }
     if (!keepAlive || closing) {
       closing = true;
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
@@ -34,6 +35,7 @@ public final class Http2Pipeline {
         stream.pipeline().addLast(new Http2StreamSession(connection, upstream, context));
       }
     }));
+    downstream.pipeline().addLast("h2-drain", new Http2DrainGoAway(context.stats(), ListenerDrain.DRAIN_TIMEOUT));
     // The connection itself is always read: per-stream flow control windows give backpressure.
     downstream.config().setAutoRead(true);
     downstream.pipeline().fireChannelRead(sniffed);

@@ -16,14 +16,11 @@ import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.relay.DownstreamHandler;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -33,7 +30,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The two capture listeners (outbound and inbound), their connections, and draining them. */
+/**
+ * The two capture listeners (outbound and inbound), their connections, and draining them. A drain
+ * is Istio's {@code drain_listeners?inboundonly&graceful}: inbound connections are told to finish,
+ * both listeners keep accepting (Envoy stops them only after --drain-time-s, 45 s in Istio, longer
+ * than the 5 s termination drain), and outbound traffic is served as usual until the process exits.
+ */
 public final class ProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
@@ -43,7 +45,7 @@ public final class ProxyServer implements AutoCloseable {
   private final Telemetry telemetry;
   private final HttpSettings http;
   private final EventLoopGroup group;
-  private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+  private final Map<Direction, ListenerDrain> drains = new EnumMap<>(Direction.class);
   private final List<Channel> listeners = new ArrayList<>();
   private final Map<Direction, ListenerStats> stats = new EnumMap<>(Direction.class);
   private final Map<Direction, Integer> boundPorts = new ConcurrentHashMap<>();
@@ -51,6 +53,7 @@ public final class ProxyServer implements AutoCloseable {
   private final UpstreamPlanner planner;
   private final UpstreamConnector connector;
   private volatile boolean accepting;
+  private volatile boolean draining;
 
   public ProxyServer(ProxySettings settings, OriginalDestinationLookup lookup, AccessLog accessLog,
       Telemetry telemetry) throws SocketException {
@@ -67,6 +70,7 @@ public final class ProxyServer implements AutoCloseable {
     this.group = new MultiThreadIoEventLoopGroup(settings.workerThreads(), HalfClosedEpollFix.epoll());
     for (Direction d : Direction.values()) {
       stats.put(d, new ListenerStats(d));
+      drains.put(d, new ListenerDrain(d));
     }
     // A live view: with port 0 (tests) the real ports are known only once bound.
     this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
@@ -107,12 +111,12 @@ public final class ProxyServer implements AutoCloseable {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
         http, new UpstreamPools(connector, http));
     DownstreamHandler.Factory handlers = () -> new DownstreamHandler(direction, lookup, loopGuard, planner, context);
-    return new ListenerInitializer(handlers, settings.idleTimeout(), connections);
+    return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction));
   }
 
-  /** True while both listeners accept connections: what readiness reports. */
-  public boolean isAccepting() {
-    return accepting && listeners.stream().allMatch(Channel::isActive);
+  /** True while both listeners are bound and no drain has started: what readiness reports. */
+  public boolean isReady() {
+    return accepting && !draining && listeners.stream().allMatch(Channel::isActive);
   }
 
   public int port(Direction direction) {
@@ -134,29 +138,38 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, then waits until open connections finish or {@code period} passes; whatever
-   * is still open then is closed. Blocks the calling thread, never an event loop.
-   *
-   * @return the number of connections that had to be closed
+   * Starts draining the inbound listener: readiness turns false, every inbound HTTP connection ends
+   * at its next clean boundary (see {@link ListenerDrain}), new inbound connections are still
+   * accepted and drained from the start. Outbound is untouched: the app's own calls during its
+   * shutdown keep working. A second call does nothing.
    */
-  public long drain(Duration period) throws InterruptedException {
-    stopAccepting();
-    long deadline = System.nanoTime() + period.toNanos();
-    while (activeConnections() > 0 && System.nanoTime() - deadline < 0) {
-      Thread.sleep(50);
+  public synchronized void drainInbound() {
+    if (draining) {
+      return;
     }
+    draining = true;
+    int told = drains.get(Direction.INBOUND).start();
+    log.info("draining inbound: {} connections told to finish; both listeners keep accepting", told);
+  }
+
+  /**
+   * The end of the drain period: closes every connection still open, on both listeners.
+   *
+   * @return the number of connections that were still open
+   */
+  public long closeOpenConnections() {
     long remaining = activeConnections();
     if (remaining > 0) {
-      log.warn("drain period {} over with {} connections open; closing them", period, remaining);
-      connections.close().await(5, TimeUnit.SECONDS);
+      log.warn("drain period over with {} connections open; closing them", remaining);
     }
+    drains.values().forEach(d -> d.closeAll().awaitUninterruptibly(5, TimeUnit.SECONDS));
     return remaining;
   }
 
   @Override
   public void close() {
     stopAccepting();
-    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    drains.values().forEach(d -> d.closeAll().awaitUninterruptibly(5, TimeUnit.SECONDS));
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

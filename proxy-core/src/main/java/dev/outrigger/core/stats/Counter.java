@@ -20,6 +20,11 @@ public enum Counter {
   /** An upstream sent a response the proxy could not parse; that connection was closed (503 UPE). */
   UPSTREAM_CX_PROTOCOL_ERROR,
   IDLE_TIMEOUT,
+  /**
+   * Connections a listener drain ended at a clean boundary (Envoy's HCM downstream_cx_drain_close):
+   * an HTTP/1 response sent with Connection: close or an idle keep-alive closed, or an h2 GOAWAY.
+   */
+  DOWNSTREAM_CX_DRAIN_CLOSE,
   /** HTTP requests seen on connections the detector found to speak HTTP. */
   DOWNSTREAM_RQ_TOTAL,
   /** HTTP/2 request streams reset as malformed (no :method, :scheme or :path). */

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ProxyFixture implements AutoCloseable {
   public final AtomicReference<InetSocketAddress> destination = new AtomicReference<>();
   final AtomicReference<IOException> lookupFailure = new AtomicReference<>();
+  /** Runs on the event loop as each connection is accepted: a test can hold the loop up with it. */
+  public final AtomicReference<Runnable> onAccept = new AtomicReference<>(() -> { });
   public final ProxyServer server;
   private final List<String> accessLines = new CopyOnWriteArrayList<>();
 
@@ -38,6 +40,7 @@ public final class ProxyFixture implements AutoCloseable {
       throws Exception {
     ProxySettings settings = new ProxySettings(0, 0, mode, connectTimeout, idleTimeout, true, false, 1);
     server = new ProxyServer(settings, http, ch -> {
+      onAccept.get().run();
       IOException failure = lookupFailure.get();
       if (failure != null) {
         throw failure;

@@ -18,6 +18,7 @@ import java.util.Arrays;
  * serve-http &lt;bind ip&gt; &lt;port&gt;
  * serve-recording-http &lt;bind ip&gt; &lt;port&gt;
  * websocket &lt;ws url&gt; &lt;text messages&gt;
+ * http-load &lt;ip&gt; &lt;port&gt; &lt;path&gt; &lt;connections&gt; &lt;ramp ms&gt; &lt;run ms&gt;
  * </pre>
  * See {@link HttpApp} for the HTTP app and {@link WebSocketClient} for the WebSocket round trip.
  */
@@ -29,7 +30,7 @@ public final class TcpTool {
 
   private TcpTool() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     if (args.length == 0) {
       usage();
     }
@@ -67,6 +68,11 @@ public final class TcpTool {
         requireArgs(rest, 2);
         System.exit(WebSocketClient.roundTrip(rest[0], Integer.parseInt(rest[1])));
       }
+      case "http-load" -> {
+        requireArgs(rest, 6);
+        System.exit(HttpLoad.run(rest[0], Integer.parseInt(rest[1]), rest[2], Integer.parseInt(rest[3]),
+            Long.parseLong(rest[4]), Long.parseLong(rest[5])));
+      }
       default -> usage();
     }
   }
@@ -80,7 +86,8 @@ public final class TcpTool {
   private static void usage() {
     System.err.println("usage: serve <behaviour> <bind ip> <port> | serve-file <bind ip> <port> <file>"
         + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes> | read-greeting <ip> <port>"
-        + " | serve-http <bind ip> <port> | serve-recording-http <bind ip> <port> | websocket <ws url> <text messages>");
+        + " | serve-http <bind ip> <port> | serve-recording-http <bind ip> <port> | websocket <ws url> <text messages>"
+        + " | http-load <ip> <port> <path> <connections> <ramp ms> <run ms>");
     System.exit(2);
   }
 }
