@@ -3,6 +3,7 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
 import io.netty.channel.Channel;
@@ -38,6 +39,7 @@ final class Exchange {
   private UpstreamPools.Borrowed borrowed;
   private Channel up;
   private ScheduledFuture<?> timeout;
+  private StreamIdleTimer idle;
   private int attempt;
   private long sentNanos;
   private boolean upgrade;
@@ -73,6 +75,7 @@ final class Exchange {
     if (routeTimeout > 0) {
       timeout = downstream.eventLoop().schedule(this::timedOut, routeTimeout, TimeUnit.MILLISECONDS);
     }
+    idle = new StreamIdleTimer(downstream.eventLoop(), context.http().timeouts().streamIdle(), this::streamIdle);
     connect();
   }
 
@@ -94,7 +97,7 @@ final class Exchange {
           context.pools().release(downstream.eventLoop(), upstream, b.channel());
         }
       } else if (b == null) {
-        context.stats().increment(Counter.UPSTREAM_CX_CONNECT_FAIL);
+        UpstreamConnectFailure.record(context, connection, record, upstream, f.cause());
         localReply(LocalReply.connectFailure());
       } else {
         attach(b);
@@ -128,6 +131,7 @@ final class Exchange {
   }
 
   void requestContent(HttpContent content) {
+    activity();
     record.bytesReceived += content.content().readableBytes();
     requestDone = content instanceof LastHttpContent;
     if (content.decoderResult().isFailure()) {
@@ -180,6 +184,7 @@ final class Exchange {
       ReferenceCountUtil.release(object);
       return;
     }
+    activity();
     if (object instanceof HttpResponse) {
       onResponseHead((HttpResponse) object);
     }
@@ -294,6 +299,28 @@ final class Exchange {
     }
   }
 
+  private void activity() {
+    if (idle != null) {
+      idle.activity();
+    }
+  }
+
+  /** Envoy's stream idle timeout: a local reply while nothing was answered yet, else a reset. */
+  private void streamIdle() {
+    if (finished) {
+      return;
+    }
+    context.stats().increment(Counter.DOWNSTREAM_RQ_IDLE_TIMEOUT);
+    DegradedLog.log("stream idle timeout", connection, null);
+    if (!responseStarted) {
+      localReply(LocalReply.streamIdleTimeout(requestDone));
+    } else {
+      record.flag(ResponseFlag.STREAM_IDLE_TIMEOUT);
+      downstreamKeepAlive = false;
+      abort();
+    }
+  }
+
   private void localReply(LocalReply reply) {
     context.stats().increment(Counter.DOWNSTREAM_RQ_LOCAL_REPLY);
     record.responseCode = reply.status().code();
@@ -321,6 +348,9 @@ final class Exchange {
     finished = true;
     if (timeout != null) {
       timeout.cancel(false);
+    }
+    if (idle != null) {
+      idle.stop();
     }
     bodyBeforeConnect.forEach(ReferenceCountUtil::release);
     bodyBeforeConnect.clear();

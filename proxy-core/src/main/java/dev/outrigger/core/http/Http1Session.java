@@ -14,6 +14,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -30,7 +31,6 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   private Channel channel;
   private Exchange current;
   private boolean closing;
-  private boolean handedOver;
 
   Http1Session(ConnectionRecord connection, Upstream upstream, ListenerContext context) {
     this.connection = connection;
@@ -41,11 +41,6 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    channel.closeFuture().addListener(f -> {
-      if (!handedOver) {
-        context.stats().decrement(Counter.DOWNSTREAM_CX_ACTIVE);
-      }
-    });
   }
 
   @Override
@@ -102,6 +97,10 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       // for its response is cut (flag DC) rather than answered into a socket nobody reads.
       closing = true;
       ctx.close();
+    } else if (evt instanceof IdleStateEvent) {
+      if (current == null && queued.isEmpty()) {
+        HttpConnectionIdle.close(ctx.channel(), connection, context); // between requests
+      } // else the exchange's own timers (stream idle, route) decide
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -153,10 +152,9 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
     }
   }
 
-  /** A 101 answer turned this connection into a byte relay; stats now belong to that relay. */
+  /** A 101 answer turned this connection into a byte relay. */
   @Override
   public void handedOver() {
-    handedOver = true;
     current = null;
   }
 }

@@ -1,16 +1,20 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.ByteCounter;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
-import dev.outrigger.core.stats.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateEvent;
 
 /** Turns a client connection that opened with the HTTP/2 preface (h2c) into an HTTP/2 proxy connection. */
 public final class Http2Pipeline {
@@ -19,8 +23,8 @@ public final class Http2Pipeline {
   /** @param sniffed the connection's first bytes (the preface); ownership passes to the pipeline */
   public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
       ListenerContext context, ByteBuf sniffed) {
-    downstream.closeFuture().addListener(f -> context.stats().decrement(Counter.DOWNSTREAM_CX_ACTIVE));
-    downstream.pipeline().addLast("h2-codec", Http2FrameCodecBuilder.forServer().build());
+    Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().build();
+    downstream.pipeline().addLast("h2-codec", codec);
     downstream.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
@@ -29,9 +33,18 @@ public final class Http2Pipeline {
         stream.pipeline().addLast(new Http2StreamSession(connection, upstream, context));
       }
     }));
+    downstream.pipeline().addLast("h2-idle", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof IdleStateEvent)) {
+          ctx.fireUserEventTriggered(evt);
+        } else if (codec.connection().numActiveStreams() == 0) {
+          HttpConnectionIdle.goAwayAndClose(ctx.channel(), connection, context);
+        } // else each stream's idle timer decides
+      }
+    });
     // The connection itself is always read: per-stream flow control windows give backpressure.
     downstream.config().setAutoRead(true);
-    downstream.pipeline().fireChannelRead(sniffed);
-    downstream.pipeline().fireChannelReadComplete();
+    ByteCounter.replay(downstream, sniffed); // counted when detection read them
   }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param tracing add and propagate B3 and W3C trace headers, a new span per hop
  * @param traceSamplingPercent share of new traces marked sampled (Istio's default: 1%)
  * @param upstreamIdleTimeout an idle pooled upstream connection is closed after this
+ * @param timeouts detection, request-headers and stream idle timeouts
  */
 public record HttpSettings(
     boolean detection,
@@ -21,7 +22,8 @@ public record HttpSettings(
     int maxRequestHeaderBytes,
     boolean tracing,
     double traceSamplingPercent,
-    Duration upstreamIdleTimeout) {
+    Duration upstreamIdleTimeout,
+    HttpTimeouts timeouts) {
 
   /** SMTP, DNS, MySQL, MongoDB: the ports Istio treats as server-first (application-requirements). */
   public static final Set<Integer> ISTIO_SERVER_FIRST_PORTS = Set.of(25, 53, 3306, 27017);
@@ -40,6 +42,21 @@ public record HttpSettings(
     if (upstreamIdleTimeout == null || upstreamIdleTimeout.isNegative() || upstreamIdleTimeout.isZero()) {
       throw new IllegalArgumentException("upstreamIdleTimeout: " + upstreamIdleTimeout + " (expected: > 0)");
     }
+    if (timeouts == null) {
+      throw new IllegalArgumentException("timeouts: null (expected: HttpTimeouts.defaults() or others)");
+    }
+  }
+
+  /** With the default detection, request-headers and stream idle timeouts. */
+  public HttpSettings(boolean detection, Set<Integer> serverFirstPorts, Duration routeTimeout,
+      int maxRequestHeaderBytes, boolean tracing, double traceSamplingPercent, Duration upstreamIdleTimeout) {
+    this(detection, serverFirstPorts, routeTimeout, maxRequestHeaderBytes, tracing, traceSamplingPercent,
+        upstreamIdleTimeout, HttpTimeouts.defaults());
+  }
+
+  public HttpSettings withTimeouts(HttpTimeouts value) {
+    return new HttpSettings(detection, serverFirstPorts, routeTimeout, maxRequestHeaderBytes, tracing,
+        traceSamplingPercent, upstreamIdleTimeout, value);
   }
 
   public static HttpSettings defaults() {

@@ -13,6 +13,8 @@ public enum ResponseFlag {
   UPSTREAM_CONNECTION_TERMINATION("UC"),
   /** Upstream request timeout: no complete response within the route timeout. */
   UPSTREAM_REQUEST_TIMEOUT("UT"),
+  /** Stream idle timeout: no activity on the request either way for the stream idle timeout. */
+  STREAM_IDLE_TIMEOUT("SI"),
   /** Downstream protocol error: a request the proxy could not parse. */
   DOWNSTREAM_PROTOCOL_ERROR("DPE"),
   /** No route: no original destination, or it pointed back at the proxy. */

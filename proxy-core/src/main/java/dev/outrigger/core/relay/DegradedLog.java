@@ -1,6 +1,8 @@
 package dev.outrigger.core.relay;
 
+import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.route.Upstream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * so they are rate-limited (the counters in /stats stay exact); suppressed lines are counted and
  * reported with the next line that gets through.
  */
-final class DegradedLog {
+public final class DegradedLog {
   private static final Logger log = LoggerFactory.getLogger("outrigger.relay");
   private static final long INTERVAL_NANOS = 100_000_000L; // at most ~10 lines a second
   private static final AtomicLong nextAllowed = new AtomicLong();
@@ -18,7 +20,16 @@ final class DegradedLog {
 
   private DegradedLog() {}
 
-  static void log(String what, ConnectionRecord record, Throwable cause) {
+  public static void log(String what, ConnectionRecord record, Throwable cause) {
+    log(what, record.describe(), cause);
+  }
+
+  /** For an HTTP request's upstream, which the connection's record does not name. */
+  public static void log(String what, String connection, Upstream upstream, Throwable cause) {
+    log(what, connection + " " + AccessLog.address(upstream.address()), cause);
+  }
+
+  private static void log(String what, String description, Throwable cause) {
     if (!log.isWarnEnabled()) {
       return;
     }
@@ -32,7 +43,7 @@ final class DegradedLog {
     log.warn(
         "{}: {}{}{}",
         what,
-        record.describe(),
+        description,
         cause == null ? "" : ": " + cause.getMessage(),
         skipped == 0 ? "" : " (" + skipped + " more degraded-connection lines suppressed)");
   }

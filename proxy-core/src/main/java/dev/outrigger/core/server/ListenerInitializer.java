@@ -1,6 +1,9 @@
 package dev.outrigger.core.server;
 
+import dev.outrigger.core.listener.ByteCounter;
+import dev.outrigger.core.listener.ConnectionLifecycle;
 import dev.outrigger.core.relay.DownstreamHandler;
+import dev.outrigger.core.stats.ListenerStats;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
@@ -13,17 +16,25 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
   private final DownstreamHandler.Factory handlers;
   private final long idleTimeoutMillis;
   private final ChannelGroup connections;
+  private final ListenerStats stats;
 
-  ListenerInitializer(DownstreamHandler.Factory handlers, Duration idleTimeout, ChannelGroup connections) {
+  ListenerInitializer(DownstreamHandler.Factory handlers, Duration idleTimeout, ChannelGroup connections,
+      ListenerStats stats) {
     this.handlers = handlers;
     this.idleTimeoutMillis = idleTimeout.toMillis();
     this.connections = connections;
+    this.stats = stats;
   }
 
   @Override
   protected void initChannel(Channel ch) {
     connections.add(ch); // so a drain that runs out of time can close what is left
+    // At the socket end, so every byte is counted once whatever the connection carries.
+    ch.pipeline().addLast("bytes", new ByteCounter(stats));
+    ch.pipeline().addLast("lifecycle", new ConnectionLifecycle(stats));
     // Every byte of the connection passes the client side, so one idle timer there covers both.
+    // Whichever handler owns the connection's current state (sniffing, relay, HTTP/1.1, h2c)
+    // decides what idleness means for it.
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
     ch.pipeline().addLast("downstream", handlers.create());
   }

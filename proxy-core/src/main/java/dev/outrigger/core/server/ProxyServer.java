@@ -107,7 +107,7 @@ public final class ProxyServer implements AutoCloseable {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
         http, new UpstreamPools(connector, http.upstreamIdleTimeout()));
     DownstreamHandler.Factory handlers = () -> new DownstreamHandler(direction, lookup, loopGuard, planner, context);
-    return new ListenerInitializer(handlers, settings.idleTimeout(), connections);
+    return new ListenerInitializer(handlers, settings.idleTimeout(), connections, stats.get(direction));
   }
 
   /** True while both listeners accept connections: what readiness reports. */

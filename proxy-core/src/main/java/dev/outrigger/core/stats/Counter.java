@@ -17,7 +17,22 @@ public enum Counter {
   UPSTREAM_CX_CONNECT_TIMEOUT,
   /** The upstream reset its connection; the reset was passed on to the client. */
   UPSTREAM_CX_RESET,
+  /** A relayed TCP connection closed after OUTRIGGER_IDLE_TIMEOUT without a byte either way (tcp_proxy's stat). */
   IDLE_TIMEOUT,
+  /**
+   * A connection closed after OUTRIGGER_IDLE_TIMEOUT without a byte while its protocol was being
+   * detected, or with no HTTP request or stream in progress (Envoy's HTTP connection manager stat).
+   */
+  DOWNSTREAM_CX_IDLE_TIMEOUT,
+  /**
+   * Protocol detection did not decide within OUTRIGGER_PROTOCOL_DETECTION_TIMEOUT; the connection
+   * went on as TCP (Envoy's listener stat, with Istio's continue_on_listener_filters_timeout).
+   */
+  DOWNSTREAM_PRE_CX_TIMEOUT,
+  /** An HTTP request head not complete within OUTRIGGER_REQUEST_HEADERS_TIMEOUT: 408, connection closed. */
+  DOWNSTREAM_RQ_HEADER_TIMEOUT,
+  /** An HTTP request with no activity either way for OUTRIGGER_STREAM_IDLE_TIMEOUT: 408/504 SI, or a reset. */
+  DOWNSTREAM_RQ_IDLE_TIMEOUT,
   /** HTTP requests seen on connections the detector found to speak HTTP. */
   DOWNSTREAM_RQ_TOTAL,
   /** HTTP requests answered by the proxy itself (503 UF, 504 UT, 400, 431, ...). */
