@@ -1,6 +1,7 @@
 package dev.outrigger.agent;
 
 import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.http.HttpTimeouts;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -14,11 +15,15 @@ final class HttpConfig {
   static final String TRACING = "OUTRIGGER_TRACING";
   static final String TRACE_SAMPLING = "OUTRIGGER_TRACE_SAMPLING";
   static final String UPSTREAM_IDLE_TIMEOUT = "OUTRIGGER_UPSTREAM_IDLE_TIMEOUT";
+  static final String PROTOCOL_DETECTION_TIMEOUT = "OUTRIGGER_PROTOCOL_DETECTION_TIMEOUT";
+  static final String REQUEST_HEADERS_TIMEOUT = "OUTRIGGER_REQUEST_HEADERS_TIMEOUT";
+  static final String STREAM_IDLE_TIMEOUT = "OUTRIGGER_STREAM_IDLE_TIMEOUT";
 
   private HttpConfig() {}
 
   static HttpSettings fromEnvironment(AgentConfig.Env e) {
     HttpSettings d = HttpSettings.defaults();
+    HttpTimeouts t = d.timeouts();
     Set<Integer> serverFirst = new HashSet<>(HttpSettings.ISTIO_SERVER_FIRST_PORTS);
     serverFirst.addAll(e.get(SERVER_FIRST_PORTS, Set.of(), HttpConfig::ports));
     try {
@@ -29,7 +34,11 @@ final class HttpConfig {
           e.get(MAX_REQUEST_HEADERS_KB, d.maxRequestHeaderBytes() / 1024, HttpConfig::headerKb) * 1024,
           e.get(TRACING, d.tracing(), AgentConfig.Env::onOff),
           e.get(TRACE_SAMPLING, d.traceSamplingPercent(), HttpConfig::percent),
-          e.get(UPSTREAM_IDLE_TIMEOUT, d.upstreamIdleTimeout(), AgentConfig.Env::positiveDuration));
+          e.get(UPSTREAM_IDLE_TIMEOUT, d.upstreamIdleTimeout(), AgentConfig.Env::positiveDuration),
+          new HttpTimeouts(
+              e.get(PROTOCOL_DETECTION_TIMEOUT, t.protocolDetection(), AgentConfig.Env::duration),
+              e.get(REQUEST_HEADERS_TIMEOUT, t.requestHeaders(), AgentConfig.Env::duration),
+              e.get(STREAM_IDLE_TIMEOUT, t.streamIdle(), AgentConfig.Env::duration)));
     } catch (IllegalArgumentException crossFieldProblem) {
       throw new ConfigException(crossFieldProblem.getMessage());
     }
@@ -78,5 +87,8 @@ final class HttpConfig {
     dump.put(TRACING, h.tracing() ? "on" : "off");
     dump.put(TRACE_SAMPLING, h.traceSamplingPercent());
     dump.put(UPSTREAM_IDLE_TIMEOUT, Durations.format(h.upstreamIdleTimeout()));
+    dump.put(PROTOCOL_DETECTION_TIMEOUT, Durations.format(h.timeouts().protocolDetection()));
+    dump.put(REQUEST_HEADERS_TIMEOUT, Durations.format(h.timeouts().requestHeaders()));
+    dump.put(STREAM_IDLE_TIMEOUT, Durations.format(h.timeouts().streamIdle()));
   }
 }
