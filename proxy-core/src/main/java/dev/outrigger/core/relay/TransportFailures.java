@@ -24,17 +24,28 @@ public final class TransportFailures {
   }
 
   /**
-   * Netty's epoll transport words a failed connect as {@code finishConnect(..) failed: Connection
-   * refused: /10.0.0.1:80}: the kernel's strerror text sits between "failed: " and the address.
+   * Netty's epoll transport words a failed connect as {@code finishConnect(..) failed with
+   * error(-111): Connection refused: localhost/10.0.0.1:80}: the kernel's strerror text sits
+   * between the error number and the address it appends.
    */
   static String strerror(Throwable cause) {
     String message = cause.getMessage();
-    if (!(cause instanceof ConnectException) || message == null) {
-      return message == null ? cause.getClass().getSimpleName() : message;
+    if (message == null) {
+      return cause.getClass().getSimpleName();
     }
-    int start = message.indexOf(NETTY_PREFIX);
-    String text = start < 0 ? message : message.substring(start + NETTY_PREFIX.length());
-    int address = text.lastIndexOf(": /");
-    return address < 0 ? text : text.substring(0, address);
+    if (!(cause instanceof ConnectException)) {
+      return message;
+    }
+    String text = message;
+    int address = text.lastIndexOf(": ");
+    if (address >= 0 && text.indexOf('/', address) >= 0) {
+      text = text.substring(0, address);
+    }
+    int errno = text.indexOf("): ");
+    if (errno >= 0) {
+      return text.substring(errno + 3);
+    }
+    int failed = text.indexOf(NETTY_PREFIX);
+    return failed < 0 ? text : text.substring(failed + NETTY_PREFIX.length());
   }
 }
