@@ -313,7 +313,8 @@ final class Exchange {
     context.stats().increment(Counter.DOWNSTREAM_RQ_IDLE_TIMEOUT);
     DegradedLog.log("stream idle timeout", connection, null);
     if (!responseStarted) {
-      localReply(LocalReply.streamIdleTimeout(requestDone));
+      // An h2 request that ended with its HEADERS frame arrives whole (a FullHttpRequest).
+      localReply(LocalReply.streamIdleTimeout(requestDone || request instanceof LastHttpContent));
     } else {
       record.flag(ResponseFlag.STREAM_IDLE_TIMEOUT);
       downstreamKeepAlive = false;

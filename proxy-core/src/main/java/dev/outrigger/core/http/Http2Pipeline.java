@@ -6,15 +6,12 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /** Turns a client connection that opened with the HTTP/2 preface (h2c) into an HTTP/2 proxy connection. */
 public final class Http2Pipeline {
@@ -33,16 +30,7 @@ public final class Http2Pipeline {
         stream.pipeline().addLast(new Http2StreamSession(connection, upstream, context));
       }
     }));
-    downstream.pipeline().addLast("h2-idle", new ChannelInboundHandlerAdapter() {
-      @Override
-      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (!(evt instanceof IdleStateEvent)) {
-          ctx.fireUserEventTriggered(evt);
-        } else if (codec.connection().numActiveStreams() == 0) {
-          HttpConnectionIdle.goAwayAndClose(ctx.channel(), connection, context);
-        } // else each stream's idle timer decides
-      }
-    });
+    downstream.pipeline().addLast("h2-connection", new Http2ConnectionEvents(codec, connection, context));
     // The connection itself is always read: per-stream flow control windows give backpressure.
     downstream.config().setAutoRead(true);
     ByteCounter.replay(downstream, sniffed); // counted when detection read them

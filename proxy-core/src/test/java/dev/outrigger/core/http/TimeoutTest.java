@@ -192,6 +192,36 @@ class TimeoutTest {
   }
 
   @Test
+  void anH2cStreamWithNoActivityIs504StreamTimeoutOnItsOwnStream() throws Exception {
+    try (ProxyFixture proxy = proxy(Duration.ofHours(1), new HttpTimeouts(OFF, OFF, SHORT));
+        ServerSocket app = stallingApp(null)) {
+      proxy.destination.set((InetSocketAddress) app.getLocalSocketAddress());
+      try (Socket s = proxy.connect(Direction.OUTBOUND)) {
+        java.io.OutputStream out = s.getOutputStream();
+        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+        io.netty.handler.codec.http2.Http2Headers request = new io.netty.handler.codec.http2.DefaultHttp2Headers()
+            .method("GET").scheme("http").path("/slow").authority("x");
+        io.netty.buffer.ByteBuf block = io.netty.buffer.Unpooled.buffer();
+        try {
+          new io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder().encodeHeaders(1, request, block);
+          byte[] header = {0, (byte) (block.readableBytes() >> 8), (byte) block.readableBytes(), 1, 0x5, 0, 0, 0, 1};
+          out.write(header); // HEADERS, END_STREAM | END_HEADERS, stream 1
+          out.write(io.netty.buffer.ByteBufUtil.getBytes(block));
+        } finally {
+          block.release();
+        }
+        assertEquals("504", responseStatus(s.getInputStream(), 1));
+        s.shutdownOutput(); // the client's FIN ends an h2c connection, as in Envoy
+        s.getInputStream().readAllBytes(); // returns at the proxy's close
+      }
+      String line = single(proxy.awaitIdleAndAccessLines());
+      assertTrue(line.contains("\"GET /slow HTTP/2\" 504 SI stream_idle_timeout "), line);
+      assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_RQ_IDLE_TIMEOUT));
+    }
+  }
+
+  @Test
   void afterTheDetectionTimeoutASilentClientIsRelayedAsTcp() throws Exception {
     try (ProxyFixture proxy = proxy(Duration.ofHours(1), new HttpTimeouts(SHORT, OFF, OFF));
         ServerSocket app = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
@@ -227,7 +257,10 @@ class TimeoutTest {
         HttpSettings.defaults().withTimeouts(timeouts));
   }
 
-  /** An app that answers every request with {@code partial} and then neither writes nor closes. */
+  /**
+   * An app that answers every request with {@code partial} and then neither writes nor closes;
+   * with null it reads nothing and answers nothing (a stuck h2c upstream).
+   */
   private static ServerSocket stallingApp(String partial) throws Exception {
     ServerSocket app = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
     Thread t = new Thread(() -> {
@@ -236,10 +269,12 @@ class TimeoutTest {
         while (true) {
           Socket c = app.accept();
           held.add(c);
-          while (!RawHttp.line(c.getInputStream()).isEmpty()) {
+          while (partial != null && !RawHttp.line(c.getInputStream()).isEmpty()) {
             // read the request head
           }
-          c.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
+          if (partial != null) {
+            c.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
+          }
         }
       } catch (Exception closed) {
         // test over
@@ -248,6 +283,28 @@ class TimeoutTest {
     t.setDaemon(true);
     t.start();
     return app;
+  }
+
+  /** The :status of the first HEADERS frame the proxy sends on {@code streamId}. */
+  private static String responseStatus(InputStream in, int streamId) throws Exception {
+    DataInputStream data = new DataInputStream(in);
+    while (true) {
+      byte[] header = new byte[9];
+      data.readFully(header);
+      int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+      int stream = ((header[5] & 0x7f) << 24) | ((header[6] & 0xff) << 16) | ((header[7] & 0xff) << 8) | (header[8] & 0xff);
+      byte[] payload = new byte[length];
+      data.readFully(payload);
+      if (header[3] == 1 && stream == streamId) {
+        io.netty.buffer.ByteBuf block = io.netty.buffer.Unpooled.wrappedBuffer(payload);
+        try {
+          return new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder().decodeHeaders(streamId, block)
+              .status().toString();
+        } finally {
+          block.release();
+        }
+      }
+    }
   }
 
   /** The type of each HTTP/2 frame the proxy sends until it closes the connection. */
