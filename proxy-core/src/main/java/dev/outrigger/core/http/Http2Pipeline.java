@@ -21,6 +21,7 @@ public final class Http2Pipeline {
   public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
       ListenerContext context, ByteBuf sniffed) {
     Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().build();
+    downstream.pipeline().addLast("h2-headers-deadline", new Http2HeadersDeadline(connection, context));
     downstream.pipeline().addLast("h2-codec", codec);
     downstream.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override

@@ -193,7 +193,8 @@ class TimeoutTest {
 
   @Test
   void anH2cStreamWithNoActivityIs504StreamTimeoutOnItsOwnStream() throws Exception {
-    try (ProxyFixture proxy = proxy(Duration.ofHours(1), new HttpTimeouts(OFF, OFF, SHORT));
+    // The request-headers deadline is on too: a head sent at once must not meet it.
+    try (ProxyFixture proxy = proxy(Duration.ofHours(1), new HttpTimeouts(OFF, SHORT, SHORT));
         ServerSocket app = stallingApp(null)) {
       proxy.destination.set((InetSocketAddress) app.getLocalSocketAddress());
       try (Socket s = proxy.connect(Direction.OUTBOUND)) {
@@ -218,6 +219,34 @@ class TimeoutTest {
       String line = single(proxy.awaitIdleAndAccessLines());
       assertTrue(line.contains("\"GET /slow HTTP/2\" 504 SI stream_idle_timeout "), line);
       assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_RQ_IDLE_TIMEOUT));
+    }
+  }
+
+  @Test
+  void anH2cHeaderBlockTrickledPastTheDeadlineGetsGoAway() throws Exception {
+    try (ProxyFixture proxy = proxy(Duration.ofHours(1), new HttpTimeouts(OFF, SHORT, OFF))) {
+      proxy.destination.set(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
+      try (Socket s = proxy.connect(Direction.OUTBOUND)) {
+        java.io.OutputStream out = s.getOutputStream();
+        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+        byte[] headers = {0, 0, 20, 1, 0x5, 0, 0, 0, 1, (byte) 0x82, (byte) 0x86, (byte) 0x84}; // 20 bytes promised
+        long start = System.nanoTime();
+        try {
+          for (byte b : headers) { // one byte every 100 ms: the connection is never idle
+            out.write(b);
+            out.flush();
+            Thread.sleep(100);
+          }
+        } catch (java.io.IOException closedByTheProxy) {
+          // expected once the deadline passed
+        }
+        List<Integer> frameTypes = frameTypesUntilEof(s.getInputStream());
+        assertTrue(frameTypes.contains(7), "no GOAWAY before the close: " + frameTypes);
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "the deadline moved with the bytes");
+      }
+      proxy.awaitIdleAndAccessLines();
+      assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_RQ_HEADER_TIMEOUT));
     }
   }
 
