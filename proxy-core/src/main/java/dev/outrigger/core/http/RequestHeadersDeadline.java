@@ -123,7 +123,9 @@ final class RequestHeadersDeadline {
     HttpUtil.setKeepAlive(response, false);
     long bytesSent = response.content().readableBytes();
     channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    context.accessLog().write(entry(reply, bytesSent));
+    AccessLogEntry entry = entry(reply, bytesSent);
+    context.accessLog().write(entry);
+    context.telemetry().httpRequest(entry); // Istio counts the 408 as a request, as for any local reply
   }
 
   /** The line Envoy writes for a stream that never had request headers: method and path {@code -}. */
