@@ -1,6 +1,7 @@
 package dev.outrigger.agent;
 
 import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.http.HttpTimeouts;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -16,11 +17,15 @@ final class HttpConfig {
   static final String UPSTREAM_IDLE_TIMEOUT = "OUTRIGGER_UPSTREAM_IDLE_TIMEOUT";
   static final String MAX_HEADERS_COUNT = "OUTRIGGER_MAX_HEADERS_COUNT";
   static final String MAX_RESPONSE_HEADERS_KB = "OUTRIGGER_MAX_RESPONSE_HEADERS_KB";
+  static final String PROTOCOL_DETECTION_TIMEOUT = "OUTRIGGER_PROTOCOL_DETECTION_TIMEOUT";
+  static final String REQUEST_HEADERS_TIMEOUT = "OUTRIGGER_REQUEST_HEADERS_TIMEOUT";
+  static final String STREAM_IDLE_TIMEOUT = "OUTRIGGER_STREAM_IDLE_TIMEOUT";
 
   private HttpConfig() {}
 
   static HttpSettings fromEnvironment(AgentConfig.Env e) {
     HttpSettings d = HttpSettings.defaults();
+    HttpTimeouts t = d.timeouts();
     Set<Integer> serverFirst = new HashSet<>(HttpSettings.ISTIO_SERVER_FIRST_PORTS);
     serverFirst.addAll(e.get(SERVER_FIRST_PORTS, Set.of(), HttpConfig::ports));
     int requestHeadersKb = e.get(MAX_REQUEST_HEADERS_KB, d.maxRequestHeaderBytes() / 1024, HttpConfig::headerKb);
@@ -34,7 +39,11 @@ final class HttpConfig {
           e.get(TRACE_SAMPLING, d.traceSamplingPercent(), HttpConfig::percent),
           e.get(UPSTREAM_IDLE_TIMEOUT, d.upstreamIdleTimeout(), AgentConfig.Env::positiveDuration),
           e.get(MAX_HEADERS_COUNT, d.maxHeadersCount(), HttpConfig::headersCount),
-          e.get(MAX_RESPONSE_HEADERS_KB, requestHeadersKb, HttpConfig::headerKb) * 1024);
+          e.get(MAX_RESPONSE_HEADERS_KB, requestHeadersKb, HttpConfig::headerKb) * 1024,
+          new HttpTimeouts(
+              e.get(PROTOCOL_DETECTION_TIMEOUT, t.protocolDetection(), AgentConfig.Env::duration),
+              e.get(REQUEST_HEADERS_TIMEOUT, t.requestHeaders(), AgentConfig.Env::duration),
+              e.get(STREAM_IDLE_TIMEOUT, t.streamIdle(), AgentConfig.Env::duration)));
     } catch (IllegalArgumentException crossFieldProblem) {
       throw new ConfigException(crossFieldProblem.getMessage());
     }
@@ -93,5 +102,8 @@ final class HttpConfig {
     dump.put(UPSTREAM_IDLE_TIMEOUT, Durations.format(h.upstreamIdleTimeout()));
     dump.put(MAX_HEADERS_COUNT, h.maxHeadersCount());
     dump.put(MAX_RESPONSE_HEADERS_KB, h.maxResponseHeaderBytes() / 1024);
+    dump.put(PROTOCOL_DETECTION_TIMEOUT, Durations.format(h.timeouts().protocolDetection()));
+    dump.put(REQUEST_HEADERS_TIMEOUT, Durations.format(h.timeouts().requestHeaders()));
+    dump.put(STREAM_IDLE_TIMEOUT, Durations.format(h.timeouts().streamIdle()));
   }
 }

@@ -97,6 +97,24 @@ class AgentConfigTest {
   }
 
   @Test
+  void readsTheHttpTimeouts() {
+    AgentConfig c = AgentConfig.fromEnvironment(Map.of(
+        "OUTRIGGER_PROTOCOL_DETECTION_TIMEOUT", "5s", "OUTRIGGER_REQUEST_HEADERS_TIMEOUT", "0s",
+        "OUTRIGGER_STREAM_IDLE_TIMEOUT", "30m"));
+    assertEquals(Duration.ofSeconds(5), c.http().timeouts().protocolDetection());
+    assertEquals(Duration.ZERO, c.http().timeouts().requestHeaders());
+    assertEquals(Duration.ofMinutes(30), c.http().timeouts().streamIdle());
+    AgentConfig defaults = AgentConfig.fromEnvironment(Map.of());
+    assertEquals(Duration.ZERO, defaults.http().timeouts().protocolDetection());
+    assertEquals(Duration.ofSeconds(10), defaults.http().timeouts().requestHeaders());
+    assertEquals(Duration.ofMinutes(5), defaults.http().timeouts().streamIdle());
+    assertMessage("OUTRIGGER_STREAM_IDLE_TIMEOUT='5' (expected: a duration such as 500ms, 10s, 5m or 1h)",
+        "OUTRIGGER_STREAM_IDLE_TIMEOUT", "5");
+    assertMessage("OUTRIGGER_REQUEST_HEADERS_TIMEOUT='-1s' (expected: a duration such as 500ms, 10s, 5m or 1h)",
+        "OUTRIGGER_REQUEST_HEADERS_TIMEOUT", "-1s");
+  }
+
+  @Test
   void theSamePortForBothListenersIsRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(
         Map.of("OUTRIGGER_OUTBOUND_PORT", "15006")));

@@ -82,6 +82,7 @@ class LocalReplyIT extends PodNetworkTestBase {
         () -> assertEquals(503, atServer.responseCode()),
         () -> assertEquals("UF", atServer.responseFlags()),
         () -> assertEquals("upstream_reset_before_response_started{connection_failure}", atServer.responseCodeDetails()),
+        () -> assertEquals("delayed connect error: Connection refused", atServer.upstreamTransportFailureReason()),
         () -> assertEquals(server.ip() + ":" + NOTHING_LISTENS_PORT, atServer.upstreamHost()),
         () -> assertEquals(CONNECT_FAILURE.length(), atServer.bytesSent()));
     HttpLogLine atClient = AccessLogs.byPath(clientSidecar, path);

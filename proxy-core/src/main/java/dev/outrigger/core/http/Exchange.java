@@ -43,6 +43,7 @@ final class Exchange {
   private UpstreamPools.Borrowed borrowed;
   private Channel up;
   private ScheduledFuture<?> timeout;
+  private StreamIdleTimer idle;
   private int attempt;
   private boolean requestSent;
   private long sentNanos;
@@ -79,6 +80,7 @@ final class Exchange {
     if (routeTimeout > 0) {
       timeout = downstream.eventLoop().schedule(this::timedOut, routeTimeout, TimeUnit.MILLISECONDS);
     }
+    idle = new StreamIdleTimer(downstream.eventLoop(), context.http().timeouts().streamIdle(), this::streamIdle);
     connect();
   }
 
@@ -100,7 +102,7 @@ final class Exchange {
           context.pools().release(downstream.eventLoop(), upstream, b.channel());
         }
       } else if (b == null) {
-        context.stats().increment(Counter.UPSTREAM_CX_CONNECT_FAIL);
+        UpstreamConnectFailure.record(context, connection, record, upstream, f.cause());
         localReply(LocalReply.connectFailure());
       } else {
         attach(b);
@@ -142,6 +144,7 @@ final class Exchange {
   }
 
   void requestContent(HttpContent content) {
+    activity();
     record.bytesReceived += content.content().readableBytes();
     requestDone = content instanceof LastHttpContent;
     if (content.decoderResult().isFailure()) {
@@ -203,6 +206,7 @@ final class Exchange {
       ReferenceCountUtil.release(object);
       return;
     }
+    activity();
     Optional<String> problem = object instanceof HttpResponse response
         ? ResponseChecks.problem(response, context.http())
         : object.decoderResult().isFailure()
@@ -347,6 +351,29 @@ final class Exchange {
     }
   }
 
+  private void activity() {
+    if (idle != null) {
+      idle.activity();
+    }
+  }
+
+  /** Envoy's stream idle timeout: a local reply while nothing was answered yet, else a reset. */
+  private void streamIdle() {
+    if (finished) {
+      return;
+    }
+    context.stats().increment(Counter.DOWNSTREAM_RQ_IDLE_TIMEOUT);
+    DegradedLog.log("stream idle timeout", connection, null);
+    if (!responseStarted) {
+      // An h2 request that ended with its HEADERS frame arrives whole (a FullHttpRequest).
+      localReply(LocalReply.streamIdleTimeout(requestDone || request instanceof LastHttpContent));
+    } else {
+      record.flag(ResponseFlag.STREAM_IDLE_TIMEOUT);
+      downstreamKeepAlive = false;
+      abort();
+    }
+  }
+
   private void localReply(LocalReply reply) {
     context.stats().increment(Counter.DOWNSTREAM_RQ_LOCAL_REPLY);
     record.responseCode = reply.status().code();
@@ -376,6 +403,9 @@ final class Exchange {
     finished = true;
     if (timeout != null) {
       timeout.cancel(false);
+    }
+    if (idle != null) {
+      idle.stop();
     }
     bodyBeforeConnect.forEach(ReferenceCountUtil::release);
     bodyBeforeConnect.clear();

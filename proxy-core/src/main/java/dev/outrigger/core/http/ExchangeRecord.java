@@ -31,6 +31,8 @@ final class ExchangeRecord {
   Long upstreamServiceTime;
   InetSocketAddress upstreamHost;
   InetSocketAddress upstreamLocal;
+  /** Envoy's upstream transport failure reason: why the upstream connect failed, or null. */
+  String transportFailureReason;
 
   /** Reads the request's fields after the proxy's own headers (request id) were set. */
   ExchangeRecord(ConnectionRecord connection, HttpRequest request, String protocol, String cluster) {
@@ -59,7 +61,7 @@ final class ExchangeRecord {
 
   AccessLogEntry toEntry(Direction direction) {
     return new AccessLogEntry(direction, start, method, path, protocol, responseCode, flag.code(), details, null,
-        null, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
+        transportFailureReason, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
         authority, upstreamHost, cluster, upstreamLocal, connection.originalDestination(),
         connection.downstreamRemote(), null, "default");
   }

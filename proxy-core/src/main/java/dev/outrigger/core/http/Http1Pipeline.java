@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.ByteCounter;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import io.netty.buffer.ByteBuf;
@@ -17,14 +18,18 @@ public final class Http1Pipeline {
    * Installs the HTTP/1.1 codec and the session, then replays the bytes the detector read.
    *
    * @param sniffed the connection's first bytes; ownership passes to the pipeline
+   * @param firstByteNanos when the first of them arrived: the first request head's deadline runs from it
    */
   public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
-      ListenerContext context, ByteBuf sniffed) {
+      ListenerContext context, ByteBuf sniffed, long firstByteNanos) {
     int maxHeaders = context.http().maxRequestHeaderBytes();
+    RequestHeadersDeadline deadline = new RequestHeadersDeadline(downstream, connection, context);
+    downstream.pipeline().addLast("http-head-bytes", deadline.bytes());
     downstream.pipeline().addLast("http-codec", new Http1ServerCodec(maxHeaders, MAX_CHUNK));
+    downstream.pipeline().addLast("http-head-deadline", deadline.heads());
     downstream.pipeline().addLast("http-drain", new Http1DrainClose());
     downstream.pipeline().addLast("http-session", new Http1Session(connection, upstream, context));
-    downstream.pipeline().fireChannelRead(sniffed);
-    downstream.pipeline().fireChannelReadComplete();
+    deadline.start(firstByteNanos);
+    ByteCounter.replay(downstream, sniffed); // counted when detection read them
   }
 }

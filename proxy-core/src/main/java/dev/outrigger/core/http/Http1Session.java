@@ -14,6 +14,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -32,6 +33,7 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   private Channel channel;
   private Exchange current;
   private boolean closing;
+  /** A 101 made this connection a byte relay: a drain's idle close no longer applies. */
   private boolean handedOver;
 
   Http1Session(ConnectionRecord connection, Upstream upstream, ListenerContext context) {
@@ -43,11 +45,6 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    channel.closeFuture().addListener(f -> {
-      if (!handedOver) {
-        context.stats().decrement(Counter.DOWNSTREAM_CX_ACTIVE);
-      }
-    });
   }
 
   @Override
@@ -109,6 +106,10 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       // Busy or not, the next response says Connection: close and exchangeDone() closes after it.
       long timeout = ListenerDrain.DRAIN_TIMEOUT.toMillis();
       ctx.executor().schedule(() -> closeIfIdle(ctx), timeout, TimeUnit.MILLISECONDS);
+    } else if (evt instanceof IdleStateEvent) {
+      if (current == null && queued.isEmpty()) {
+        HttpConnectionIdle.close(ctx.channel(), connection, context); // between requests
+      } // else the exchange's own timers (stream idle, route) decide
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -179,7 +180,7 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
     }
   }
 
-  /** A 101 answer turned this connection into a byte relay; stats now belong to that relay. */
+  /** A 101 answer turned this connection into a byte relay. */
   @Override
   public void handedOver() {
     handedOver = true;

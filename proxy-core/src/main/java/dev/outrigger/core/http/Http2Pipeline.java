@@ -2,12 +2,13 @@ package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ListenerDrain;
+import dev.outrigger.core.listener.ByteCounter;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
-import dev.outrigger.core.stats.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -21,11 +22,12 @@ public final class Http2Pipeline {
   /** @param sniffed the connection's first bytes (the preface); ownership passes to the pipeline */
   public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
       ListenerContext context, ByteBuf sniffed) {
-    downstream.closeFuture().addListener(f -> context.stats().decrement(Counter.DOWNSTREAM_CX_ACTIVE));
     // The header list limit is the HTTP/1 one (Envoy's max_request_headers_kb applies to both).
-    downstream.pipeline().addLast("h2-codec", Http2FrameCodecBuilder.forServer()
+    Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
         .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(context.http().maxRequestHeaderBytes()))
-        .build());
+        .build();
+    downstream.pipeline().addLast("h2-headers-deadline", new Http2HeadersDeadline(connection, context));
+    downstream.pipeline().addLast("h2-codec", codec);
     downstream.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
@@ -36,9 +38,9 @@ public final class Http2Pipeline {
       }
     }));
     downstream.pipeline().addLast("h2-drain", new Http2DrainGoAway(context.stats(), ListenerDrain.DRAIN_TIMEOUT));
+    downstream.pipeline().addLast("h2-connection", new Http2ConnectionEvents(codec, connection, context));
     // The connection itself is always read: per-stream flow control windows give backpressure.
     downstream.config().setAutoRead(true);
-    downstream.pipeline().fireChannelRead(sniffed);
-    downstream.pipeline().fireChannelReadComplete();
+    ByteCounter.replay(downstream, sniffed); // counted when detection read them
   }
 }

@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.ConnectionLifecycle;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
@@ -25,7 +26,13 @@ final class Http2StreamSession extends ChannelInboundHandlerAdapter implements E
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    ConnectionLifecycle.of(ctx.channel()).hold(); // the connection stays active until this stream's line is written
     ctx.read();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    ConnectionLifecycle.of(ctx.channel()).release();
   }
 
   @Override

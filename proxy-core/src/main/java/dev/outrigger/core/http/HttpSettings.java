@@ -17,6 +17,7 @@ import java.util.Set;
  *     protocol error (Envoy's max_headers_count: 100)
  * @param maxResponseHeaderBytes a larger upstream response head is a protocol error (by default
  *     the request limit)
+ * @param timeouts detection, request-headers and stream idle timeouts
  */
 public record HttpSettings(
     boolean detection,
@@ -27,7 +28,8 @@ public record HttpSettings(
     double traceSamplingPercent,
     Duration upstreamIdleTimeout,
     int maxHeadersCount,
-    int maxResponseHeaderBytes) {
+    int maxResponseHeaderBytes,
+    HttpTimeouts timeouts) {
 
   /** SMTP, DNS, MySQL, MongoDB: the ports Istio treats as server-first (application-requirements). */
   public static final Set<Integer> ISTIO_SERVER_FIRST_PORTS = Set.of(25, 53, 3306, 27017);
@@ -57,11 +59,20 @@ public record HttpSettings(
     if (maxResponseHeaderBytes < 1024) {
       throw new IllegalArgumentException("maxResponseHeaderBytes: " + maxResponseHeaderBytes + " (expected: >= 1024)");
     }
+    if (timeouts == null) {
+      throw new IllegalArgumentException("timeouts: null (expected: HttpTimeouts.defaults() or others)");
+    }
+  }
+
+  /** These settings with other detection, request-headers and stream idle timeouts. */
+  public HttpSettings withTimeouts(HttpTimeouts value) {
+    return new HttpSettings(detection, serverFirstPorts, routeTimeout, maxRequestHeaderBytes, tracing,
+        traceSamplingPercent, upstreamIdleTimeout, maxHeadersCount, maxResponseHeaderBytes, value);
   }
 
   public static HttpSettings defaults() {
     return new HttpSettings(true, ISTIO_SERVER_FIRST_PORTS, Duration.ZERO, DEFAULT_MAX_HEADER_BYTES, true, 1.0,
-        Duration.ofSeconds(60), DEFAULT_MAX_HEADERS_COUNT, DEFAULT_MAX_HEADER_BYTES);
+        Duration.ofSeconds(60), DEFAULT_MAX_HEADERS_COUNT, DEFAULT_MAX_HEADER_BYTES, HttpTimeouts.defaults());
   }
 
   public boolean isServerFirst(int port) {
@@ -71,12 +82,12 @@ public record HttpSettings(
   /** These settings with protocol detection on or off (tests use it to get an L4-only proxy). */
   public HttpSettings withDetection(boolean on) {
     return new HttpSettings(on, serverFirstPorts, routeTimeout, maxRequestHeaderBytes, tracing, traceSamplingPercent,
-        upstreamIdleTimeout, maxHeadersCount, maxResponseHeaderBytes);
+        upstreamIdleTimeout, maxHeadersCount, maxResponseHeaderBytes, timeouts);
   }
 
   /** These settings with another route timeout. */
   public HttpSettings withRouteTimeout(Duration timeout) {
     return new HttpSettings(detection, serverFirstPorts, timeout, maxRequestHeaderBytes, tracing, traceSamplingPercent,
-        upstreamIdleTimeout, maxHeadersCount, maxResponseHeaderBytes);
+        upstreamIdleTimeout, maxHeadersCount, maxResponseHeaderBytes, timeouts);
   }
 }

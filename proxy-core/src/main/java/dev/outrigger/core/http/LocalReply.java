@@ -44,6 +44,22 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
         "response_timeout", "upstream request timeout");
   }
 
+  /** Envoy's reply when a request head is not complete within request_headers_timeout. */
+  static LocalReply requestHeaderTimeout() {
+    return new LocalReply(HttpResponseStatus.REQUEST_TIMEOUT, ResponseFlag.NONE, "request_header_timeout",
+        "request header timeout");
+  }
+
+  /**
+   * Envoy's reply when a request saw no activity for stream_idle_timeout before its response
+   * started: 408 while the request was still arriving, 504 once it was complete (the wait was then
+   * the upstream's), both with flag SI.
+   */
+  static LocalReply streamIdleTimeout(boolean requestComplete) {
+    return new LocalReply(requestComplete ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.REQUEST_TIMEOUT,
+        ResponseFlag.STREAM_IDLE_TIMEOUT, "stream_idle_timeout", "stream timeout");
+  }
+
   static LocalReply badRequest() {
     return new LocalReply(HttpResponseStatus.BAD_REQUEST, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
         "http1.codec_error", "Bad Request");

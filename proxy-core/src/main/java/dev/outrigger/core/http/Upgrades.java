@@ -19,6 +19,8 @@ final class Upgrades {
       upstream.pipeline().remove("codec");
       downstream.pipeline().remove("http-session");
       downstream.pipeline().remove("http-codec");
+      downstream.pipeline().remove("http-head-bytes");
+      downstream.pipeline().remove("http-head-deadline");
     });
   }
 }

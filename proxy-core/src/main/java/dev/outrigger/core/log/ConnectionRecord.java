@@ -17,6 +17,7 @@ public final class ConnectionRecord {
   InetSocketAddress upstreamLocal;
   String cluster;
   ResponseFlag flag = ResponseFlag.NONE;
+  String transportFailureReason;
   long bytesReceived;
   long bytesSent;
   long durationMillis = -1;
@@ -56,6 +57,11 @@ public final class ConnectionRecord {
     }
   }
 
+  /** Envoy's upstream transport failure reason (why the upstream connect failed), or null. */
+  public void transportFailureReason(String reason) {
+    this.transportFailureReason = reason;
+  }
+
   public void received(long bytes) {
     bytesReceived += bytes;
   }
@@ -79,7 +85,7 @@ public final class ConnectionRecord {
 
   /** The access-log line of this connection: a TCP entry, HTTP fields empty. */
   public AccessLogEntry toEntry(Direction direction) {
-    return new AccessLogEntry(direction, start, null, null, null, 0, flag.code(), null, null, null,
+    return new AccessLogEntry(direction, start, null, null, null, 0, flag.code(), null, null, transportFailureReason,
         bytesReceived, bytesSent, durationMillis, null, null, null, null, null,
         upstreamHost, cluster, upstreamLocal, downstreamLocal, downstreamRemote, null, null);
   }

@@ -15,6 +15,8 @@ public enum ResponseFlag {
   UPSTREAM_REQUEST_TIMEOUT("UT"),
   /** Upstream protocol error: the upstream's response could not be parsed. */
   UPSTREAM_PROTOCOL_ERROR("UPE"),
+  /** Stream idle timeout: no activity on the request either way for the stream idle timeout. */
+  STREAM_IDLE_TIMEOUT("SI"),
   /** Downstream protocol error: a request the proxy could not parse. */
   DOWNSTREAM_PROTOCOL_ERROR("DPE"),
   /** No route: no original destination, or it pointed back at the proxy. */

@@ -1,6 +1,8 @@
 package dev.outrigger.core.relay;
 
+import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.route.Upstream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,15 @@ public final class DegradedLog {
   private DegradedLog() {}
 
   public static void log(String what, ConnectionRecord record, Throwable cause) {
+    log(what, record.describe(), cause);
+  }
+
+  /** For an HTTP request's upstream, which the connection's record does not name. */
+  public static void log(String what, String connection, Upstream upstream, Throwable cause) {
+    log(what, connection + " " + AccessLog.address(upstream.address()), cause);
+  }
+
+  private static void log(String what, String description, Throwable cause) {
     if (!log.isWarnEnabled()) {
       return;
     }
@@ -32,7 +43,7 @@ public final class DegradedLog {
     log.warn(
         "{}: {}{}{}",
         what,
-        record.describe(),
+        description,
         cause == null ? "" : ": " + cause.getMessage(),
         skipped == 0 ? "" : " (" + skipped + " more degraded-connection lines suppressed)");
   }

@@ -43,8 +43,6 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     Channel downstream = ctx.channel();
-    context.stats().increment(Counter.DOWNSTREAM_CX_TOTAL);
-    context.stats().increment(Counter.DOWNSTREAM_CX_ACTIVE);
     InetSocketAddress acceptedOn = (InetSocketAddress) downstream.localAddress();
     ConnectionRecord record = new ConnectionRecord((InetSocketAddress) downstream.remoteAddress(), acceptedOn);
 
@@ -66,16 +64,18 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       TcpRelays.start(downstream, record, upstream, context, null, false);
       return;
     }
-    ctx.pipeline().replace(this, "sniff", new SniffHandler((sniffCtx, protocol, sniffed, inputClosed) -> {
+    SniffHandler.Decision decision = (sniffCtx, protocol, sniffed, inputClosed, firstByteNanos) -> {
       sniffCtx.pipeline().remove(sniffCtx.handler());
       if (protocol == Protocol.HTTP1) {
-        Http1Pipeline.install(downstream, record, upstream, context, sniffed);
+        Http1Pipeline.install(downstream, record, upstream, context, sniffed, firstByteNanos);
       } else if (protocol == Protocol.HTTP2) {
         Http2Pipeline.install(downstream, record, upstream, context, sniffed);
       } else {
         TcpRelays.start(downstream, record, upstream, context, sniffed, inputClosed);
       }
-    }));
+    };
+    ctx.pipeline().replace(this, "sniff", new SniffHandler(decision, new SniffExpiry(record, context),
+        context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
   }
 
   private void refuse(ChannelHandlerContext ctx, ConnectionRecord record, Counter counter, String why, Throwable cause) {

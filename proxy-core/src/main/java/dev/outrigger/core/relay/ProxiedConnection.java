@@ -1,5 +1,6 @@
 package dev.outrigger.core.relay;
 
+import dev.outrigger.core.listener.ConnectionLifecycle;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
@@ -32,6 +33,7 @@ final class ProxiedConnection {
   private final ListenerStats stats;
   private final AccessLog accessLog;
   private final Telemetry telemetry;
+  private final ConnectionLifecycle lifecycle;
   private final Set<Side> inputShut = EnumSet.noneOf(Side.class);
   // Bytes the client sent before the upstream was connected. Reads are not requested until then,
   // but Netty's epoll transport still reads once when the peer half-closes (EPOLLRDHUP), so a
@@ -48,6 +50,8 @@ final class ProxiedConnection {
     this.stats = stats;
     this.accessLog = accessLog;
     this.telemetry = telemetry;
+    this.lifecycle = ConnectionLifecycle.of(downstream);
+    lifecycle.hold(); // until this connection's access-log line is written
     downstream.closeFuture().addListener((ChannelFutureListener) f -> closed(Side.DOWNSTREAM));
   }
 
@@ -97,13 +101,12 @@ final class ProxiedConnection {
     early.clear();
   }
 
+  /** The access log's counts; the listener's byte counters are kept by the accepted pipeline. */
   private void countRead(Side side, int bytes) {
     if (side == Side.DOWNSTREAM) {
       record.received(bytes);
-      stats.add(Counter.BYTES_RECEIVED, bytes);
     } else {
       record.sent(bytes);
-      stats.add(Counter.BYTES_SENT, bytes);
     }
   }
 
@@ -157,6 +160,7 @@ final class ProxiedConnection {
     aborted = true;
     stats.increment(counter);
     record.flag(ResponseFlag.UPSTREAM_CONNECTION_FAILURE);
+    record.transportFailureReason(TransportFailures.reason(cause));
     DegradedLog.log("upstream connect failed", record, cause);
     Resets.reset(downstream);
   }
@@ -195,7 +199,7 @@ final class ProxiedConnection {
       AccessLogEntry entry = record.toEntry(stats.direction());
       accessLog.write(entry);
       telemetry.tcpClosed(entry);
-      stats.decrement(Counter.DOWNSTREAM_CX_ACTIVE);
+      lifecycle.release();
     }
   }
 }

@@ -1,7 +1,10 @@
 package dev.outrigger.core.server;
 
 import dev.outrigger.core.listener.ListenerDrain;
+import dev.outrigger.core.listener.ByteCounter;
+import dev.outrigger.core.listener.ConnectionLifecycle;
 import dev.outrigger.core.relay.DownstreamHandler;
+import dev.outrigger.core.stats.ListenerStats;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -13,17 +16,24 @@ final class ListenerInitializer extends ChannelInitializer<Channel> {
   private final DownstreamHandler.Factory handlers;
   private final long idleTimeoutMillis;
   private final ListenerDrain drain;
+  private final ListenerStats stats;
 
-  ListenerInitializer(DownstreamHandler.Factory handlers, Duration idleTimeout, ListenerDrain drain) {
+  ListenerInitializer(DownstreamHandler.Factory handlers, Duration idleTimeout, ListenerDrain drain, ListenerStats stats) {
     this.handlers = handlers;
     this.idleTimeoutMillis = idleTimeout.toMillis();
     this.drain = drain;
+    this.stats = stats;
   }
 
   @Override
   protected void initChannel(Channel ch) {
     drain.register(ch); // so a drain reaches the connection, and its end can close what is left
+    // At the socket end, so every byte is counted once whatever the connection carries.
+    ch.pipeline().addLast("bytes", new ByteCounter(stats));
+    ch.pipeline().addLast("lifecycle", new ConnectionLifecycle(stats));
     // Every byte of the connection passes the client side, so one idle timer there covers both.
+    // Whichever handler owns the connection's current state (sniffing, relay, HTTP/1.1, h2c)
+    // decides what idleness means for it.
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
     ch.pipeline().addLast("downstream", handlers.create());
   }

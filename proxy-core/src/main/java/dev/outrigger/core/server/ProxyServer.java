@@ -111,7 +111,7 @@ public final class ProxyServer implements AutoCloseable {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
         http, new UpstreamPools(connector, http));
     DownstreamHandler.Factory handlers = () -> new DownstreamHandler(direction, lookup, loopGuard, planner, context);
-    return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction));
+    return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction), stats.get(direction));
   }
 
   /** True while both listeners are bound and no drain has started: what readiness reports. */

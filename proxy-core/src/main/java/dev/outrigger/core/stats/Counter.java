@@ -19,12 +19,27 @@ public enum Counter {
   UPSTREAM_CX_RESET,
   /** An upstream sent a response the proxy could not parse; that connection was closed (503 UPE). */
   UPSTREAM_CX_PROTOCOL_ERROR,
-  IDLE_TIMEOUT,
   /**
    * Connections a listener drain ended at a clean boundary (Envoy's HCM downstream_cx_drain_close):
    * an HTTP/1 response sent with Connection: close or an idle keep-alive closed, or an h2 GOAWAY.
    */
   DOWNSTREAM_CX_DRAIN_CLOSE,
+  /** A relayed TCP connection closed after OUTRIGGER_IDLE_TIMEOUT without a byte either way (tcp_proxy's stat). */
+  IDLE_TIMEOUT,
+  /**
+   * A connection closed after OUTRIGGER_IDLE_TIMEOUT without a byte while its protocol was being
+   * detected, or with no HTTP request or stream in progress (Envoy's HTTP connection manager stat).
+   */
+  DOWNSTREAM_CX_IDLE_TIMEOUT,
+  /**
+   * Protocol detection did not decide within OUTRIGGER_PROTOCOL_DETECTION_TIMEOUT; the connection
+   * went on as TCP (Envoy's listener stat, with Istio's continue_on_listener_filters_timeout).
+   */
+  DOWNSTREAM_PRE_CX_TIMEOUT,
+  /** An HTTP request head not complete within OUTRIGGER_REQUEST_HEADERS_TIMEOUT: 408, connection closed. */
+  DOWNSTREAM_RQ_HEADER_TIMEOUT,
+  /** An HTTP request with no activity either way for OUTRIGGER_STREAM_IDLE_TIMEOUT: 408/504 SI, or a reset. */
+  DOWNSTREAM_RQ_IDLE_TIMEOUT,
   /** HTTP requests seen on connections the detector found to speak HTTP. */
   DOWNSTREAM_RQ_TOTAL,
   /** HTTP/2 request streams reset as malformed (no :method, :scheme or :path). */

@@ -156,6 +156,19 @@ class HttpProxyTest {
     }
   }
 
+  @Test
+  void httpTrafficCountsInTheListenersByteCountersOnce() throws Exception {
+    String request = "GET /echo-headers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    byte[] response;
+    try (Socket s = proxy.connect(Direction.OUTBOUND)) {
+      send(s, request);
+      response = s.getInputStream().readAllBytes();
+    }
+    single(proxy.awaitIdleAndAccessLines());
+    assertEquals(request.length(), proxy.counter(Direction.OUTBOUND, Counter.BYTES_RECEIVED));
+    assertEquals(response.length, proxy.counter(Direction.OUTBOUND, Counter.BYTES_SENT));
+  }
+
   static void send(Socket s, String text) throws java.io.IOException {
     s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
     s.getOutputStream().flush();

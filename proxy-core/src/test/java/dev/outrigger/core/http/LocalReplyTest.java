@@ -38,9 +38,55 @@ class LocalReplyTest {
         assertEquals(503, RawHttp.read(s.getInputStream()).status);
       }
       String line = proxy.awaitIdleAndAccessLines().get(0);
-      assertTrue(line.contains("\"GET /x HTTP/1.1\" 503 UF upstream_reset_before_response_started{connection_failure} "), line);
+      assertTrue(line.contains("\"GET /x HTTP/1.1\" 503 UF upstream_reset_before_response_started{connection_failure} "
+          + "- \"delayed connect error: Connection refused\" "), line);
       assertEquals(2, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_RQ_LOCAL_REPLY));
+      assertEquals(2, proxy.counter(Direction.INBOUND, Counter.UPSTREAM_CX_CONNECT_FAIL));
+      assertEquals(0, proxy.counter(Direction.INBOUND, Counter.UPSTREAM_CX_CONNECT_TIMEOUT));
     }
+  }
+
+  @Test
+  void anUpstreamThatNeverAnswersTheHandshakeIs503UfCountedAsATimeout() throws Exception {
+    HttpSettings d = HttpSettings.defaults();
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ProxyFixture proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofMillis(300), Duration.ofHours(1), d)) {
+      java.util.List<Socket> fillers = fillAcceptQueue(full);
+      try {
+        proxy.destination.set((InetSocketAddress) full.getLocalSocketAddress());
+        try (Socket s = proxy.connect(Direction.OUTBOUND)) {
+          send(s, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+          RawHttp r = RawHttp.read(s.getInputStream());
+          assertEquals(503, r.status);
+          assertEquals(RESET_BEFORE_HEADERS + "connection failure", r.bodyText());
+        }
+        String line = single(proxy.awaitIdleAndAccessLines());
+        // Envoy's pool closed the connect itself: no transport failure reason.
+        assertTrue(line.contains(" 503 UF upstream_reset_before_response_started{connection_failure} - \"-\" "), line);
+        assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.UPSTREAM_CX_CONNECT_TIMEOUT));
+        assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.UPSTREAM_CX_CONNECT_FAIL));
+      } finally {
+        for (Socket f : fillers) {
+          f.close();
+        }
+      }
+    }
+  }
+
+  /** A listener whose accept queue is full drops further SYNs: a connect to it then hangs. */
+  static java.util.List<Socket> fillAcceptQueue(ServerSocket full) throws java.io.IOException {
+    java.util.List<Socket> fillers = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Socket s = new Socket();
+      try {
+        s.connect(full.getLocalSocketAddress(), 200);
+        fillers.add(s);
+      } catch (java.net.SocketTimeoutException queueFull) {
+        s.close();
+        break;
+      }
+    }
+    return fillers;
   }
 
   @Test
@@ -115,12 +161,14 @@ class LocalReplyTest {
   void aWebSocketUpgradeBecomesAByteRelayAfter101() throws Exception {
     try (ProxyFixture proxy = proxy(Duration.ZERO); ServerSocket app = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       proxy.destination.set((InetSocketAddress) app.getLocalSocketAddress());
+      // The app's thread only records what it saw: an assertion failing there would be lost.
+      java.util.concurrent.atomic.AtomicReference<String> upgradeSeen = new java.util.concurrent.atomic.AtomicReference<>();
       Thread server = new Thread(() -> {
         try (Socket c = app.accept()) {
           String line;
           while (!(line = RawHttp.line(c.getInputStream())).isEmpty()) {
             if (line.toLowerCase().startsWith("upgrade:")) {
-              assertEquals("upgrade: websocket", line.toLowerCase());
+              upgradeSeen.set(line.toLowerCase());
             }
           }
           c.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -143,6 +191,7 @@ class LocalReplyTest {
             new String(s.getInputStream().readNBytes(frame.length), StandardCharsets.ISO_8859_1));
       }
       server.join(5000);
+      assertEquals("upgrade: websocket", upgradeSeen.get(), "the app did not get the Upgrade header");
       java.util.List<String> lines = proxy.awaitIdleAndAccessLines();
       assertEquals(2, lines.size(), lines.toString()); // the upgrade request, then the relayed stream
       assertTrue(lines.get(0).contains("\"GET /chat HTTP/1.1\" 101 "), lines.get(0));

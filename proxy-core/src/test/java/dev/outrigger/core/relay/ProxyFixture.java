@@ -26,6 +26,8 @@ public final class ProxyFixture implements AutoCloseable {
   public final AtomicReference<Runnable> onAccept = new AtomicReference<>(() -> { });
   public final ProxyServer server;
   private final List<String> accessLines = new CopyOnWriteArrayList<>();
+  /** Lines written while no connection was counted active: a reader waiting for the gauge could miss them. */
+  private final List<String> linesAfterIdle = new CopyOnWriteArrayList<>();
 
   /** An L4-only proxy: protocol detection off, so server-first exchanges work on any port. */
   static HttpSettings l4Only() {
@@ -46,12 +48,19 @@ public final class ProxyFixture implements AutoCloseable {
         throw failure;
       }
       return destination.get();
-    }, new AccessLog(line -> accessLines.add(line.toString())), dev.outrigger.core.telemetry.Telemetry.NONE);
+    }, new AccessLog(line -> record(line.toString())), dev.outrigger.core.telemetry.Telemetry.NONE);
     server.start();
   }
 
   ProxyFixture() throws Exception {
     this(InboundMode.PRESERVE, Duration.ofSeconds(10), Duration.ofHours(1));
+  }
+
+  private void record(String line) {
+    accessLines.add(line);
+    if (server.activeConnections() == 0) {
+      linesAfterIdle.add(line);
+    }
   }
 
   public Socket connect(Direction direction) throws IOException {
@@ -64,7 +73,11 @@ public final class ProxyFixture implements AutoCloseable {
     return server.stats().get(direction).get(counter);
   }
 
-  /** Waits (bounded) until every connection is closed, then returns the access-log lines. */
+  /**
+   * Waits (bounded) until every connection is closed, then returns the access-log lines. A
+   * connection stays counted active until its last line is written, so none can be missing; that
+   * is checked here too.
+   */
   public List<String> awaitIdleAndAccessLines() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (server.activeConnections() > 0 && System.nanoTime() < deadline) {
@@ -72,6 +85,9 @@ public final class ProxyFixture implements AutoCloseable {
     }
     if (server.activeConnections() > 0) {
       throw new AssertionError("connections still open: " + server.activeConnections());
+    }
+    if (!linesAfterIdle.isEmpty()) {
+      throw new AssertionError("access-log lines written after the active gauge reached zero: " + linesAfterIdle);
     }
     return List.copyOf(accessLines);
   }

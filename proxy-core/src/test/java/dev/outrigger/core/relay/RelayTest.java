@@ -56,6 +56,7 @@ class RelayTest {
     }
     assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_CX_TOTAL));
     assertEquals(1 << 20, proxy.counter(Direction.OUTBOUND, Counter.BYTES_RECEIVED));
+    assertEquals(1 << 20, proxy.counter(Direction.OUTBOUND, Counter.BYTES_SENT));
     assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_CX_ACTIVE));
   }
 
@@ -180,7 +181,7 @@ class RelayTest {
       assertTrue(e.getMessage().contains("Connection reset"), e.getMessage());
     }
     String line = single(proxy.awaitIdleAndAccessLines());
-    assertTrue(line.contains("\"- - -\" 0 UF "), line);
+    assertTrue(line.contains("\"- - -\" 0 UF - - \"delayed connect error: Connection refused\" "), line);
     assertTrue(line.contains(" inbound|" + closed.getPort() + "|| - "), line);
     assertEquals(1, proxy.counter(Direction.INBOUND, Counter.UPSTREAM_CX_CONNECT_FAIL));
   }
