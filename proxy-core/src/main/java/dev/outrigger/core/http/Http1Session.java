@@ -2,6 +2,7 @@ package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.overload.ReadGate;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
 import io.netty.buffer.Unpooled;
@@ -83,7 +84,7 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
     if (current != null) {
       current.downstreamReadComplete();
     } else if (!closing) {
-      ctx.read();
+      ReadGate.read(ctx.channel(), null);
     }
   }
 
@@ -149,7 +150,7 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       }
     }
     if (current == null || !current.requestDone()) {
-      channel.read();
+      ReadGate.read(channel, null);
     }
   }
 

@@ -4,14 +4,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 
 /** Aborting a connection the way TCP peers notice: a RST, not a FIN. */
-final class Resets {
+public final class Resets {
   private Resets() {}
 
   /**
    * Closes with SO_LINGER 0, which makes the kernel send RST and drop unsent data. A client then
    * sees "Connection reset by peer", as it would talking to the failed upstream directly.
    */
-  static void reset(Channel channel) {
+  public static void reset(Channel channel) {
     if (!channel.isOpen()) {
       return;
     }
