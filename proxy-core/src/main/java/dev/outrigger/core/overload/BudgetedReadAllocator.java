@@ -20,10 +20,12 @@ final class BudgetedReadAllocator extends AdaptiveRecvByteBufAllocator {
 
   private final BufferBudget budget;
   private final ReadAccount account;
+  private final ChannelReads reads;
 
-  BudgetedReadAllocator(BufferBudget budget, ReadAccount account) {
+  BudgetedReadAllocator(BufferBudget budget, ReadAccount account, ChannelReads reads) {
     this.budget = budget;
     this.account = account;
+    this.reads = reads;
     maxMessagesPerRead(MAX_READS_PER_BURST);
   }
 
@@ -53,6 +55,7 @@ final class BudgetedReadAllocator extends AdaptiveRecvByteBufAllocator {
     @Override
     public void reset(ChannelConfig config) {
       burstBytes = 0;
+      reads.burstStarts();
       delegate.reset(config);
     }
 

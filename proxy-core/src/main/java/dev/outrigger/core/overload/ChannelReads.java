@@ -4,7 +4,9 @@ import dev.outrigger.core.relay.Resets;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.AttributeKey;
+import java.io.IOException;
 
 /**
  * The reads of one channel under a {@link BufferBudget}: its account, its read requests (each
@@ -15,9 +17,14 @@ final class ChannelReads implements ReadAccount.Reader {
 
   private final Channel channel;
   private final BufferBudget budget;
+  /** Linux's TCP_CLOSE: what a socket is in once its peer has reset it. */
+  private static final int TCP_CLOSE = 7;
+
   private final ReadAccount account;
   // Written on the channel's event loop, read by the sweep.
   private volatile Channel peer;
+  // Event loop only.
+  private boolean readRequested;
 
   private ChannelReads(Channel channel, BufferBudget budget) {
     this.channel = channel;
@@ -29,8 +36,9 @@ final class ChannelReads implements ReadAccount.Reader {
   static ChannelReads install(Channel channel, BufferBudget budget) {
     ChannelReads reads = new ChannelReads(channel, budget);
     channel.attr(KEY).set(reads);
-    channel.config().setRecvByteBufAllocator(new BudgetedReadAllocator(budget, reads.account));
+    channel.config().setRecvByteBufAllocator(new BudgetedReadAllocator(budget, reads.account, reads));
     channel.closeFuture().addListener((ChannelFutureListener) f -> budget.close(reads.account));
+    channel.pipeline().addFirst(ReadRequestWatch.NAME, new ReadRequestWatch(reads));
     return reads;
   }
 
@@ -43,6 +51,34 @@ final class ChannelReads implements ReadAccount.Reader {
       channel.read();
     } else if (account.pause()) {
       budget.paused(channel.toString());
+    }
+  }
+
+  void readRequested() {
+    readRequested = true;
+  }
+
+  /**
+   * A read burst starts. One nobody asked for comes from an error epoll reported (it always
+   * reports EPOLLERR and EPOLLHUP). If the peer reset the connection while data was still queued
+   * in its socket, the burst reads some of that data, stops at the budget or the other side's
+   * backpressure, and the error behind the data would wait for a read nobody asks for: the
+   * connection, and what it holds, would stay until its peer drains. Such a connection is failed
+   * here instead, as the read would have failed once it got to the end.
+   */
+  void burstStarts() {
+    if (readRequested) {
+      readRequested = false;
+      return;
+    }
+    if (channel instanceof EpollSocketChannel && channel.isOpen()
+        && ((EpollSocketChannel) channel).tcpInfo().state() == TCP_CLOSE) {
+      channel.eventLoop().execute(() -> {
+        if (channel.isOpen()) {
+          channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer (seen before its data)"));
+          channel.close();
+        }
+      });
     }
   }
 
