@@ -1,6 +1,7 @@
 package dev.outrigger.it.apps;
 
 import dev.outrigger.it.apps.tool.TcpTool;
+import dev.outrigger.it.harness.BackgroundProcess;
 import dev.outrigger.it.harness.CommandResult;
 import dev.outrigger.it.harness.Pod;
 import java.net.URISyntaxException;
@@ -21,6 +22,11 @@ public final class ToolJvm {
         "-cp", classpath(), TcpTool.class.getName()));
     argv.addAll(toolArgs);
     return argv;
+  }
+
+  /** Starts a client mode of the tool inside the pod and returns at once. */
+  public static BackgroundProcess start(Pod pod, String processName, String... toolArgs) {
+    return pod.start(processName, command(List.of(toolArgs)));
   }
 
   /** Runs a client mode of the tool to completion inside the pod. */

@@ -167,10 +167,27 @@ public final class BufferBudget {
           + " connection holding {} bytes", held.get(), limit, directUsed.getAsLong(), account.held());
       account.reader().reset();
     }
+    resumePaused();
+  }
+
+  /**
+   * Paused connections whose peer has drained are read again, in small reads. Below the
+   * saturation level, the others are read again only as far as the headroom goes, one full read
+   * each: all of them at once, thousands of full reads, would overshoot the budget by far.
+   */
+  private void resumePaused() {
+    long headroom = -overSaturation();
     for (ReadAccount account : accounts) {
-      if (account.paused() && mayRead(account)) {
-        account.reader().resume();
+      if (!account.paused() || !mayRead(account)) {
+        continue;
       }
+      if (account.held() > DRAINING_BYTES) {
+        if (headroom <= 0) {
+          continue;
+        }
+        headroom -= readBurstBytes;
+      }
+      account.reader().resume();
     }
   }
 

@@ -128,6 +128,20 @@ class BufferBudgetTest {
   }
 
   @Test
+  void pausedConnectionsAreResumedOnlyAsFarAsTheHeadroomGoes() {
+    List<FakeReader> paused = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      FakeReader reader = new FakeReader();
+      reader.queued = 64 * 1024; // each still holds a full read: its peer does not drain
+      holding(0, reader).pause();
+      paused.add(reader);
+    }
+    budget.sweep(); // 6.25 MiB held, 1.75 MiB under the saturation level: room for 28 full reads
+    long resumed = paused.stream().filter(r -> r.resumed > 0).count();
+    assertEquals((SATURATION - 100 * 64 * 1024 + 64 * 1024 - 1) / (64 * 1024), resumed);
+  }
+
+  @Test
   void aClosedConnectionReleasesWhatItHeld() {
     ReadAccount account = holding(3 * MIB, new FakeReader());
     budget.close(account);

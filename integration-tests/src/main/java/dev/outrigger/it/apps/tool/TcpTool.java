@@ -16,6 +16,8 @@ import java.util.Arrays;
  * send-after-eof &lt;ip&gt; &lt;port&gt; &lt;bytes&gt;
  * read-greeting &lt;ip&gt; &lt;port&gt;
  * serve-http &lt;bind ip&gt; &lt;port&gt;
+ * serve-slow-sink &lt;bind ip&gt; &lt;port&gt;
+ * flood &lt;ip&gt; &lt;port&gt; &lt;connections&gt; &lt;bytes each&gt; &lt;seconds&gt;
  * websocket &lt;ws url&gt; &lt;text messages&gt;
  * </pre>
  * See {@link HttpApp} for the HTTP app and {@link WebSocketClient} for the WebSocket round trip.
@@ -58,6 +60,15 @@ public final class TcpTool {
         requireArgs(rest, 2);
         HttpApp.serve(rest[0], Integer.parseInt(rest[1]));
       }
+      case "serve-slow-sink" -> {
+        requireArgs(rest, 2);
+        SlowSink.serve(rest[0], Integer.parseInt(rest[1]));
+      }
+      case "flood" -> {
+        requireArgs(rest, 5);
+        System.exit(Flood.run(rest[0], Integer.parseInt(rest[1]), Integer.parseInt(rest[2]), Long.parseLong(rest[3]),
+            Integer.parseInt(rest[4])));
+      }
       case "websocket" -> {
         requireArgs(rest, 2);
         System.exit(WebSocketClient.roundTrip(rest[0], Integer.parseInt(rest[1])));
@@ -75,7 +86,8 @@ public final class TcpTool {
   private static void usage() {
     System.err.println("usage: serve <behaviour> <bind ip> <port> | serve-file <bind ip> <port> <file>"
         + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes> | read-greeting <ip> <port>"
-        + " | serve-http <bind ip> <port> | websocket <ws url> <text messages>");
+        + " | serve-http <bind ip> <port> | serve-slow-sink <bind ip> <port>"
+        + " | flood <ip> <port> <connections> <bytes each> <seconds> | websocket <ws url> <text messages>");
     System.exit(2);
   }
 }
