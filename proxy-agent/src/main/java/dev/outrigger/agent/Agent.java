@@ -115,7 +115,11 @@ final class Agent {
    * into an outage.
    */
   boolean ready() {
-    return state == State.LIVE && proxy.isAccepting() && !overloaded();
+    return isReady(state, proxy.isAccepting(), proxy.overload().state());
+  }
+
+  static boolean isReady(State state, boolean accepting, OverloadState overload) {
+    return state == State.LIVE && accepting && overload != OverloadState.EXHAUSTED;
   }
 
   boolean overloaded() {

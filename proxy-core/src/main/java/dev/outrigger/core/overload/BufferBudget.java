@@ -45,7 +45,8 @@ public final class BufferBudget {
   static final int DIRECT_LIMIT_EIGHTHS = 6;
   /** A peer with no more than this queued is keeping up: reading its feeder costs nothing lasting. */
   static final long DRAINING_BYTES = 16 * 1024;
-  static final int MAX_RESETS_PER_SWEEP = 64;
+  /** As Envoy's reset_high_memory_stream (kMaxNumberOfStreamsToResetPerInvocation): a bounded sweep. */
+  static final int MAX_RESETS_PER_SWEEP = 50;
   /** Read buffers while saturated: thousands of connections read once more add megabytes, not hundreds. */
   static final int SATURATED_READ_BYTES = 2048;
 
