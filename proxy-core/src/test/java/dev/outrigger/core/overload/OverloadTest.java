@@ -55,8 +55,12 @@ class OverloadTest {
   }
 
   private void start(long budget) throws Exception {
+    start(budget, false);
+  }
+
+  private void start(long budget, boolean http) throws Exception {
     HttpSettings d = HttpSettings.defaults();
-    HttpSettings l4 = new HttpSettings(false, d.serverFirstPorts(), d.routeTimeout(), d.maxRequestHeaderBytes(),
+    HttpSettings l4 = new HttpSettings(http, d.serverFirstPorts(), d.routeTimeout(), d.maxRequestHeaderBytes(),
         d.tracing(), d.traceSamplingPercent(), d.upstreamIdleTimeout());
     ProxySettings settings =
         new ProxySettings(0, 0, InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1), true, false, 2);
@@ -126,6 +130,42 @@ class OverloadTest {
   }
 
   @Test
+  void anHttpUploadFloodIntoASlowPeerStaysWithinTheBudgetWhileOtherRequestsAreServed() throws Exception {
+    start(BUDGET, true);
+    byte[] head = "POST /upload HTTP/1.1\r\nHost: sink\r\nContent-Length: 8388608\r\n\r\n".getBytes();
+    for (int i = 0; i < 60; i++) {
+      SocketChannel c = flooder();
+      c.write(ByteBuffer.wrap(head));
+      flooders.add(c);
+    }
+    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    long maxHeld = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (stat("overload.reads_paused_total") == 0 && System.nanoTime() < deadline) {
+      acceptSunk();
+      for (SocketChannel c : flooders) {
+        chunk.clear();
+        try {
+          c.write(chunk);
+        } catch (IOException resetByTheBudget) {
+          // the last resort when pausing is not enough
+        }
+      }
+      maxHeld = Math.max(maxHeld, proxy.overload().held());
+      Thread.sleep(5);
+    }
+    assertTrue(stat("overload.reads_paused_total") > 0, "the flood never saturated the budget");
+    for (int i = 0; i < 10; i++) {
+      maxHeld = Math.max(maxHeld, proxy.overload().held());
+      long started = System.nanoTime();
+      String reply = requestOnce("GET /ping HTTP/1.1\r\nHost: echo\r\nConnection: close\r\n\r\n");
+      assertTrue(reply.startsWith("HTTP/1.1 200 OK") && reply.endsWith("pong"), reply);
+      assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2), "the healthy client waited");
+    }
+    assertTrue(maxHeld < BUDGET * 3 / 2, "held " + maxHeld + " bytes with a budget of " + BUDGET);
+  }
+
+  @Test
   void aResetFromAClientThatIsNotBeingReadReleasesBothSides() throws Exception {
     start(BUDGET * 16);
     SocketChannel client = flooder();
@@ -181,12 +221,29 @@ class OverloadTest {
     }
   }
 
+  private String requestOnce(String request) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", proxy.port(Direction.OUTBOUND))) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(request.getBytes());
+      return new String(s.getInputStream().readAllBytes());
+    }
+  }
+
   private void echoAll() {
     while (!echo.isClosed()) {
       try {
         Socket s = echo.accept();
         Thread t = new Thread(() -> {
           try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            byte[] first = new byte[4096];
+            int n = in.read(first);
+            if (n > 0 && new String(first, 0, n).startsWith("GET /ping ")) {
+              out.write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\npong".getBytes());
+              return; // an HTTP client of a healthy app
+            }
+            if (n > 0) {
+              out.write(first, 0, n);
+            }
             in.transferTo(out);
           } catch (IOException ignored) {
             // the client went away
