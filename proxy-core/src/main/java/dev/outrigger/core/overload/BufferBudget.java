@@ -49,6 +49,8 @@ public final class BufferBudget {
   static final int MAX_RESETS_PER_SWEEP = 50;
   /** Read buffers while saturated: thousands of connections read once more add megabytes, not hundreds. */
   static final int SATURATED_READ_BYTES = 2048;
+  /** Connections not being read are asked every this many sweeps (a second) whether their peer reset them. */
+  static final int SWEEPS_PER_RESET_CHECK = 20;
 
   private final long limit;
   private final long saturation;
@@ -65,6 +67,7 @@ public final class BufferBudget {
   private final RateLimitedLog stateLog = new RateLimitedLog();
   private final AllocationFailureGuard guard = new AllocationFailureGuard(this);
   private volatile OverloadState state = OverloadState.NORMAL;
+  private long sweeps; // the monitor thread only
 
   public BufferBudget(OverloadSettings settings) {
     this(settings, PlatformDependent::usedDirectMemory, PlatformDependent.maxDirectMemory());
@@ -157,9 +160,13 @@ public final class BufferBudget {
 
   /**
    * Looks at every account again, then resets the largest while the budget is exhausted and reads
-   * again from paused connections the budget now allows. Runs on the monitor thread.
+   * again from paused connections the budget now allows; once a second, connections not being
+   * read are released if their peer has reset them. Runs on the monitor thread.
    */
   void sweep() {
+    if (++sweeps % SWEEPS_PER_RESET_CHECK == 0) {
+      accounts.forEach(a -> a.reader().releaseIfPeerReset());
+    }
     accounts.forEach(ReadAccount::refresh);
     updateState();
     for (ReadAccount account : toReset()) {

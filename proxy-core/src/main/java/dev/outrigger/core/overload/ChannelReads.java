@@ -23,8 +23,8 @@ final class ChannelReads implements ReadAccount.Reader {
   private final ReadAccount account;
   // Written on the channel's event loop, read by the sweep.
   private volatile Channel peer;
-  // Event loop only.
-  private boolean readRequested;
+  // Written on the event loop, read by the sweep: a read was asked for and has not started yet.
+  private volatile boolean readRequested;
 
   private ChannelReads(Channel channel, BufferBudget budget) {
     this.channel = channel;
@@ -71,14 +71,36 @@ final class ChannelReads implements ReadAccount.Reader {
       readRequested = false;
       return;
     }
-    if (channel instanceof EpollSocketChannel && channel.isOpen()
-        && ((EpollSocketChannel) channel).tcpInfo().state() == TCP_CLOSE) {
-      channel.eventLoop().execute(() -> {
-        if (channel.isOpen()) {
-          channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer (seen before its data)"));
-          channel.close();
-        }
-      });
+    if (peerReset()) {
+      channel.eventLoop().execute(this::failAsReset);
+    }
+  }
+
+  /**
+   * The same for a connection whose last read left the error behind data and which is not read
+   * again (its peer does not drain): the sweep asks every second.
+   */
+  @Override
+  public void releaseIfPeerReset() {
+    if (readRequested || !channel.isOpen()) {
+      return; // being read: the read gets to the error
+    }
+    channel.eventLoop().execute(() -> {
+      if (!readRequested && peerReset()) {
+        failAsReset();
+      }
+    });
+  }
+
+  private boolean peerReset() {
+    return channel instanceof EpollSocketChannel && channel.isOpen()
+        && ((EpollSocketChannel) channel).tcpInfo().state() == TCP_CLOSE;
+  }
+
+  private void failAsReset() {
+    if (channel.isOpen()) {
+      channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer (seen before its data)"));
+      channel.close();
     }
   }
 

@@ -18,6 +18,9 @@ final class ReadAccount {
 
     /** Reset the connection: it holds the most while the budget is exhausted. Any thread. */
     void reset();
+
+    /** Release the connection if it is not being read and its peer has reset it. Any thread. */
+    void releaseIfPeerReset();
   }
 
   private final BufferBudget budget;

@@ -18,6 +18,7 @@ class BufferBudgetTest {
     long queued = -1;
     int resumed;
     int resets;
+    int resetChecks;
 
     @Override
     public long queued() {
@@ -32,6 +33,11 @@ class BufferBudgetTest {
     @Override
     public void reset() {
       resets++;
+    }
+
+    @Override
+    public void releaseIfPeerReset() {
+      resetChecks++;
     }
   }
 
@@ -139,6 +145,18 @@ class BufferBudgetTest {
     budget.sweep(); // 6.25 MiB held, 1.75 MiB under the saturation level: room for 28 full reads
     long resumed = paused.stream().filter(r -> r.resumed > 0).count();
     assertEquals((SATURATION - 100 * 64 * 1024 + 64 * 1024 - 1) / (64 * 1024), resumed);
+  }
+
+  @Test
+  void everySecondEveryConnectionIsAskedWhetherItsPeerResetIt() {
+    FakeReader reader = new FakeReader();
+    holding(0, reader);
+    for (int i = 1; i < BufferBudget.SWEEPS_PER_RESET_CHECK; i++) {
+      budget.sweep();
+    }
+    assertEquals(0, reader.resetChecks);
+    budget.sweep();
+    assertEquals(1, reader.resetChecks);
   }
 
   @Test
