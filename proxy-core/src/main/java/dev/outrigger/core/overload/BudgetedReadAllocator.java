@@ -8,11 +8,11 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
 /**
- * Netty's adaptive read buffers, with each read burst bounded and counted. By default the epoll
- * transport reads up to 16 buffers of up to 64 KiB (1 MiB) before the relay can look at the
- * other side's backpressure; here a burst ends after {@link BufferBudget#readBurstBytes()}, or
- * earlier when the budget says so, and every byte read is added to the connection's account
- * before it reaches the pipeline.
+ * Netty's adaptive read buffers (64 B to 64 KiB, sized by recent reads), with every byte read
+ * added to the connection's account before it reaches the pipeline, smaller buffers while the
+ * budget is saturated, and each read burst bounded. With automatic reads off, as here, Netty ends
+ * a burst after one read; the bound ({@link BufferBudget#readBurstBytes()}) and the budget's say
+ * also hold for the bursts epoll starts on its own (an error, a hang-up).
  */
 final class BudgetedReadAllocator extends AdaptiveRecvByteBufAllocator {
   /** Netty's default for epoll stream channels; the byte bound ends a burst first. */

@@ -15,11 +15,11 @@ import java.io.IOException;
 final class ChannelReads implements ReadAccount.Reader {
   static final AttributeKey<ChannelReads> KEY = AttributeKey.valueOf(ChannelReads.class, "reads");
 
-  private final Channel channel;
-  private final BufferBudget budget;
   /** Linux's TCP_CLOSE: what a socket is in once its peer has reset it. */
   private static final int TCP_CLOSE = 7;
 
+  private final Channel channel;
+  private final BufferBudget budget;
   private final ReadAccount account;
   // Written on the channel's event loop, read by the sweep.
   private volatile Channel peer;
