@@ -46,9 +46,11 @@ final class AdminEndpoints {
   }
 
   private Reply readiness() {
-    return agent.ready()
-        ? Reply.ok("")
-        : Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + agent.state() + "\n");
+    if (agent.ready()) {
+      return Reply.ok("");
+    }
+    String why = agent.state() == Agent.State.LIVE && agent.overloaded() ? "OVERLOADED" : agent.state().name();
+    return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why + "\n");
   }
 
   private static Reply post(HttpMethod method, Runnable action, String body) {
@@ -67,6 +69,7 @@ final class AdminEndpoints {
     for (ListenerStats listener : agent.proxy().stats().values()) {
       stats.putAll(listener.snapshot());
     }
+    stats.putAll(agent.proxy().overload().snapshot());
     stats.put("access_log.lines_written_total", agent.accessLogOutput().linesWritten());
     stats.put("access_log.lines_dropped_total", agent.accessLogOutput().linesDropped());
     stats.put("access_log.write_failures_total", agent.accessLogOutput().writeFailures());
@@ -100,6 +103,7 @@ final class AdminEndpoints {
     dump.put(AgentConfig.CONCURRENCY, p.workerThreads());
     dump.put(AgentConfig.LOG_LEVEL, c.logLevel());
     HttpConfig.describe(c.http(), dump);
+    OverloadConfig.describe(c.overload(), dump);
     TelemetryConfig t = c.telemetry();
     dump.put(AgentConfig.ACCESS_LOG_ENCODING, t.accessLogEncoding().name());
     dump.put(AgentConfig.PROMETHEUS_PORT, t.prometheusPort());

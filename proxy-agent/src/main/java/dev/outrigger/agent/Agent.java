@@ -4,6 +4,7 @@ import dev.outrigger.agent.http.EndpointServer;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.log.BufferedLineWriter;
 import dev.outrigger.core.net.SockoptOriginalDestination;
+import dev.outrigger.core.overload.OverloadState;
 import dev.outrigger.core.server.ProxyServer;
 import dev.outrigger.core.telemetry.IstioMetrics;
 import io.netty.channel.Channel;
@@ -42,7 +43,9 @@ final class Agent {
     IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
     this.accessLogOutput = BufferedLineWriter.stdout(config.accessLogFlushInterval());
     AccessLog accessLog = new AccessLog(config.proxy().accessLog(), telemetry.accessLogEncoding().newFormat(), accessLogOutput);
-    this.proxy = new ProxyServer(config.proxy(), config.http(), new SockoptOriginalDestination(), accessLog, metrics);
+    this.proxy = new ProxyServer(config.proxy(), config.http(), config.overload(), new SockoptOriginalDestination(),
+        accessLog, metrics);
+    OverloadGauges.register(metrics.registry(), proxy.overload());
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
   }
@@ -103,9 +106,24 @@ final class Agent {
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
   }
 
-  /** Ready only while live, both listeners bound and no drain started: readiness fails as a drain starts. */
+  /**
+   * Ready only while live, both listeners bound, no drain started and the buffer budget not
+   * exhausted: readiness fails as soon as a drain starts, and while the proxy is resetting
+   * connections to stay within its memory (until it is back under the saturation level). A merely
+   * saturated budget (slow peers paused, other traffic flowing) keeps the pod ready, as Envoy's
+   * overload manager keeps /ready: taking every replica of a slow app out of its Service would turn
+   * one slow dependency into an outage.
+   */
   boolean ready() {
-    return state == State.LIVE && proxy.isReady();
+    return isReady(state, proxy.isReady(), proxy.overload().state());
+  }
+
+  static boolean isReady(State state, boolean listenersReady, OverloadState overload) {
+    return state == State.LIVE && listenersReady && overload != OverloadState.EXHAUSTED;
+  }
+
+  boolean overloaded() {
+    return proxy.overload().state() == OverloadState.EXHAUSTED;
   }
 
   /**

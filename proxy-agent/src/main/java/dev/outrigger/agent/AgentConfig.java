@@ -3,6 +3,7 @@ package dev.outrigger.agent;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.overload.OverloadSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -21,10 +22,11 @@ import java.util.function.Function;
  * @param telemetry access-log encoding, metrics ports and the labels' pod identity
  * @param accessLogFlushInterval how often buffered access-log lines reach stdout (Istio runs Envoy
  *     with --file-flush-interval-msec 1000)
+ * @param overload the buffer budget over all connections (default: half the direct memory)
  */
 public record AgentConfig(
     ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, TerminationDrain drain, String logLevel,
-    TelemetryConfig telemetry, Duration accessLogFlushInterval) {
+    TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   public static final String OUTBOUND_PORT = "OUTRIGGER_OUTBOUND_PORT";
@@ -79,7 +81,8 @@ public record AgentConfig(
             e.get(MINIMUM_DRAIN_DURATION, TerminationDrain.defaults().minimumDrainDuration(), Env::duration)),
         e.get(LOG_LEVEL, "info", Env::logLevel),
         TelemetryConfig.fromEnvironment(env, e),
-        e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration));
+        e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration),
+        OverloadConfig.fromEnvironment(e));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

@@ -115,6 +115,13 @@ class AgentConfigTest {
   }
 
   @Test
+  void theBufferBudgetIsReadInMebibytes() {
+    assertEquals(48L << 20, AgentConfig.fromEnvironment(Map.of("OUTRIGGER_BUFFER_BUDGET_MB", "48")).overload().budgetBytes());
+    assertEquals(dev.outrigger.core.overload.OverloadSettings.defaults(), AgentConfig.fromEnvironment(Map.of()).overload());
+    assertMessage("OUTRIGGER_BUFFER_BUDGET_MB='0' (expected: a whole number >= 1)", "OUTRIGGER_BUFFER_BUDGET_MB", "0");
+  }
+
+  @Test
   void theSamePortForBothListenersIsRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(
         Map.of("OUTRIGGER_OUTBOUND_PORT", "15006")));

@@ -1,8 +1,10 @@
 package dev.outrigger.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.core.overload.OverloadState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,11 +46,32 @@ class AgentTest {
   }
 
   @Test
+  void notReadyWhileTheBufferBudgetIsExhaustedButReadyWhileItIsOnlySaturated() {
+    assertTrue(Agent.isReady(Agent.State.LIVE, true, OverloadState.NORMAL));
+    assertTrue(Agent.isReady(Agent.State.LIVE, true, OverloadState.SATURATED));
+    assertFalse(Agent.isReady(Agent.State.LIVE, true, OverloadState.EXHAUSTED));
+    assertFalse(Agent.isReady(Agent.State.DRAINING, true, OverloadState.NORMAL));
+  }
+
+  @Test
+  void statsAndMetricsShowTheBufferBudget() throws Exception {
+    String body = get(agent.adminPort(), "/stats").body();
+    assertTrue(body.contains("overload.state: 0\n"), body);
+    assertTrue(body.contains("overload.buffer_budget_bytes: "), body);
+    assertTrue(body.contains("overload.reads_paused_total: 0\n"), body);
+    assertTrue(body.contains("overload.cx_reset_total: 0\n"), body);
+    assertTrue(body.contains("overload.alloc_failures_total: 0\n"), body);
+    String metrics = get(agent.prometheusPort(), "/stats/prometheus").body();
+    assertTrue(metrics.contains("outrigger_overload_state 0.0"), metrics);
+  }
+
+  @Test
   void configDumpShowsTheEffectiveConfiguration() throws Exception {
     String body = get(agent.adminPort(), "/config_dump").body();
     assertTrue(body.contains("\"OUTRIGGER_INBOUND_MODE\" : \"loopback\""), body);
     assertTrue(body.contains("\"OUTRIGGER_CONNECT_TIMEOUT\" : \"10s\""), body);
     assertTrue(body.contains("\"OUTRIGGER_DRAIN_DURATION\" : \"1s\""), body);
+    assertTrue(body.contains("\"OUTRIGGER_BUFFER_BUDGET_MB\" : "), body);
   }
 
   @Test

@@ -40,6 +40,11 @@ public final class ToolServer {
     return start(pod, "recording-http-" + port, List.of("serve-recording-http", bindIp, String.valueOf(port)));
   }
 
+  /** An app that reads 1 KiB a second per connection, whatever is sent to it (serve-slow-sink). */
+  public static ToolServer startSlowSink(Pod pod, String bindIp, int port) {
+    return start(pod, "slow-sink-" + port, List.of("serve-slow-sink", bindIp, String.valueOf(port)));
+  }
+
   private static ToolServer start(Pod pod, String name, List<String> toolArgs) {
     BackgroundProcess process = pod.start(name, ToolJvm.command(toolArgs));
     process.awaitStdoutLine("'listening'", START_TIMEOUT, line -> line.startsWith(TcpTool.LISTENING));

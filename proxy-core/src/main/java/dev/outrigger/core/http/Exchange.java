@@ -5,6 +5,7 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.relay.Resets;
+import dev.outrigger.core.overload.ReadGate;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
 import io.netty.channel.Channel;
@@ -137,9 +138,9 @@ final class Exchange {
       return;
     }
     channel.flush();
-    channel.read();
+    ReadGate.read(channel, downstream);
     if (!requestDone) {
-      downstream.read();
+      ReadGate.read(downstream, channel);
     }
   }
 
@@ -177,27 +178,27 @@ final class Exchange {
     if (up != null && !finished) {
       up.flush();
       if (!requestDone && up.isWritable()) {
-        downstream.read();
+        ReadGate.read(downstream, up);
       }
     }
   }
 
   void upstreamWritable() {
     if (!requestDone && !finished) {
-      downstream.read();
+      ReadGate.read(downstream, up);
     }
   }
 
   void downstreamWritable() {
     if (up != null && responseStarted && !responseDone) {
-      up.read();
+      ReadGate.read(up, downstream);
     }
   }
 
   void upstreamReadComplete() {
     downstream.flush();
     if (!responseDone && downstream.isWritable() && up != null) {
-      up.read();
+      ReadGate.read(up, downstream);
     }
   }
 

@@ -3,6 +3,8 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.overload.PeerHalfClosed;
+import dev.outrigger.core.overload.ReadGate;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
 import io.netty.buffer.Unpooled;
@@ -83,7 +85,7 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
     if (current != null) {
       current.downstreamReadComplete();
     } else if (!closing) {
-      ctx.read();
+      ReadGate.read(ctx.channel(), null);
     }
   }
 
@@ -97,7 +99,9 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof ChannelInputShutdownEvent) {
+    boolean waitingOnlyForTheAnswer = current == null || current.requestDone();
+    if (evt instanceof ChannelInputShutdownEvent
+        || evt == PeerHalfClosed.INSTANCE && waitingOnlyForTheAnswer) {
       // As in Envoy's HTTP/1 codec, a client FIN ends the connection: an exchange still waiting
       // for its response is cut (flag DC) rather than answered into a socket nobody reads.
       closing = true;
@@ -176,7 +180,7 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
       }
     }
     if (current == null || !current.requestDone()) {
-      channel.read();
+      ReadGate.read(channel, null);
     }
   }
 

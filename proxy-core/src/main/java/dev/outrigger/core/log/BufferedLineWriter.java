@@ -40,7 +40,10 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
   private final Thread flusher;
   private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
       .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
-  private final ByteBuffer bytes = ByteBuffer.allocate(64 * 1024);
+  // Direct, and allocated once: writing a heap buffer to a file channel borrows a temporary
+  // direct buffer from the JDK on every write, which fails exactly when the log matters most
+  // (direct memory exhausted by traffic); this one is taken at startup.
+  private final ByteBuffer bytes = ByteBuffer.allocateDirect(64 * 1024);
   private final LongAdder written = new LongAdder();
   private final LongAdder droppedBufferFull = new LongAdder();
   private final LongAdder droppedWriteFailed = new LongAdder();
@@ -172,7 +175,9 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
         write(batch.text);
         written.add(batch.lines);
       }
-    } catch (IOException e) {
+    } catch (IOException | OutOfMemoryError e) {
+      // A memory shortage loses this batch, like a failed write, and not the flush thread: the
+      // lines after it are written once memory is back.
       writeFailures.increment();
       droppedWriteFailed.add(batch.lines);
       long now = System.nanoTime();
@@ -205,6 +210,7 @@ public final class BufferedLineWriter implements LineSink, AutoCloseable {
 
   private void write(StringBuilder text) throws IOException {
     CharBuffer chars = CharBuffer.wrap(text);
+    bytes.clear(); // whatever a failed write left behind is not part of this batch
     encoder.reset();
     CoderResult result;
     do {

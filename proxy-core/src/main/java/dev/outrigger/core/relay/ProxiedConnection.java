@@ -5,6 +5,7 @@ import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.overload.ReadGate;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
 import dev.outrigger.core.telemetry.Telemetry;
@@ -78,9 +79,9 @@ final class ProxiedConnection {
     if (inputShut.contains(Side.DOWNSTREAM)) {
       inputShutdown(Side.DOWNSTREAM);
     } else {
-      downstream.read();
+      ReadGate.read(downstream, channel);
     }
-    channel.read();
+    ReadGate.read(channel, downstream);
   }
 
   /** Passes bytes read on {@code from} to the other side. */

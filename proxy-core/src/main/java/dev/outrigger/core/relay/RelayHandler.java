@@ -1,5 +1,6 @@
 package dev.outrigger.core.relay;
 
+import dev.outrigger.core.overload.ReadGate;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,7 +40,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
     peer.flush();
     if (peer.isWritable()) {
-      ctx.read();
+      ReadGate.read(ctx.channel(), peer);
     }
   }
 
@@ -48,7 +49,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     // This side drained below its low-water mark: the side that feeds it may read again.
     Channel feeder = connection.channel(side.other());
     if (ctx.channel().isWritable() && feeder != null) {
-      feeder.read();
+      ReadGate.read(feeder, ctx.channel());
     }
     ctx.fireChannelWritabilityChanged();
   }

@@ -1,8 +1,11 @@
 package dev.outrigger.core.route;
 
 import io.netty.bootstrap.Bootstrap;
+import dev.outrigger.core.overload.BufferBudget;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -14,9 +17,16 @@ import java.time.Duration;
 /** Opens upstream connections for both the L4 relay and the HTTP pools, with the same options. */
 public final class UpstreamConnector {
   private final int connectTimeoutMillis;
+  private final BufferBudget budget;
 
   public UpstreamConnector(Duration connectTimeout) {
+    this(connectTimeout, null);
+  }
+
+  /** @param budget what upstream connections' reads are counted against, or null for none */
+  public UpstreamConnector(Duration connectTimeout, BufferBudget budget) {
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.budget = budget;
   }
 
   /**
@@ -33,12 +43,22 @@ public final class UpstreamConnector {
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-        .handler(handler);
+        .handler(budget == null ? handler : underBudget(handler));
     if (upstream.bindAddress().isEmpty()) {
       return bootstrap.connect(upstream.address());
     }
     // Choose the source port at connect(), not bind(): ports are then shared across destinations.
     bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
     return bootstrap.connect(upstream.address(), upstream.bindAddress().get());
+  }
+
+  private ChannelHandler underBudget(ChannelHandler handler) {
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        budget.install(ch);
+        ch.pipeline().addLast(handler);
+      }
+    };
   }
 }

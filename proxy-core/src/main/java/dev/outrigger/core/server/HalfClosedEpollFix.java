@@ -21,6 +21,9 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * EPOLLET alone instead: the fd stays registered, and EPOLLHUP/EPOLLERR, which epoll always
  * reports, come once (edge-triggered) rather than in a loop, which is what the removal was for.
  * The next real interest change re-arms the fd level-triggered as Netty expects.
+ *
+ * <p>The same registration also leaves EPOLLRDHUP out while nothing is to be read
+ * ({@link PeerCloseWhileReading}).
  */
 public final class HalfClosedEpollFix implements IoHandlerFactory {
   private final IoHandlerFactory delegate;
@@ -101,7 +104,9 @@ public final class HalfClosedEpollFix implements IoHandlerFactory {
 
     @Override
     public long submit(IoOps ops) {
-      return delegate.submit(EpollIoOps.NONE.equals(ops) ? EpollIoOps.EPOLLET : ops);
+      IoOps wanted = PeerCloseWhileReading.adjust(ops);
+      return delegate.submit(EpollIoOps.NONE.equals(wanted) || EpollIoOps.EPOLLET.equals(wanted)
+          ? EpollIoOps.EPOLLET : wanted);
     }
 
     @Override

@@ -8,6 +8,9 @@ import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.LoopGuard;
 import dev.outrigger.core.net.OriginalDestinationLookup;
+import dev.outrigger.core.overload.BufferBudget;
+import dev.outrigger.core.overload.OverloadMonitor;
+import dev.outrigger.core.overload.OverloadSettings;
 import dev.outrigger.core.route.UpstreamConnector;
 import dev.outrigger.core.route.UpstreamPlanner;
 import dev.outrigger.core.stats.Counter;
@@ -52,6 +55,8 @@ public final class ProxyServer implements AutoCloseable {
   private final LoopGuard loopGuard;
   private final UpstreamPlanner planner;
   private final UpstreamConnector connector;
+  private final BufferBudget budget;
+  private final OverloadMonitor overloadMonitor;
   private volatile boolean accepting;
   private volatile boolean draining;
 
@@ -62,6 +67,11 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyServer(ProxySettings settings, HttpSettings http, OriginalDestinationLookup lookup,
       AccessLog accessLog, Telemetry telemetry) throws SocketException {
+    this(settings, http, OverloadSettings.defaults(), lookup, accessLog, telemetry);
+  }
+
+  public ProxyServer(ProxySettings settings, HttpSettings http, OverloadSettings overload,
+      OriginalDestinationLookup lookup, AccessLog accessLog, Telemetry telemetry) throws SocketException {
     this.settings = settings;
     this.http = http;
     this.lookup = lookup;
@@ -75,7 +85,9 @@ public final class ProxyServer implements AutoCloseable {
     // A live view: with port 0 (tests) the real ports are known only once bound.
     this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
     this.planner = new UpstreamPlanner(settings.inboundMode());
-    this.connector = new UpstreamConnector(settings.connectTimeout());
+    this.budget = new BufferBudget(overload);
+    this.connector = new UpstreamConnector(settings.connectTimeout(), budget);
+    this.overloadMonitor = new OverloadMonitor(budget);
   }
 
   /** Binds both listeners on all IPv4 addresses, and on all IPv6 addresses where IPv6 is enabled. */
@@ -111,7 +123,7 @@ public final class ProxyServer implements AutoCloseable {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
         http, new UpstreamPools(connector, http));
     DownstreamHandler.Factory handlers = () -> new DownstreamHandler(direction, lookup, loopGuard, planner, context);
-    return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction), stats.get(direction));
+    return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction), stats.get(direction), budget);
   }
 
   /** True while both listeners are bound and no drain has started: what readiness reports. */
@@ -125,6 +137,11 @@ public final class ProxyServer implements AutoCloseable {
 
   public Map<Direction, ListenerStats> stats() {
     return stats;
+  }
+
+  /** The buffer budget all connections' reads count against: its state and counters. */
+  public BufferBudget overload() {
+    return budget;
   }
 
   public long activeConnections() {
@@ -171,5 +188,6 @@ public final class ProxyServer implements AutoCloseable {
     stopAccepting();
     drains.values().forEach(d -> d.closeAll().awaitUninterruptibly(5, TimeUnit.SECONDS));
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    overloadMonitor.close();
   }
 }

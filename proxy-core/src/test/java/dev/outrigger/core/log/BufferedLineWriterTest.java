@@ -72,6 +72,28 @@ class BufferedLineWriterTest {
   }
 
   @Test
+  void aWriteThatRunsOutOfMemoryLosesItsBatchAndNotTheFlushThread() throws Exception {
+    AtomicBoolean outOfMemory = new AtomicBoolean(true);
+    RecordingChannel out = new RecordingChannel() {
+      @Override
+      public synchronized int write(ByteBuffer src) throws IOException {
+        if (outOfMemory.getAndSet(false)) {
+          throw new OutOfMemoryError("Cannot reserve 65536 bytes of direct buffer memory");
+        }
+        return super.write(src);
+      }
+    };
+    try (BufferedLineWriter writer = new BufferedLineWriter(out, Duration.ofMillis(20), "test-flush")) {
+      writer.accept("lost with the failed write");
+      awaitTrue("the failed write to be counted", () -> writer.writeFailures() == 1);
+      writer.accept("after the shortage");
+      awaitTrue("the next line to be written", () -> out.text().equals("after the shortage\n"));
+      assertEquals(1, writer.linesDropped());
+      assertEquals(1, writer.linesWritten());
+    }
+  }
+
+  @Test
   void linesReachTheOutputInOrderWithinTheFlushIntervalInOneWrite() throws Exception {
     RecordingChannel out = new RecordingChannel();
     try (BufferedLineWriter writer = new BufferedLineWriter(out, Duration.ofMillis(50), "test-flush")) {

@@ -17,6 +17,8 @@ import java.util.Arrays;
  * read-greeting &lt;ip&gt; &lt;port&gt;
  * serve-http &lt;bind ip&gt; &lt;port&gt;
  * serve-recording-http &lt;bind ip&gt; &lt;port&gt;
+ * serve-slow-sink &lt;bind ip&gt; &lt;port&gt;
+ * flood &lt;ip&gt; &lt;port&gt; &lt;connections&gt; &lt;bytes each&gt; &lt;seconds&gt;
  * websocket &lt;ws url&gt; &lt;text messages&gt;
  * http-load &lt;ip&gt; &lt;port&gt; &lt;path&gt; &lt;connections&gt; &lt;ramp ms&gt; &lt;run ms&gt;
  * </pre>
@@ -64,6 +66,15 @@ public final class TcpTool {
         requireArgs(rest, 2);
         TcpServer.serve(new RecordingHttp(), rest[0], Integer.parseInt(rest[1]));
       }
+      case "serve-slow-sink" -> {
+        requireArgs(rest, 2);
+        SlowSink.serve(rest[0], Integer.parseInt(rest[1]));
+      }
+      case "flood" -> {
+        requireArgs(rest, 5);
+        System.exit(Flood.run(rest[0], Integer.parseInt(rest[1]), Integer.parseInt(rest[2]), Long.parseLong(rest[3]),
+            Integer.parseInt(rest[4])));
+      }
       case "websocket" -> {
         requireArgs(rest, 2);
         System.exit(WebSocketClient.roundTrip(rest[0], Integer.parseInt(rest[1])));
@@ -86,7 +97,8 @@ public final class TcpTool {
   private static void usage() {
     System.err.println("usage: serve <behaviour> <bind ip> <port> | serve-file <bind ip> <port> <file>"
         + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes> | read-greeting <ip> <port>"
-        + " | serve-http <bind ip> <port> | serve-recording-http <bind ip> <port> | websocket <ws url> <text messages>"
+        + " | serve-http <bind ip> <port> | serve-recording-http <bind ip> <port> | serve-slow-sink <bind ip> <port>"
+        + " | flood <ip> <port> <connections> <bytes each> <seconds> | websocket <ws url> <text messages>"
         + " | http-load <ip> <port> <path> <connections> <ramp ms> <run ms>");
     System.exit(2);
   }
