@@ -10,6 +10,7 @@ record AccessLogEntry(
     String request,
     String responseCode,
     String responseFlags,
+    String transportFailureReason,
     long bytesReceived,
     long bytesSent,
     long durationMillis,
@@ -29,7 +30,7 @@ record AccessLogEntry(
   // %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS%
   // %REQUESTED_SERVER_NAME% %ROUTE_NAME%
   private static final Pattern LINE = Pattern.compile(
-      "^\\[(?<start>[^\\]]+)] \"(?<request>[^\"]*)\" (?<code>\\S+) (?<flags>\\S+) - - \"-\""
+      "^\\[(?<start>[^\\]]+)] \"(?<request>[^\"]*)\" (?<code>\\S+) (?<flags>\\S+) - - \"(?<transportFailure>[^\"]*)\""
           + " (?<received>\\d+) (?<sent>\\d+) (?<duration>\\d+) - \"-\" \"-\" \"-\" \"-\""
           + " \"(?<upstreamHost>[^\"]*)\" (?<cluster>\\S+) (?<upstreamLocal>\\S+) (?<downstreamLocal>\\S+)"
           + " (?<downstreamRemote>\\S+) (?<sni>\\S+) (?<route>\\S+)$");
@@ -44,6 +45,7 @@ record AccessLogEntry(
         m.group("request"),
         m.group("code"),
         m.group("flags"),
+        m.group("transportFailure"),
         Long.parseLong(m.group("received")),
         Long.parseLong(m.group("sent")),
         Long.parseLong(m.group("duration")),

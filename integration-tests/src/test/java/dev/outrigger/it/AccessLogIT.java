@@ -136,6 +136,7 @@ class AccessLogIT extends PodNetworkTestBase {
 
     assertAll(line.toString(),
         () -> assertEquals("UF", line.responseFlags()),
+        () -> assertEquals("delayed connect error: Connection refused", line.transportFailureReason()),
         () -> assertEquals(0, line.bytesSent()),
         () -> assertStartedWithin(line, before, after),
         () -> assertEquals(podAddress, line.upstreamHost()),

@@ -124,7 +124,7 @@ class HttpHeadersIT extends PodNetworkTestBase {
   void hopByHopHeadersStopAtTheProxy() {
     Map<String, String> seen = seen(get(Protocol.HTTP_1_1, echo.url(false, "/hop"), List.of(
         "-H", "Connection: keep-alive, x-hop", "-H", "x-hop: for the next hop only", "-H", "Keep-Alive: timeout=5",
-        "-H", "Proxy-Connection: keep-alive", "-H", "TE: trailers", "-H", "x-end-to-end: kept")));
+        "-H", "Proxy-Connection: keep-alive", "-H", "TE: gzip", "-H", "x-end-to-end: kept")));
 
     assertAll(seen.toString(),
         () -> assertEquals("kept", seen.get("x-end-to-end")),
@@ -132,6 +132,14 @@ class HttpHeadersIT extends PodNetworkTestBase {
         () -> assertEquals("", seen.get("keep-alive")),
         () -> assertEquals("", seen.get("proxy-connection")),
         () -> assertEquals("", seen.get("te")));
+  }
+
+  /** TE offering trailers is kept, as "trailers" alone (Envoy's sanitizeTEHeader; gRPC needs it). */
+  @Test
+  void teOfferingTrailersIsKeptAsTrailers() {
+    Map<String, String> seen = seen(get(Protocol.HTTP_1_1, echo.url(false, "/te"), List.of(
+        "-H", "TE: gzip, trailers")));
+    assertEquals("trailers", seen.get("te"), seen.toString());
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.overload.PeerHalfClosed;
+import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.overload.ReadGate;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
@@ -146,7 +147,11 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close(); // the client's socket failed; channelInactive ends the exchange with flag DC
+    // The client's socket failed (a reset, mostly): counted and logged as the L4 relay does;
+    // channelInactive then ends the exchange with flag DC.
+    context.stats().increment(Counter.DOWNSTREAM_CX_RESET);
+    DegradedLog.log("downstream reset", connection, cause);
+    ctx.close();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.outrigger.core.overload;
 
+import dev.outrigger.core.log.RateLimitedLog;
+import java.time.Duration;
 import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,8 +65,8 @@ public final class BufferBudget {
   private final LongAdder readsPaused = new LongAdder();
   private final LongAdder resets = new LongAdder();
   private final LongAdder allocationFailures = new LongAdder();
-  private final RateLimitedLog log = new RateLimitedLog();
-  private final RateLimitedLog stateLog = new RateLimitedLog();
+  private final RateLimitedLog log = new RateLimitedLog("outrigger.overload", Duration.ofSeconds(1), "overload");
+  private final RateLimitedLog stateLog = new RateLimitedLog("outrigger.overload", Duration.ofSeconds(1), "overload");
   private final AllocationFailureGuard guard = new AllocationFailureGuard(this);
   private volatile OverloadState state = OverloadState.NORMAL;
   private long sweeps; // the monitor thread only

@@ -3,9 +3,8 @@ package dev.outrigger.core.relay;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.Upstream;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.outrigger.core.log.RateLimitedLog;
+import java.time.Duration;
 
 /**
  * Log lines for connections that did not go as planned. Traffic decides how often these happen,
@@ -13,10 +12,8 @@ import org.slf4j.LoggerFactory;
  * reported with the next line that gets through.
  */
 public final class DegradedLog {
-  private static final Logger log = LoggerFactory.getLogger("outrigger.relay");
-  private static final long INTERVAL_NANOS = 100_000_000L; // at most ~10 lines a second
-  private static final AtomicLong nextAllowed = new AtomicLong();
-  private static final AtomicLong suppressed = new AtomicLong();
+  private static final RateLimitedLog LOG =
+      new RateLimitedLog("outrigger.relay", Duration.ofMillis(100), "degraded-connection"); // ~10 lines a second
 
   private DegradedLog() {}
 
@@ -30,21 +27,6 @@ public final class DegradedLog {
   }
 
   private static void log(String what, String description, Throwable cause) {
-    if (!log.isWarnEnabled()) {
-      return;
-    }
-    long now = System.nanoTime();
-    long allowed = nextAllowed.get();
-    if (now - allowed < 0 || !nextAllowed.compareAndSet(allowed, now + INTERVAL_NANOS)) {
-      suppressed.incrementAndGet();
-      return;
-    }
-    long skipped = suppressed.getAndSet(0);
-    log.warn(
-        "{}: {}{}{}",
-        what,
-        description,
-        cause == null ? "" : ": " + cause.getMessage(),
-        skipped == 0 ? "" : " (" + skipped + " more degraded-connection lines suppressed)");
+    LOG.warn("{}: {}{}", what, description, cause == null ? "" : ": " + cause.getMessage());
   }
 }
