@@ -27,6 +27,11 @@ public final class DegradedLog {
   }
 
   private static void log(String what, String description, Throwable cause) {
-    LOG.warn("{}: {}{}", what, description, cause == null ? "" : ": " + cause.getMessage());
+    LOG.warn("{}: {}{}", what, description, cause == null ? "" : ": " + describe(cause));
+  }
+
+  /** The cause's message, or its type when it has none (a timeout's exception may carry no text). */
+  private static String describe(Throwable cause) {
+    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 }
