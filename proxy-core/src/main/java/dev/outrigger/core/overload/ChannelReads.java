@@ -89,11 +89,13 @@ final class ChannelReads implements ReadAccount.Reader {
    */
   @Override
   public void checkPeerWhileNotRead() {
-    if (readRequested || !channel.isOpen()) {
+    // Connected channels only: a socket still connecting (or not yet) is in TCP_CLOSE too, and
+    // failing it would turn a connect in progress into a refused one (503 UF, "null").
+    if (readRequested || !channel.isActive()) {
       return; // being read: the read gets to the error or the FIN
     }
     channel.eventLoop().execute(() -> {
-      if (readRequested || !(channel instanceof EpollSocketChannel epoll) || !channel.isOpen()) {
+      if (readRequested || !(channel instanceof EpollSocketChannel epoll) || !channel.isActive()) {
         return;
       }
       int state = epoll.tcpInfo().state();
@@ -107,7 +109,7 @@ final class ChannelReads implements ReadAccount.Reader {
   }
 
   private boolean peerReset() {
-    return channel instanceof EpollSocketChannel && channel.isOpen()
+    return channel instanceof EpollSocketChannel && channel.isActive()
         && ((EpollSocketChannel) channel).tcpInfo().state() == TCP_CLOSE;
   }
 
