@@ -208,11 +208,7 @@ final class Exchange {
       return;
     }
     activity();
-    Optional<String> problem = object instanceof HttpResponse response
-        ? ResponseChecks.problem(response, context.http())
-        : object.decoderResult().isFailure()
-            ? Optional.of(String.valueOf(object.decoderResult().cause().getMessage()))
-            : Optional.empty();
+    Optional<String> problem = ResponseChecks.problem(object, context.http());
     if (problem.isPresent()) {
       ReferenceCountUtil.release(object);
       upstreamProtocolError(problem.get());

@@ -40,8 +40,8 @@ final class Http2Upstreams {
     Map<ConnectionKey, ChannelFuture> perLoop = connections.computeIfAbsent(loop, l -> new HashMap<>());
     ConnectionKey key = ConnectionKey.of(upstream);
     ChannelFuture existing = perLoop.get(key);
-    boolean reused = existing != null && (!existing.isDone() || acceptsStreams(existing.channel()));
-    ChannelFuture connection = reused ? existing : connect(loop, upstream, perLoop, key);
+    boolean shared = existing != null && (!existing.isDone() || acceptsStreams(existing.channel()));
+    ChannelFuture connection = shared ? existing : connect(loop, upstream, perLoop, key);
     connection.addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         perLoop.remove(key, connection);
@@ -60,7 +60,7 @@ final class Http2Upstreams {
           .open()
           .addListener(s -> {
             if (s.isSuccess()) {
-              promise.setSuccess(new UpstreamPools.Borrowed((Channel) s.getNow(), reused));
+              promise.setSuccess(new UpstreamPools.Borrowed((Channel) s.getNow()));
             } else {
               promise.setFailure(s.cause());
             }

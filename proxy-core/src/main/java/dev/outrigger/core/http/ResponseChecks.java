@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Optional;
@@ -12,10 +13,13 @@ import java.util.Optional;
 final class ResponseChecks {
   private ResponseChecks() {}
 
-  /** Why the response cannot be relayed, or empty. */
-  static Optional<String> problem(HttpResponse response, HttpSettings settings) {
-    if (response.decoderResult().isFailure()) {
-      return Optional.of(String.valueOf(response.decoderResult().cause().getMessage()));
+  /** Why this part of an upstream response (its head, or a piece of its body) cannot be relayed, or empty. */
+  static Optional<String> problem(HttpObject part, HttpSettings settings) {
+    if (part.decoderResult().isFailure()) {
+      return Optional.of(String.valueOf(part.decoderResult().cause().getMessage()));
+    }
+    if (!(part instanceof HttpResponse response)) {
+      return Optional.empty();
     }
     HttpVersion version = response.protocolVersion();
     if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {

@@ -39,7 +39,7 @@ public final class UpstreamPools {
 
   /**
    * For HTTP/2, a new stream on the shared connection; for HTTP/1.1, an idle connection if one is
-   * open (reused = true), else a new one.
+   * open, else a new one.
    */
   Future<Borrowed> acquire(EventLoop loop, Upstream upstream, boolean h2) {
     return h2 ? http2.openStream(loop, upstream) : acquireHttp1(loop, upstream);
@@ -51,7 +51,7 @@ public final class UpstreamPools {
     Channel ch;
     while ((ch = channels.pollFirst()) != null) {
       if (ch.isActive()) {
-        return promise.setSuccess(new Borrowed(ch, true));
+        return promise.setSuccess(new Borrowed(ch));
       }
     }
     connector.connect(loop, upstream, new io.netty.channel.ChannelInitializer<Channel>() {
@@ -67,7 +67,7 @@ public final class UpstreamPools {
       if (f.isSuccess()) {
         Channel connected = f.channel();
         connected.closeFuture().addListener(c -> idleFor(loop, upstream).remove(connected)); // once per connection
-        promise.setSuccess(new Borrowed(connected, false));
+        promise.setSuccess(new Borrowed(connected));
       } else {
         promise.setFailure(f.cause());
       }
@@ -96,7 +96,7 @@ public final class UpstreamPools {
   }
 
   /** A connection lent to one exchange. */
-  record Borrowed(Channel channel, boolean reused) {
+  record Borrowed(Channel channel) {
     UpstreamHandler handler() {
       return channel.pipeline().get(UpstreamHandler.class);
     }
