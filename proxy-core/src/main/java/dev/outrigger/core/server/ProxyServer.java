@@ -4,6 +4,7 @@ import dev.outrigger.core.Direction;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.http.UpstreamPools;
+import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.LoopGuard;
@@ -57,6 +58,8 @@ public final class ProxyServer implements AutoCloseable {
   private final UpstreamConnector connector;
   private final BufferBudget budget;
   private final OverloadMonitor overloadMonitor;
+  /** What the data path routes by: empty (passthrough) until a control plane fills it. */
+  private final ConfigStore config = new ConfigStore();
   private volatile boolean accepting;
   private volatile boolean draining;
 
@@ -137,6 +140,11 @@ public final class ProxyServer implements AutoCloseable {
 
   public Map<Direction, ListenerStats> stats() {
     return stats;
+  }
+
+  /** The mesh configuration the listeners route by; a control plane (xDS) publishes into it. */
+  public ConfigStore config() {
+    return config;
   }
 
   /** The buffer budget all connections' reads count against: its state and counters. */
