@@ -12,10 +12,11 @@ import java.util.Optional;
  * @param outlierDetection absent when the cluster has none
  * @param istioMutualAvailable whether istiod offers mTLS to endpoints with {@code tlsMode=istio}
  *     (a transport socket match, auto mTLS)
+ * @param edsServiceName the name its endpoints come under in EDS (Istio: the cluster's own name)
  */
 public record ClusterSpec(String name, Discovery discovery, LbPolicy lbPolicy, Duration connectTimeout,
     CircuitBreakers circuitBreakers, Optional<OutlierDetection> outlierDetection, List<Endpoint> endpoints,
-    boolean istioMutualAvailable) {
+    boolean istioMutualAvailable, String edsServiceName) {
   /** How the cluster's hosts are known. */
   public enum Discovery {
     /** From EDS (Istio's services). */

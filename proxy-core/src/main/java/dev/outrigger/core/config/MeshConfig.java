@@ -24,6 +24,11 @@ public record MeshConfig(ListenerTable listeners, Map<String, RouteTable> routes
     endpoints = Map.copyOf(endpoints);
   }
 
+  /** Whether a control plane has sent listeners: until then, traffic passes through as without one. */
+  public boolean hasListeners() {
+    return !listeners.listeners().isEmpty();
+  }
+
   public Optional<RouteTable> route(String name) {
     return Optional.ofNullable(routes.get(name));
   }

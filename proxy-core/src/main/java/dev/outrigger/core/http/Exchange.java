@@ -6,6 +6,8 @@ import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.relay.Resets;
 import dev.outrigger.core.overload.ReadGate;
+import dev.outrigger.core.route.HttpRouting;
+import dev.outrigger.core.route.RouteDecision;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
 import io.netty.channel.Channel;
@@ -37,6 +39,9 @@ final class Exchange {
   private final Channel downstream;
   private final HttpRequest request;
   private final ConnectionRecord connection;
+  /** Where the request goes; null when the routing answered it here ({@link #answer}). */
+  private final RouteDecision decision;
+  private final HttpRouting.Answer answer;
   private final Upstream upstream;
   private final ListenerContext context;
   private final ExchangeRecord record;
@@ -58,18 +63,21 @@ final class Exchange {
   private boolean finished;
 
   Exchange(ExchangeOwner owner, Channel downstream, HttpRequest request, ConnectionRecord connection,
-      Upstream upstream, ListenerContext context) {
+      HttpRouting routing, ListenerContext context) {
     this.owner = owner;
     this.downstream = downstream;
     this.request = request;
     this.connection = connection;
-    this.upstream = upstream;
+    this.decision = routing instanceof HttpRouting.Forward f ? f.decision() : null;
+    this.answer = routing instanceof HttpRouting.Answer a ? a : null;
+    this.upstream = decision == null ? null : decision.upstream();
     this.context = context;
     this.upgrade = ProxyHeaders.isUpgrade(request.headers());
     this.downstreamKeepAlive = HttpUtil.isKeepAlive(request);
     ProxyHeaders.prepareRequest(request.headers(), context.http(), upgrade);
     this.record = new ExchangeRecord(connection, request, owner.protocol(request),
-        ExchangeRecord.cluster(context.direction(), upstream.cluster(), request, upstream.address()));
+        decision != null ? decision.cluster() : answer.cluster(),
+        decision != null ? decision.routeName() : answer.routeName());
   }
 
   boolean requestDone() {
@@ -77,7 +85,11 @@ final class Exchange {
   }
 
   void start() {
-    long routeTimeout = context.http().routeTimeout().toMillis();
+    if (answer != null) {
+      localReply(LocalReply.routed(answer));
+      return;
+    }
+    long routeTimeout = decision.timeout().toMillis();
     if (routeTimeout > 0) {
       timeout = downstream.eventLoop().schedule(this::timedOut, routeTimeout, TimeUnit.MILLISECONDS);
     }

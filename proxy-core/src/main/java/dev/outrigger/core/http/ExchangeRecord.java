@@ -23,6 +23,7 @@ final class ExchangeRecord {
   private final String forwardedFor;
   private final String requestId;
   final String cluster;
+  private final String routeName;
   int responseCode;
   ResponseFlag flag = ResponseFlag.NONE;
   String details;
@@ -35,7 +36,7 @@ final class ExchangeRecord {
   String transportFailureReason;
 
   /** Reads the request's fields after the proxy's own headers (request id) were set. */
-  ExchangeRecord(ConnectionRecord connection, HttpRequest request, String protocol, String cluster) {
+  ExchangeRecord(ConnectionRecord connection, HttpRequest request, String protocol, String cluster, String routeName) {
     this.connection = connection;
     HttpHeaders h = request.headers();
     this.method = request.method().name();
@@ -47,6 +48,7 @@ final class ExchangeRecord {
     this.forwardedFor = h.get("x-forwarded-for");
     this.requestId = h.get(ProxyHeaders.REQUEST_ID);
     this.cluster = cluster;
+    this.routeName = routeName;
   }
 
   void flag(ResponseFlag value) {
@@ -63,28 +65,6 @@ final class ExchangeRecord {
     return new AccessLogEntry(direction, start, method, path, protocol, responseCode, flag.code(), details, null,
         transportFailureReason, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
         authority, upstreamHost, cluster, upstreamLocal, connection.originalDestination(),
-        connection.downstreamRemote(), null, "default");
-  }
-
-  /**
-   * Istio names outbound HTTP clusters after the service the request is for: the Host header's
-   * host (without our registry, the name the app used), else the destination address.
-   */
-  static String cluster(Direction direction, String baseCluster, HttpRequest request, InetSocketAddress destination) {
-    if (direction == Direction.INBOUND) {
-      return baseCluster;
-    }
-    String host = request.headers().get(HttpHeaderNames.HOST);
-    String name = host == null || host.isBlank() ? io.netty.util.NetUtil.toAddressString(destination.getAddress()) : stripPort(host);
-    return "outbound|" + destination.getPort() + "||" + name;
-  }
-
-  private static String stripPort(String host) {
-    if (host.startsWith("[")) {
-      int end = host.indexOf(']');
-      return end > 0 ? host.substring(1, end) : host;
-    }
-    int colon = host.indexOf(':');
-    return colon >= 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
+        connection.downstreamRemote(), null, routeName == null ? "default" : routeName);
   }
 }

@@ -3,7 +3,7 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ByteCounter;
 import dev.outrigger.core.log.ConnectionRecord;
-import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.HttpRouter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
@@ -20,7 +20,7 @@ public final class Http1Pipeline {
    * @param sniffed the connection's first bytes; ownership passes to the pipeline
    * @param firstByteNanos when the first of them arrived: the first request head's deadline runs from it
    */
-  public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
+  public static void install(Channel downstream, ConnectionRecord connection, HttpRouter router,
       ListenerContext context, ByteBuf sniffed, long firstByteNanos) {
     int maxHeaders = context.http().maxRequestHeaderBytes();
     RequestHeadersDeadline deadline = new RequestHeadersDeadline(downstream, connection, context);
@@ -28,7 +28,7 @@ public final class Http1Pipeline {
     downstream.pipeline().addLast("http-codec", new Http1ServerCodec(maxHeaders, MAX_CHUNK));
     downstream.pipeline().addLast("http-head-deadline", deadline.heads());
     downstream.pipeline().addLast("http-drain", new Http1DrainClose());
-    downstream.pipeline().addLast("http-session", new Http1Session(connection, upstream, context));
+    downstream.pipeline().addLast("http-session", new Http1Session(connection, router, context));
     deadline.start(firstByteNanos);
     ByteCounter.replay(downstream, sniffed); // counted when detection read them
   }

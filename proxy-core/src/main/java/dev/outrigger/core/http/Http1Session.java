@@ -6,7 +6,7 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.overload.PeerHalfClosed;
 import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.overload.ReadGate;
-import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.HttpRouter;
 import dev.outrigger.core.stats.Counter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Http1Session extends ChannelInboundHandlerAdapter implements ExchangeOwner {
   private final ConnectionRecord connection;
-  private final Upstream upstream;
+  private final HttpRouter router;
   private final ListenerContext context;
   private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
   private Channel channel;
@@ -39,9 +39,9 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
   /** A 101 made this connection a byte relay: a drain's idle close no longer applies. */
   private boolean handedOver;
 
-  Http1Session(ConnectionRecord connection, Upstream upstream, ListenerContext context) {
+  Http1Session(ConnectionRecord connection, HttpRouter router, ListenerContext context) {
     this.connection = connection;
-    this.upstream = upstream;
+    this.router = router;
     this.context = context;
   }
 
@@ -73,7 +73,7 @@ final class Http1Session extends ChannelInboundHandlerAdapter implements Exchang
     context.stats().increment(Counter.DOWNSTREAM_RQ_TOTAL);
     // Checked before the exchange reads the request: an absolute-form target becomes origin form.
     Optional<LocalReply> refusal = Http1RequestChecks.check(request, context.http());
-    current = new Exchange(this, channel, request, connection, upstream, context);
+    current = new Exchange(this, channel, request, connection, router.route(request), context);
     if (refusal.isPresent()) {
       current.reject(refusal.get());
     } else {

@@ -4,7 +4,7 @@ import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.listener.ByteCounter;
 import dev.outrigger.core.log.ConnectionRecord;
-import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.HttpRouter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -20,7 +20,7 @@ public final class Http2Pipeline {
   private Http2Pipeline() {}
 
   /** @param sniffed the connection's first bytes (the preface); ownership passes to the pipeline */
-  public static void install(Channel downstream, ConnectionRecord connection, Upstream upstream,
+  public static void install(Channel downstream, ConnectionRecord connection, HttpRouter router,
       ListenerContext context, ByteBuf sniffed) {
     // The header list limit is the HTTP/1 one (Envoy's max_request_headers_kb applies to both).
     Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
@@ -34,7 +34,7 @@ public final class Http2Pipeline {
         stream.config().setAutoRead(false); // each stream is read as its upstream can take more
         stream.pipeline().addLast(new Http2RequestCheck(context));
         stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
-        stream.pipeline().addLast(new Http2StreamSession(connection, upstream, context));
+        stream.pipeline().addLast(new Http2StreamSession(connection, router, context));
       }
     }));
     downstream.pipeline().addLast("h2-drain", new Http2DrainGoAway(context.stats(), ListenerDrain.DRAIN_TIMEOUT));

@@ -3,7 +3,7 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ConnectionLifecycle;
 import dev.outrigger.core.log.ConnectionRecord;
-import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.HttpRouter;
 import dev.outrigger.core.stats.Counter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,13 +14,13 @@ import io.netty.util.ReferenceCountUtil;
 /** One HTTP/2 stream from the client: exactly one exchange, sent upstream as an HTTP/2 stream too. */
 final class Http2StreamSession extends ChannelInboundHandlerAdapter implements ExchangeOwner {
   private final ConnectionRecord connection;
-  private final Upstream upstream;
+  private final HttpRouter router;
   private final ListenerContext context;
   private Exchange exchange;
 
-  Http2StreamSession(ConnectionRecord connection, Upstream upstream, ListenerContext context) {
+  Http2StreamSession(ConnectionRecord connection, HttpRouter router, ListenerContext context) {
     this.connection = connection;
-    this.upstream = upstream;
+    this.router = router;
     this.context = context;
   }
 
@@ -39,7 +39,8 @@ final class Http2StreamSession extends ChannelInboundHandlerAdapter implements E
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (exchange == null && msg instanceof HttpRequest) {
       context.stats().increment(Counter.DOWNSTREAM_RQ_TOTAL);
-      exchange = new Exchange(this, ctx.channel(), (HttpRequest) msg, connection, upstream, context);
+      HttpRequest request = (HttpRequest) msg;
+      exchange = new Exchange(this, ctx.channel(), request, connection, router.route(request), context);
       exchange.start();
     } else if (exchange != null && msg instanceof HttpContent) {
       exchange.requestContent((HttpContent) msg);

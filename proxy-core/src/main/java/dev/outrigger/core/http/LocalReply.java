@@ -99,6 +99,11 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
         "http1.invalid_url", "Bad Request");
   }
 
+  /** The answer routing gave (no route, a direct response, no healthy upstream). */
+  static LocalReply routed(dev.outrigger.core.route.HttpRouting.Answer answer) {
+    return new LocalReply(HttpResponseStatus.valueOf(answer.status()), answer.flag(), answer.details(), answer.body());
+  }
+
   FullHttpResponse toResponse(ByteBufAllocator alloc, HttpVersion version) {
     ByteBuf content = alloc.buffer(body.length());
     content.writeCharSequence(body, StandardCharsets.UTF_8);

@@ -19,8 +19,20 @@ public enum ResponseFlag {
   STREAM_IDLE_TIMEOUT("SI"),
   /** Downstream protocol error: a request the proxy could not parse. */
   DOWNSTREAM_PROTOCOL_ERROR("DPE"),
-  /** No route: no original destination, or it pointed back at the proxy. */
-  NO_ROUTE("NR");
+  /** No route: no original destination, it pointed back at the proxy, or no filter chain or route matched. */
+  NO_ROUTE("NR"),
+  /** The route named a cluster the configuration does not have. */
+  NO_CLUSTER_FOUND("NC"),
+  /** The cluster had no healthy (or un-ejected) endpoint. */
+  NO_HEALTHY_UPSTREAM("UH"),
+  /** A circuit breaker was at its limit. */
+  UPSTREAM_OVERFLOW("UO"),
+  /** The retries allowed were used up; the last attempt's answer was passed on. */
+  UPSTREAM_RETRY_LIMIT_EXCEEDED("URX"),
+  /** The request was aborted by fault injection. */
+  FAULT_INJECTED("FI"),
+  /** The request was delayed by fault injection. */
+  DELAY_INJECTED("DI");
 
   private final String code;
 

@@ -1,42 +1,43 @@
 package dev.outrigger.core.relay;
 
-import dev.outrigger.core.Direction;
+import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.http.Http1Pipeline;
 import dev.outrigger.core.http.Http2Pipeline;
-import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.net.LoopGuard;
 import dev.outrigger.core.net.OriginalDestinationLookup;
-import dev.outrigger.core.route.Upstream;
-import dev.outrigger.core.route.UpstreamPlanner;
+import dev.outrigger.core.route.ConnectionPlan;
+import dev.outrigger.core.route.Protocols;
+import dev.outrigger.core.route.Router;
+import dev.outrigger.core.route.listener.ConnectionFacts;
 import dev.outrigger.core.sniff.Protocol;
 import dev.outrigger.core.sniff.SniffHandler;
 import dev.outrigger.core.stats.Counter;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Set;
 
 /**
- * First handler of an accepted connection: finds its original destination, refuses loops, then
- * relays it at L4 or, when its first bytes are HTTP, hands it to the HTTP path. Reading from the
- * client starts only once there is somewhere to put the bytes.
+ * First handler of an accepted connection: finds its original destination, refuses loops, detects
+ * its protocol when the router wants that, then carries out the router's plan (a byte relay, the
+ * HTTP path, or a refusal). Reading from the client starts only once there is somewhere to put the
+ * bytes.
  */
 public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
-  private final Direction direction;
   private final OriginalDestinationLookup lookup;
   private final LoopGuard loopGuard;
-  private final UpstreamPlanner planner;
+  private final Router router;
   private final ListenerContext context;
 
-  public DownstreamHandler(
-      Direction direction, OriginalDestinationLookup lookup, LoopGuard loopGuard, UpstreamPlanner planner,
+  public DownstreamHandler(OriginalDestinationLookup lookup, LoopGuard loopGuard, Router router,
       ListenerContext context) {
-    this.direction = direction;
     this.lookup = lookup;
     this.loopGuard = loopGuard;
-    this.planner = planner;
+    this.router = router;
     this.context = context;
   }
 
@@ -44,7 +45,8 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     Channel downstream = ctx.channel();
     InetSocketAddress acceptedOn = (InetSocketAddress) downstream.localAddress();
-    ConnectionRecord record = new ConnectionRecord((InetSocketAddress) downstream.remoteAddress(), acceptedOn);
+    InetSocketAddress client = (InetSocketAddress) downstream.remoteAddress();
+    ConnectionRecord record = new ConnectionRecord(client, acceptedOn);
 
     InetSocketAddress original;
     try {
@@ -58,24 +60,47 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, record, Counter.DOWNSTREAM_CX_LOOP_REFUSED, "refused a loop to the proxy's own listener", null);
       return;
     }
-    Upstream upstream = planner.plan(direction, original);
-    if (!context.http().detection() || context.http().isServerFirst(original.getPort())) {
+    if (!router.detectsProtocol(original)) {
       ctx.pipeline().remove(this);
-      TcpRelays.start(downstream, record, upstream, context, null, false);
+      carryOut(downstream, record, facts(original, client, Protocol.OPAQUE), Protocol.OPAQUE, null, false, 0);
       return;
     }
     SniffHandler.Decision decision = (sniffCtx, protocol, sniffed, inputClosed, firstByteNanos) -> {
       sniffCtx.pipeline().remove(sniffCtx.handler());
-      if (protocol == Protocol.HTTP1) {
-        Http1Pipeline.install(downstream, record, upstream, context, sniffed, firstByteNanos);
-      } else if (protocol == Protocol.HTTP2) {
-        Http2Pipeline.install(downstream, record, upstream, context, sniffed);
-      } else {
-        TcpRelays.start(downstream, record, upstream, context, sniffed, inputClosed);
-      }
+      carryOut(downstream, record, facts(original, client, protocol), protocol, sniffed, inputClosed, firstByteNanos);
     };
     ctx.pipeline().replace(this, "sniff", new SniffHandler(decision, new SniffExpiry(record, context),
         context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
+  }
+
+  private void carryOut(Channel downstream, ConnectionRecord record, ConnectionFacts facts, Protocol protocol,
+      ByteBuf sniffed, boolean inputClosed, long firstByteNanos) {
+    ConnectionPlan plan = router.plan(facts);
+    if (plan instanceof ConnectionPlan.Http http) {
+      if (protocol == Protocol.HTTP2) {
+        Http2Pipeline.install(downstream, record, http.router(), context, sniffed);
+      } else {
+        Http1Pipeline.install(downstream, record, http.router(), context, sniffed, firstByteNanos);
+      }
+    } else if (plan instanceof ConnectionPlan.Tcp tcp) {
+      TcpRelays.start(downstream, record, tcp.decision(), context, sniffed, inputClosed);
+    } else if (plan instanceof ConnectionPlan.Refuse refusal) {
+      if (sniffed != null) {
+        sniffed.release();
+      }
+      ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(),
+          context.accessLog(), context.telemetry());
+      connection.refuse(refusal.flag(), refusal.cluster(), refusal.why());
+    }
+  }
+
+  private static ConnectionFacts facts(InetSocketAddress destination, InetSocketAddress source, Protocol protocol) {
+    Set<String> detected = switch (protocol) {
+      case HTTP1 -> Set.of(Protocols.HTTP1);
+      case HTTP2 -> Set.of(Protocols.H2C);
+      default -> Set.of();
+    };
+    return new ConnectionFacts(destination, source, "raw_buffer", detected);
   }
 
   private void refuse(ChannelHandlerContext ctx, ConnectionRecord record, Counter counter, String why, Throwable cause) {

@@ -175,6 +175,16 @@ final class ProxiedConnection {
     Resets.reset(downstream);
   }
 
+  /** Closes a connection the routing sends nowhere (Envoy's tcp_proxy closes it without a reset). */
+  void refuse(ResponseFlag flag, String cluster, String reason) {
+    aborted = true;
+    stats.increment(Counter.DOWNSTREAM_CX_NOT_ROUTED);
+    record.upstream(null, cluster);
+    record.flag(flag);
+    DegradedLog.log(reason, record, null);
+    downstream.close();
+  }
+
   void idleTimeout() {
     stats.increment(Counter.IDLE_TIMEOUT);
     DegradedLog.log("idle timeout", record, null);

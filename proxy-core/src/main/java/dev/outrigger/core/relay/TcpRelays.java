@@ -2,7 +2,7 @@ package dev.outrigger.core.relay;
 
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
-import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.RouteDecision;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.buffer.ByteBuf;
@@ -20,9 +20,9 @@ public final class TcpRelays {
    * @param sniffed bytes read while detecting the protocol (ownership passes here), or null
    * @param inputClosed whether the client already sent FIN
    */
-  public static void start(Channel downstream, ConnectionRecord record, Upstream upstream, ListenerContext context,
-      ByteBuf sniffed, boolean inputClosed) {
-    record.upstream(upstream.address(), upstream.cluster());
+  public static void start(Channel downstream, ConnectionRecord record, RouteDecision decision,
+      ListenerContext context, ByteBuf sniffed, boolean inputClosed) {
+    record.upstream(decision.upstream().address(), decision.cluster());
     ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(), context.accessLog(),
         context.telemetry());
     downstream.pipeline().addLast("relay", new RelayHandler(connection, Side.DOWNSTREAM));
@@ -37,8 +37,11 @@ public final class TcpRelays {
       connection.inputShutdown(Side.DOWNSTREAM);
     }
     context.telemetry().tcpOpened(context.direction(), record, downstream.eventLoop());
-    context.connector().connect(downstream.eventLoop(), upstream, new RelayHandler(connection, Side.UPSTREAM))
+    decision.target().attemptStarted(decision.upstream());
+    context.connector().connect(downstream.eventLoop(), decision.upstream(), new RelayHandler(connection, Side.UPSTREAM))
         .addListener((ChannelFutureListener) f -> {
+          // For outlier detection a connection made is a success, a failed connect a gateway failure.
+          decision.target().attemptEnded(decision.upstream(), f.isSuccess() ? 200 : 0);
           if (f.isSuccess()) {
             connection.upstreamConnected(f.channel());
           } else {

@@ -4,10 +4,14 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
- * Where and how to connect for one accepted connection.
+ * One endpoint to connect to, and how: what makes upstream connections interchangeable (pools are
+ * keyed by it), so it carries no cluster or route.
  *
- * @param address the upstream to connect to
+ * @param address the endpoint
  * @param bindAddress the local address to bind before connecting, if any (127.0.0.6 for preserve)
- * @param cluster Istio's cluster name for the access log, e.g. {@code inbound|8080||}
  */
-public record Upstream(InetSocketAddress address, Optional<InetSocketAddress> bindAddress, String cluster) {}
+public record Upstream(InetSocketAddress address, Optional<InetSocketAddress> bindAddress) {
+  public static Upstream direct(InetSocketAddress address) {
+    return new Upstream(address, Optional.empty());
+  }
+}

@@ -4,6 +4,7 @@ import dev.outrigger.core.Direction;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.http.UpstreamPools;
+import dev.outrigger.core.cluster.ClusterManager;
 import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.log.AccessLog;
@@ -13,7 +14,9 @@ import dev.outrigger.core.overload.BufferBudget;
 import dev.outrigger.core.overload.OverloadMonitor;
 import dev.outrigger.core.overload.OverloadSettings;
 import dev.outrigger.core.route.UpstreamConnector;
-import dev.outrigger.core.route.UpstreamPlanner;
+import dev.outrigger.core.inbound.InboundRouter;
+import dev.outrigger.core.outbound.OutboundRouter;
+import dev.outrigger.core.route.Router;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
 import dev.outrigger.core.telemetry.Telemetry;
@@ -54,12 +57,13 @@ public final class ProxyServer implements AutoCloseable {
   private final Map<Direction, ListenerStats> stats = new EnumMap<>(Direction.class);
   private final Map<Direction, Integer> boundPorts = new ConcurrentHashMap<>();
   private final LoopGuard loopGuard;
-  private final UpstreamPlanner planner;
+  private final Map<Direction, Router> routers = new EnumMap<>(Direction.class);
   private final UpstreamConnector connector;
   private final BufferBudget budget;
   private final OverloadMonitor overloadMonitor;
   /** What the data path routes by: empty (passthrough) until a control plane fills it. */
   private final ConfigStore config = new ConfigStore();
+  private final ClusterManager clusters = new ClusterManager();
   private volatile boolean accepting;
   private volatile boolean draining;
 
@@ -87,7 +91,8 @@ public final class ProxyServer implements AutoCloseable {
     }
     // A live view: with port 0 (tests) the real ports are known only once bound.
     this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
-    this.planner = new UpstreamPlanner(settings.inboundMode());
+    routers.put(Direction.OUTBOUND, new OutboundRouter(http, config, clusters));
+    routers.put(Direction.INBOUND, new InboundRouter(settings.inboundMode(), http, config, clusters));
     this.budget = new BufferBudget(overload);
     this.connector = new UpstreamConnector(settings.connectTimeout(), budget);
     this.overloadMonitor = new OverloadMonitor(budget);
@@ -125,7 +130,8 @@ public final class ProxyServer implements AutoCloseable {
   private ListenerInitializer initializer(Direction direction) {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
         http, new UpstreamPools(connector, http));
-    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(direction, lookup, loopGuard, planner, context);
+    Router router = routers.get(direction);
+    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(lookup, loopGuard, router, context);
     return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction), stats.get(direction), budget);
   }
 
@@ -145,6 +151,11 @@ public final class ProxyServer implements AutoCloseable {
   /** The mesh configuration the listeners route by; a control plane (xDS) publishes into it. */
   public ConfigStore config() {
     return config;
+  }
+
+  /** The clusters' live state (hosts, ejections, counters): what /clusters shows. */
+  public ClusterManager clusters() {
+    return clusters;
   }
 
   /** The buffer budget all connections' reads count against: its state and counters. */

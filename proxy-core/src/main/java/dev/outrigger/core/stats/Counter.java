@@ -11,6 +11,11 @@ public enum Counter {
   DOWNSTREAM_CX_LOOP_REFUSED,
   /** Refused: the kernel had no original destination for the connection. */
   DOWNSTREAM_CX_NO_ORIGINAL_DST,
+  /**
+   * Closed without connecting anywhere because the mesh configuration routes it nowhere: no
+   * filter chain matched, a BlackHole cluster, no healthy endpoint (the access log's flag says which).
+   */
+  DOWNSTREAM_CX_NOT_ROUTED,
   /** The client reset its connection; the reset was passed on upstream. */
   DOWNSTREAM_CX_RESET,
   UPSTREAM_CX_CONNECT_FAIL,

@@ -58,7 +58,7 @@ public final class ClusterTranslator {
         .anyMatch(m -> "istio".equals(m.getMatch().getFieldsOrDefault("tlsMode", Value.getDefaultInstance()).getStringValue())
             && m.getTransportSocket().getName().contains("tls"));
     return new ClusterSpec(c.getName(), discovery, lb, connectTimeout, circuitBreakers(c), outlierDetection(c), endpoints,
-        istioMutual);
+        istioMutual, discovery == ClusterSpec.Discovery.EDS ? edsName(c) : c.getName());
   }
 
   public static EndpointSet endpoints(ClusterLoadAssignment cla) throws RejectedUpdate {

@@ -1,15 +1,17 @@
-package dev.outrigger.core.route;
+package dev.outrigger.core.inbound;
 
-import dev.outrigger.core.Direction;
 import dev.outrigger.core.config.InboundMode;
-import io.netty.util.NetUtil;
+import dev.outrigger.core.route.Upstream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
-/** Decides the upstream for a connection from its direction and original destination. */
-public final class UpstreamPlanner {
+/**
+ * How the app is reached from the inbound side, by inbound mode: Istio ≤ 1.9 dials loopback on the
+ * original port; from 1.10 it dials the original destination (the pod IP) from 127.0.0.6.
+ */
+public final class InboundEndpoint {
   // Istio's InboundPassthroughBindIpv4/Ipv6: "6 is the magical number for inbound". The nat rule
   // "-A ISTIO_OUTPUT -s 127.0.0.6/32 -o lo -j RETURN" keeps these connections from being captured.
   static final InetAddress PASSTHROUGH_BIND_V4 = address(new byte[] {127, 0, 0, 6});
@@ -17,27 +19,21 @@ public final class UpstreamPlanner {
   static final InetAddress LOOPBACK_V4 = address(new byte[] {127, 0, 0, 1});
   static final InetAddress LOOPBACK_V6 = address(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 
-  private final InboundMode inboundMode;
+  private final InboundMode mode;
 
-  public UpstreamPlanner(InboundMode inboundMode) {
-    this.inboundMode = inboundMode;
+  public InboundEndpoint(InboundMode mode) {
+    this.mode = mode;
   }
 
-  public Upstream plan(Direction direction, InetSocketAddress originalDestination) {
-    int port = originalDestination.getPort();
+  /** The app's endpoint for a connection that was sent to {@code originalDestination}. */
+  public Upstream forDestination(InetSocketAddress originalDestination) {
     boolean ipv6 = originalDestination.getAddress() instanceof Inet6Address;
-    if (direction == Direction.OUTBOUND) {
-      // No service registry: every destination is a passthrough to the address the app dialled.
-      String host = NetUtil.toAddressString(originalDestination.getAddress()); // RFC 5952: fd00::4
-      return new Upstream(originalDestination, Optional.empty(), "outbound|" + port + "||" + host);
-    }
-    String cluster = "inbound|" + port + "||";
-    if (inboundMode == InboundMode.LOOPBACK) {
+    if (mode == InboundMode.LOOPBACK) {
       InetAddress loopback = ipv6 ? LOOPBACK_V6 : LOOPBACK_V4;
-      return new Upstream(new InetSocketAddress(loopback, port), Optional.empty(), cluster);
+      return Upstream.direct(new InetSocketAddress(loopback, originalDestination.getPort()));
     }
     InetAddress bind = ipv6 ? PASSTHROUGH_BIND_V6 : PASSTHROUGH_BIND_V4;
-    return new Upstream(originalDestination, Optional.of(new InetSocketAddress(bind, 0)), cluster);
+    return new Upstream(originalDestination, Optional.of(new InetSocketAddress(bind, 0)));
   }
 
   private static InetAddress address(byte[] bytes) {

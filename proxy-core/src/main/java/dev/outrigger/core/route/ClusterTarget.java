@@ -1,0 +1,52 @@
+package dev.outrigger.core.route;
+
+import java.util.Optional;
+
+/**
+ * The cluster a decision sends traffic to, as the data path uses it after the first pick: another
+ * endpoint for a retry, the outcome of each attempt for outlier detection, and the cluster's
+ * request limit (circuit breaker).
+ */
+public interface ClusterTarget {
+  /** A target of one fixed endpoint with no health tracking: passthrough and inbound traffic. */
+  static ClusterTarget fixed(Upstream upstream) {
+    return new ClusterTarget() {
+      @Override
+      public Optional<Upstream> pick() {
+        return Optional.of(upstream);
+      }
+
+      @Override
+      public void attemptStarted(Upstream host) {}
+
+      @Override
+      public void attemptEnded(Upstream host, int status) {}
+
+      @Override
+      public boolean tryStartRequest() {
+        return true;
+      }
+
+      @Override
+      public void requestDone() {}
+    };
+  }
+
+  /** An endpoint for another attempt (Envoy picks anew for each retry); empty when none is healthy. */
+  Optional<Upstream> pick();
+
+  /** One attempt (a connection, or a request) is on its way to {@code host}. */
+  void attemptStarted(Upstream host);
+
+  /**
+   * How it ended: an HTTP status, 200 for a TCP connection that was made, or 0 when the connection
+   * failed or was reset before an answer (outlier detection counts it as a gateway failure).
+   */
+  void attemptEnded(Upstream host, int status);
+
+  /** Takes one request against the cluster's max_requests; false (503 UO) when at the limit. */
+  boolean tryStartRequest();
+
+  /** Gives back what {@link #tryStartRequest()} took. */
+  void requestDone();
+}

@@ -1,0 +1,91 @@
+package dev.outrigger.core.route.mesh;
+
+import dev.outrigger.core.cluster.ClusterManager;
+import dev.outrigger.core.config.ConfigStore;
+import dev.outrigger.core.config.MeshConfig;
+import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.route.ConnectionPlan;
+import dev.outrigger.core.route.RouteDecision;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.listener.ConnectionFacts;
+import dev.outrigger.core.route.listener.FilterChain;
+import dev.outrigger.core.route.listener.ListenerSpec;
+import dev.outrigger.core.route.listener.ListenerTable;
+import dev.outrigger.core.route.listener.NetworkAction;
+import dev.outrigger.core.route.table.FaultPolicy;
+import dev.outrigger.core.route.table.HeaderMutations;
+import dev.outrigger.core.route.table.RetryPolicy;
+import dev.outrigger.core.route.table.WeightedCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What a listener of the mesh configuration does with one connection: Envoy's filter-chain choice,
+ * then its terminal filter — tcp_proxy to an endpoint of a (weighted) cluster, or the HTTP
+ * connection manager whose requests are routed one by one.
+ */
+public final class ChainPlanner {
+  private final ConfigStore store;
+  private final ClusterManager clusters;
+
+  public ChainPlanner(ConfigStore store, ClusterManager clusters) {
+    this.store = store;
+    this.clusters = clusters;
+  }
+
+  /**
+   * @param original the endpoint the connection's own destination stands for (what an
+   *     ORIGINAL_DST cluster connects to: the address dialled, or the app for inbound)
+   */
+  public ConnectionPlan plan(MeshConfig config, ListenerSpec listener, ConnectionFacts facts, Upstream original) {
+    Optional<FilterChain> chain = ListenerTable.chooseChain(listener, facts);
+    if (chain.isEmpty()) {
+      // Envoy closes a connection no filter chain takes, with flag NR.
+      return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null,
+          "no filter chain of listener " + listener.name() + " matches");
+    }
+    NetworkAction action = chain.get().action();
+    if (action instanceof NetworkAction.TcpProxy tcp) {
+      return tcpProxy(config, tcp, original);
+    }
+    NetworkAction.Http http = (NetworkAction.Http) action;
+    return new ConnectionPlan.Http(new TableRouter(store, clusters, http, original));
+  }
+
+  private ConnectionPlan tcpProxy(MeshConfig config, NetworkAction.TcpProxy tcp, Upstream original) {
+    String cluster = pick(tcp.clusters());
+    if (cluster == null) {
+      return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null, "tcp_proxy " + tcp.statPrefix() + " has no cluster");
+    }
+    ClusterManager.Choice choice = clusters.choose(config, cluster, original);
+    if (choice instanceof ClusterManager.Choice.Chosen c) {
+      return new ConnectionPlan.Tcp(new RouteDecision(cluster, c.upstream(), c.target(), null, Duration.ZERO,
+          RetryPolicy.NONE, FaultPolicy.NONE, HeaderMutations.NONE));
+    }
+    // Envoy's tcp_proxy: no such cluster, or no healthy host, closes the connection.
+    return choice instanceof ClusterManager.Choice.NoCluster
+        ? new ConnectionPlan.Refuse(ResponseFlag.NO_CLUSTER_FOUND, cluster, "cluster " + cluster + " not found")
+        : new ConnectionPlan.Refuse(ResponseFlag.NO_HEALTHY_UPSTREAM, cluster, "no healthy upstream in " + cluster);
+  }
+
+  /** One cluster of a weighted set, by weight; null when the set is empty or all weights are 0. */
+  static String pick(List<WeightedCluster> weighted) {
+    int total = weighted.stream().mapToInt(WeightedCluster::weight).sum();
+    if (weighted.size() == 1) {
+      return weighted.get(0).name();
+    }
+    if (total <= 0) {
+      return null;
+    }
+    int draw = ThreadLocalRandom.current().nextInt(total);
+    for (WeightedCluster c : weighted) {
+      draw -= c.weight();
+      if (draw < 0) {
+        return c.name();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.outrigger.core.inbound;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.route.ConnectionPlan;
+import dev.outrigger.core.route.HttpRouting;
+import dev.outrigger.core.route.RouteDecision;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.listener.ConnectionFacts;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InboundRouterTest {
+  private static final InetSocketAddress POD_8080 = new InetSocketAddress("10.244.2.4", 8080);
+  private static final InetSocketAddress POD_V6_80 = new InetSocketAddress("fd00::4", 80);
+  private static final InetSocketAddress CLIENT = new InetSocketAddress("10.244.1.7", 40000);
+
+  private static RouteDecision tcp(InboundMode mode, InetSocketAddress destination) {
+    ConnectionPlan plan = new InboundRouter(mode, HttpSettings.defaults())
+        .plan(new ConnectionFacts(destination, CLIENT, "raw_buffer", Set.of()));
+    return assertInstanceOf(ConnectionPlan.Tcp.class, plan).decision();
+  }
+
+  @Test
+  void preserveConnectsToThePodAddressFrom127_0_0_6() {
+    RouteDecision d = tcp(InboundMode.PRESERVE, POD_8080);
+    assertEquals(POD_8080, d.upstream().address());
+    assertEquals(new InetSocketAddress("127.0.0.6", 0), d.upstream().bindAddress().orElseThrow());
+    assertEquals("inbound|8080||", d.cluster());
+  }
+
+  @Test
+  void preserveBindsColonColon6ForIpv6() {
+    Upstream u = tcp(InboundMode.PRESERVE, POD_V6_80).upstream();
+    assertEquals(POD_V6_80, u.address());
+    assertEquals(new InetSocketAddress("::6", 0), u.bindAddress().orElseThrow());
+  }
+
+  @Test
+  void loopbackConnectsToLocalhostOnTheOriginalPort() {
+    RouteDecision d = tcp(InboundMode.LOOPBACK, POD_8080);
+    assertEquals(new InetSocketAddress("127.0.0.1", 8080), d.upstream().address());
+    assertTrue(d.upstream().bindAddress().isEmpty());
+    assertEquals("inbound|8080||", d.cluster());
+  }
+
+  @Test
+  void loopbackUsesColonColon1ForIpv6() {
+    assertEquals(new InetSocketAddress("::1", 80), tcp(InboundMode.LOOPBACK, POD_V6_80).upstream().address());
+  }
+
+  @Test
+  void everyHttpRequestGoesToTheAppUnderTheInboundCluster() {
+    ConnectionPlan plan = new InboundRouter(InboundMode.PRESERVE, HttpSettings.defaults())
+        .plan(new ConnectionFacts(POD_8080, CLIENT, "raw_buffer", Set.of("http/1.1")));
+    HttpRouting routing = assertInstanceOf(ConnectionPlan.Http.class, plan).router()
+        .route(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+    RouteDecision d = assertInstanceOf(HttpRouting.Forward.class, routing).decision();
+    assertEquals("inbound|8080||", d.cluster());
+    assertEquals(POD_8080, d.upstream().address());
+  }
+}
