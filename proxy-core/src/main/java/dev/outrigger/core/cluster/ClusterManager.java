@@ -58,6 +58,18 @@ public final class ClusterManager {
     return chosen.<Choice>map(u -> new Choice.Chosen(state, u)).orElseGet(Choice.NoHealthyUpstream::new);
   }
 
+  /**
+   * The istiod metadata of a host of a cluster that has been used; empty when no such cluster is
+   * in use, an empty map when the host is not (or no longer) one of its endpoints.
+   */
+  public Optional<Map<String, String>> metadata(String cluster, java.net.InetSocketAddress host) {
+    ClusterState state = states.get(cluster);
+    if (state == null) {
+      return Optional.empty();
+    }
+    return Optional.of(host == null ? Map.of() : state.endpoint(host).map(Endpoint::metadata).orElse(Map.of()));
+  }
+
   /** The live state of every cluster that has been used, for the admin /clusters page. */
   public Map<String, ClusterState> states() {
     return Map.copyOf(states);

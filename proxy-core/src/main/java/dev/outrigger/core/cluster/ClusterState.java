@@ -19,6 +19,7 @@ public final class ClusterState implements ClusterTarget {
   private volatile ClusterSpec spec;
   private volatile List<Endpoint> hosts = List.of();
   private volatile EndpointSet endpointSet;
+  private volatile Map<InetSocketAddress, Endpoint> byAddress = Map.of();
   private LoadBalancer balancer;
   private final OutlierDetector outliers;
   private final CircuitBreaker breaker;
@@ -41,6 +42,7 @@ public final class ClusterState implements ClusterTarget {
         System::nanoTime);
     this.breaker = new CircuitBreaker(spec.circuitBreakers());
     this.hosts = routable(spec.endpoints());
+    this.byAddress = index(spec.endpoints());
   }
 
   /** The same state under a changed spec: a new balancer if the policy changed, the rest kept. */
@@ -52,6 +54,7 @@ public final class ClusterState implements ClusterTarget {
       spec = next;
       if (next.discovery() != ClusterSpec.Discovery.EDS) {
         hosts = routable(next.endpoints());
+        byAddress = index(next.endpoints());
       }
     }
     return this;
@@ -64,6 +67,18 @@ public final class ClusterState implements ClusterTarget {
     }
     endpointSet = set;
     hosts = set == null ? List.of() : routable(set.endpoints());
+    byAddress = index(set == null ? List.of() : set.endpoints());
+  }
+
+  private static Map<InetSocketAddress, Endpoint> index(List<Endpoint> endpoints) {
+    Map<InetSocketAddress, Endpoint> m = new java.util.HashMap<>();
+    endpoints.forEach(e -> m.putIfAbsent(e.address(), e));
+    return Map.copyOf(m);
+  }
+
+  /** The host at {@code address}, as the latest configuration describes it. */
+  public Optional<Endpoint> endpoint(InetSocketAddress address) {
+    return Optional.ofNullable(byAddress.get(address));
   }
 
   private static List<Endpoint> routable(List<Endpoint> endpoints) {

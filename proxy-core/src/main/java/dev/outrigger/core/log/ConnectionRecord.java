@@ -37,6 +37,16 @@ public final class ConnectionRecord {
     return downstreamLocal;
   }
 
+  /** The cluster the connection was sent to, once decided. */
+  public String cluster() {
+    return cluster;
+  }
+
+  /** The upstream host chosen, once decided. */
+  public InetSocketAddress upstreamHost() {
+    return upstreamHost;
+  }
+
   public InetSocketAddress downstreamRemote() {
     return downstreamRemote;
   }

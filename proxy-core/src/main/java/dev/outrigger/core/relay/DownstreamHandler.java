@@ -100,7 +100,8 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       case HTTP2 -> Set.of(Protocols.H2C);
       default -> Set.of();
     };
-    return new ConnectionFacts(destination, source, "raw_buffer", detected);
+    // Envoy's tls_inspector names the transport; istiod's inbound chains match on it.
+    return new ConnectionFacts(destination, source, protocol == Protocol.TLS ? "tls" : "raw_buffer", detected);
   }
 
   private void refuse(ChannelHandlerContext ctx, ConnectionRecord record, Counter counter, String why, Throwable cause) {

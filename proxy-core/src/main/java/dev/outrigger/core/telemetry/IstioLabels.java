@@ -67,7 +67,20 @@ final class IstioLabels {
     List<String> v = new ArrayList<>(HTTP_NAMES.length);
     boolean outbound = direction == Direction.OUTBOUND;
     v.add(outbound ? "source" : "destination");
-    if (outbound) {
+    if (outbound && destination instanceof MeshDestination m) {
+      self(v);
+      v.add(m.workload());
+      v.add(m.workloadNamespace());
+      v.add(UNKNOWN); // principal: no mTLS
+      v.add(m.canonicalService()); // Istio's app and version fall back to the canonical name and revision
+      v.add(m.canonicalRevision());
+      v.add(m.service());
+      v.add(m.canonicalService());
+      v.add(m.canonicalRevision());
+      v.add(m.serviceName());
+      v.add(m.serviceNamespace());
+      v.add(m.cluster());
+    } else if (outbound) {
       self(v);
       peer(v, true);
       v.add(service(destination));

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class IstioMetrics implements Telemetry {
   private final IstioLabels labels;
   private final Duration tcpReportingInterval;
   private final int maxSeries;
+  private volatile EndpointDirectory endpoints = EndpointDirectory.NONE;
 
   private final Counter requestsTotal = counter("istio_requests_total", "Requests handled by the proxy", IstioLabels.HTTP_NAMES);
   private final Histogram requestDuration = histogram("istio_request_duration_milliseconds", "Request durations");
@@ -84,10 +86,29 @@ public final class IstioMetrics implements Telemetry {
     return registry;
   }
 
+  /** Where service clusters' endpoint metadata is looked up (the cluster manager, once xDS runs). */
+  public void endpoints(EndpointDirectory directory) {
+    this.endpoints = directory;
+  }
+
+  /** The mesh's name for an outbound destination, when its cluster is a service's. */
+  private Optional<MeshDestination> meshDestination(AccessLogEntry e) {
+    return meshDestination(e.direction(), e.upstreamCluster(), e.upstreamHost());
+  }
+
+  private Optional<MeshDestination> meshDestination(Direction direction, String cluster, InetSocketAddress host) {
+    if (direction != Direction.OUTBOUND || cluster == null) {
+      return Optional.empty();
+    }
+    // Only clusters the mesh configuration has: passthrough names keep the authority-based labels.
+    return endpoints.metadata(cluster, host).flatMap(metadata -> MeshDestination.of(cluster, metadata));
+  }
+
   @Override
   public void httpRequest(AccessLogEntry e) {
-    Object destination = e.direction() == Direction.OUTBOUND && e.authority() != null && !e.authority().isEmpty()
-        ? e.authority() : e.downstreamLocalAddress();
+    Object destination = meshDestination(e).map(Object.class::cast).orElseGet(() ->
+        e.direction() == Direction.OUTBOUND && e.authority() != null && !e.authority().isEmpty()
+            ? e.authority() : e.downstreamLocalAddress());
     HttpSeries s = series(httpSeries, new SeriesKey(e.direction(), destination, e.responseCode(), flags(e)),
         k -> new HttpSeries(labels.http(k.direction(), k.destination(), k.responseCode(), k.flags())));
     s.requests.inc();
@@ -129,7 +150,10 @@ public final class IstioMetrics implements Telemetry {
    */
   private void report(LiveConnection c, AccessLogEntry end) {
     if (c.series == null) {
-      Object destination = end != null ? end.downstreamLocalAddress() : c.record.originalDestination();
+      Object destination = end != null
+          ? meshDestination(end).map(Object.class::cast).orElse(end.downstreamLocalAddress())
+          : meshDestination(c.direction, c.record.cluster(), c.record.upstreamHost()).map(Object.class::cast)
+              .orElse(c.record.originalDestination());
       String flags = end != null ? flags(end) : ResponseFlag.NONE.code();
       c.series = series(tcpSeries, new SeriesKey(c.direction, destination, 0, flags),
           k -> new TcpSeries(labels.tcp(k.direction(), k.destination(), k.flags())));

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -233,6 +234,34 @@ class IstioMetricsTest {
 
   private static double bucket(Exposition e, String histogram, String le) {
     return e.value(histogram + "_bucket", Map.of("le", le));
+  }
+
+  @Test
+  void aServiceClusterNamesTheDestinationFromTheClusterAndTheEndpointsWorkload() {
+    String cluster = "outbound|9080|v2|reviews.default.svc.cluster.local";
+    metrics.endpoints((c, host) -> c.equals(cluster)
+        ? Optional.of(host.equals(POD_IP) ? Map.of("workload", "reviews-v2;default;reviews;v2;Kubernetes") : Map.of())
+        : Optional.empty());
+    metrics.httpRequest(new AccessLogEntry(Direction.OUTBOUND, Instant.now(), "GET", "/", "HTTP/1.1", 200, "-", null,
+        null, null, 0, 10, 1, null, null, "curl", "id", "reviews:9080", POD_IP, cluster, null, SERVICE_IP, CLIENT, null,
+        "split"));
+    Map<String, String> labels = scrape().one("istio_requests_total", Map.of("response_code", "200")).labels();
+    assertEquals("reviews.default.svc.cluster.local", labels.get("destination_service"));
+    assertEquals("reviews", labels.get("destination_service_name"));
+    assertEquals("default", labels.get("destination_service_namespace"));
+    assertEquals("reviews-v2", labels.get("destination_workload"));
+    assertEquals("default", labels.get("destination_workload_namespace"));
+    assertEquals("reviews", labels.get("destination_canonical_service"));
+    assertEquals("v2", labels.get("destination_version"));
+    assertEquals("Kubernetes", labels.get("destination_cluster"));
+  }
+
+  @Test
+  void aClusterTheMeshDoesNotHaveKeepsTheAuthorityLabels() {
+    metrics.endpoints((c, host) -> Optional.empty());
+    metrics.httpRequest(http(Direction.OUTBOUND, "reviews:9080", 200, "-", 0, 1, 1));
+    assertEquals("reviews:9080",
+        scrape().one("istio_requests_total", Map.of("response_code", "200")).labels().get("destination_service"));
   }
 
   private static void tick(EmbeddedChannel channel) {
