@@ -197,8 +197,13 @@ for _ in $(seq 1 60); do
 done
 kubectl get configmap istio-ca-root-cert -n "$ns" >/dev/null || die "istiod wrote no istio-ca-root-cert into $ns"
 
-# The routing first, so that the sidecars' first configuration already has it.
-kubectl apply -n "$ns" -f "$root/k8s/samples/003-bookinfo-routing.yaml"
+# The routing first, so that the sidecars' first configuration already has it. istiod's
+# validating webhook may refuse calls for a few seconds after its rollout: try again.
+for attempt in $(seq 1 10); do
+  kubectl apply -n "$ns" -f "$root/k8s/samples/003-bookinfo-routing.yaml" && break
+  [ "$attempt" -lt 10 ] || die "the routing could not be applied"
+  sleep 5
+done
 render_workloads > "$work/workloads.yaml"
 kubectl apply -n "$ns" -f "$work/workloads.yaml"
 deployments=(details-v1 ratings-v1 reviews-v1 reviews-v2 reviews-v3 productpage-v1 curl)
@@ -261,11 +266,13 @@ reviews_cluster() {
 }
 
 # istiod pushes within seconds of the connection; wait for the last cluster it would send.
+cluster_names() {
+  dump_query '[dumps("ClustersConfigDump") | (f("dynamic_active_clusters") // [])[] | .cluster.name] | join("\n")'
+}
 got_dump=false
 for _ in $(seq 1 60); do
   if in_client curl -sS --max-time 10 http://127.0.0.1:15000/config_dump > "$work/config_dump.json" 2>/dev/null \
-      && dump_query '[dumps("ClustersConfigDump") | (f("dynamic_active_clusters") // [])[] | .cluster.name] | join("\n")' \
-        2>/dev/null | grep -qxF "$(reviews_cluster v3)"; then
+      && grep -qxF "$(reviews_cluster v3)" <<<"$(cluster_names 2>/dev/null)"; then
     got_dump=true
     break
   fi
@@ -282,7 +289,7 @@ if jq -e . "$work/config_dump.json" >/dev/null 2>&1; then
   else
     fail "config_dump: no dynamic listeners"
   fi
-  clusters=$(dump_query '[dumps("ClustersConfigDump") | (f("dynamic_active_clusters") // [])[] | .cluster.name] | join("\n")')
+  clusters=$(cluster_names)
   for c in "outbound|9080||reviews.$ns.svc.cluster.local" "$(reviews_cluster v1)" "$(reviews_cluster v2)" "$(reviews_cluster v3)"; do
     if grep -qxF "$c" <<<"$clusters"; then
       pass "config_dump: dynamic cluster $c"
@@ -337,12 +344,15 @@ check_uri /productpage/more 404 NR
 
 split_start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "$e2e_name: $requests requests to reviews:9080 from $client"
-# One line per request: reviews' reply (one line of JSON, which names the pod), a tab, the status.
+# One line per request: reviews' reply (one line of JSON, which names the pod), a tab, the status
+# (000 when there was no answer: curl prints the -w line then too). After 50 requests that got
+# no answer, the rest would not either: stop there.
 # shellcheck disable=SC2016 # the pod's shell expands them
 in_client sh -c '
   i=0
-  while [ "$i" -lt "$1" ]; do
-    curl -sS --max-time 10 -w "\t%{http_code}\n" http://reviews:9080/reviews/0 || printf "\tcurl-failed\n"
+  lost=0
+  while [ "$i" -lt "$1" ] && [ "$lost" -lt 50 ]; do
+    curl -sS --max-time 10 -w "\t%{http_code}\n" http://reviews:9080/reviews/0 || lost=$((lost + 1))
     i=$((i + 1))
   done' sh "$requests" > "$work/replies.txt" 2> "$work/replies.err" || true
 
@@ -392,10 +402,10 @@ done
 sleep 3 # the access log is flushed every second
 kubectl logs -n "$ns" "$client" -c outrigger-proxy --since-time="$split_start" > "$work/client-proxy.log"
 # Whatever the encoding of numbers, the fields as text; lines that are not JSON are the proxy's own.
-grep '^{' "$work/client-proxy.log" | jq -r '
+jq -rR 'fromjson? | objects |
   [.path, .authority, .upstream_cluster, .upstream_host, .downstream_local_address,
    (.response_code | tostring), .response_flags] | map(. // "-" | tostring) | @tsv' \
-  > "$work/access.tsv" || true
+  "$work/client-proxy.log" > "$work/access.tsv"
 
 cluster_ip=$(kubectl get service reviews -n "$ns" -o jsonpath='{.spec.clusterIP}')
 # For each request to reviews: the subset the log names, or why the line is wrong.
@@ -432,9 +442,9 @@ for subset in v1 v2 v3; do
 done
 
 # The URI checks' lines (asked before the split, so read the whole log).
-kubectl logs -n "$ns" "$client" -c outrigger-proxy | grep '^{' | jq -r '
+kubectl logs -n "$ns" "$client" -c outrigger-proxy | jq -rR 'fromjson? | objects |
   [.path, .authority, .upstream_cluster, (.response_code | tostring), .response_flags]
-  | map(. // "-" | tostring) | @tsv' > "$work/access-all.tsv" || true
+  | map(. // "-" | tostring) | @tsv' > "$work/access-all.tsv"
 for entry in "${uri_checks[@]}"; do
   path=${entry% *}
   want_flags=${entry##* }
