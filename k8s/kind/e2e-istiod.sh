@@ -24,9 +24,9 @@
 #   - istiod's own view: `istioctl proxy-status` lists every Outrigger pod with CDS, LDS, EDS and
 #     RDS SYNCED. istiod reports SYNCED when the proxy ACKed the last nonce it was sent
 #     (pilot/pkg/xds/statusgen.go), which an xDS client can do, so this check fails the run.
-#     `istioctl proxy-status <client pod>` (istiod's config against the sidecar's config_dump) is
-#     printed for information only: it compares with Envoy's full dump, bootstrap included, which
-#     Outrigger has only in part.
+#     `istioctl proxy-status <client pod>` (istiod's clusters, listeners and routes against the
+#     sidecar's config_dump) is printed for information only: it reads the whole dump as Envoy's
+#     admin ConfigDump, which Outrigger's dump follows only where it can.
 # Exits non-zero on any difference; deletes the cluster on exit unless --keep or KEEP_CLUSTER=1.
 #
 #   k8s/kind/e2e-istiod.sh [--image outrigger/proxy:<version>] [--keep] [--reuse]
