@@ -34,7 +34,8 @@
 #   k8s/kind/e2e-istiod.sh --render DIR [--image IMAGE] [--inject docker|local]
 #
 # Needs docker, kind (with a node image of Kubernetes >= 1.32, which Istio 1.30 requires; set
-# KIND_NODE_IMAGE otherwise), kubectl (with its built-in kustomize), jq, curl, tar, sha256sum
+# KIND_NODE_IMAGE otherwise), kubectl (1.21 or newer: its built-in kustomize renders the patch),
+# jq, curl, tar, sha256sum
 # (or shasum), and the internet: istioctl from github.com/istio/istio releases (ISTIO_VERSION,
 # default 1.30.3, cached under ~/.cache/outrigger-e2e), Istio's images, the Bookinfo and curl
 # images. --istioctl uses an istioctl already installed (it must be of ISTIO_VERSION).
