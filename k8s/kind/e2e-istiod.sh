@@ -35,10 +35,9 @@
 #
 # Needs docker, kind (with a node image of Kubernetes >= 1.32, which Istio 1.30 requires; set
 # KIND_NODE_IMAGE otherwise), kubectl (1.21 or newer: its built-in kustomize renders the patch),
-# jq, curl, tar, sha256sum
-# (or shasum), and the internet: istioctl from github.com/istio/istio releases (ISTIO_VERSION,
-# default 1.30.3, cached under ~/.cache/outrigger-e2e), Istio's images, the Bookinfo and curl
-# images. --istioctl uses an istioctl already installed (it must be of ISTIO_VERSION).
+# jq, curl, tar, sha256sum (or shasum), and the internet: istioctl from github.com/istio/istio
+# releases (ISTIO_VERSION, default 1.30.3, cached under ~/.cache/outrigger-e2e), Istio's images,
+# the Bookinfo and curl images. --istioctl uses an istioctl already installed (it must be of ISTIO_VERSION).
 # --inject local runs bin/outrigger kube-inject (Java and the built jar) instead of the image.
 # --render DIR only writes what would be applied (DIR/workloads.yaml, DIR/routing.yaml) and exits:
 # no cluster, no internet.
