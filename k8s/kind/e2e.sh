@@ -11,10 +11,14 @@
 #
 # Needs docker, kind and kubectl, and a network to pull ubuntu:22.04 and nginx:1.27 and to
 # install ncat in the pods. --image skips the build and uses that local image; --reuse uses an
-# existing cluster of the same name; --keep leaves the cluster running.
+# existing cluster of the same name; --keep (or KEEP_CLUSTER=1) leaves the cluster running.
+# KIND_NODE_IMAGE chooses kind's node image. The run against a real istiod is e2e-istiod.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+e2e_name=e2e.sh
+# shellcheck source=k8s/kind/lib.sh
+. "$here/lib.sh"
 
 cluster=outrigger-e2e
 image=
@@ -25,37 +29,17 @@ while [ $# -gt 0 ]; do
     --image) image=$2; shift 2 ;;
     --keep) keep=true; shift ;;
     --reuse) reuse=true; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
+    -h|--help) usage "$0"; exit 0 ;;
+    *) die "unknown option $1" ;;
   esac
 done
-for tool in docker kind kubectl; do
-  command -v "$tool" >/dev/null || { echo "e2e.sh: $tool is required" >&2; exit 2; }
-done
-
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-pass() {
-  echo "ok:   $*"
-}
+require_tools docker kind kubectl
 
 if [ -z "$image" ]; then
-  image=$("$root/docker/build.sh")
+  image=$(build_image)
 fi
-
-if [ "$reuse" = true ] && kind get clusters | grep -qx "$cluster"; then
-  echo "e2e.sh: reusing cluster $cluster"
-else
-  kind create cluster --name "$cluster" --config "$here/cluster.yaml" --wait 180s
-fi
-if [ "$keep" = false ]; then
-  trap 'kind delete cluster --name "$cluster"' EXIT
-fi
-kubectl config use-context "kind-$cluster" >/dev/null
-kind load docker-image --name "$cluster" "$image"
+start_cluster "$cluster" "$here/cluster.yaml" "$reuse" "$keep"
+load_image "$cluster" "$image"
 
 "$root/k8s/install/install.sh" --image "$image"
 
@@ -153,8 +137,4 @@ check_echo outrigger-loopback 127.0.0.1 127.0.0.1
 preserve_ip=$(kubectl get pod -n outrigger-preserve -l app=demo-app -o jsonpath='{.items[0].status.podIP}')
 check_echo outrigger-preserve "$preserve_ip" 127.0.0.6
 
-if [ "$failures" -gt 0 ]; then
-  echo "e2e.sh: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "e2e.sh: all checks passed"
+finish
