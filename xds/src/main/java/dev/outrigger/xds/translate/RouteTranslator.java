@@ -52,7 +52,7 @@ public final class RouteTranslator {
       hosts.add(new VirtualHost(vh.getName(), vh.getDomainsList(), routes));
     }
     try {
-      return new RouteTable(config.getName(), hosts);
+      return new RouteTable(config.getName(), hosts, config.getIgnorePortInHostMatching());
     } catch (IllegalArgumentException e) {
       throw new RejectedUpdate(e.getMessage());
     }

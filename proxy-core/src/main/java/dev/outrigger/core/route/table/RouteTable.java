@@ -20,9 +20,19 @@ public final class RouteTable {
   private final List<Map.Entry<String, VirtualHost>> suffixes;
   private final List<Map.Entry<String, VirtualHost>> prefixes;
   private final VirtualHost fallback;
+  private final boolean ignorePortInHostMatching;
 
   public RouteTable(String name, List<VirtualHost> virtualHosts) {
+    this(name, virtualHosts, false);
+  }
+
+  /**
+   * @param ignorePortInHostMatching match the authority without its port (istiod sets this on every
+   *     sidecar outbound route configuration and lists domains without ports)
+   */
+  public RouteTable(String name, List<VirtualHost> virtualHosts, boolean ignorePortInHostMatching) {
     this.name = name;
+    this.ignorePortInHostMatching = ignorePortInHostMatching;
     this.virtualHosts = List.copyOf(virtualHosts);
     Map<String, VirtualHost> suffix = new HashMap<>();
     Map<String, VirtualHost> prefix = new HashMap<>();
@@ -71,6 +81,9 @@ public final class RouteTable {
   /** The virtual host for a request's Host/:authority, if any. */
   public Optional<VirtualHost> virtualHost(String authority) {
     String host = authority == null ? "" : authority.toLowerCase(Locale.ROOT);
+    if (ignorePortInHostMatching) {
+      host = withoutPort(host);
+    }
     VirtualHost vh = exact.get(host);
     if (vh != null) {
       return Optional.of(vh);
@@ -86,6 +99,21 @@ public final class RouteTable {
       }
     }
     return Optional.ofNullable(fallback);
+  }
+
+  /** Envoy's stripPortFromHost: a trailing numeric port goes, IPv6 brackets stay. */
+  static String withoutPort(String host) {
+    int colon = host.lastIndexOf(':');
+    if (colon < 0 || colon == host.length() - 1 || host.lastIndexOf(']') > colon) {
+      return host;
+    }
+    for (int i = colon + 1; i < host.length(); i++) {
+      if (!Character.isDigit(host.charAt(i))) {
+        return host;
+      }
+    }
+    // A bare IPv6 address has colons but no brackets: its last group is not a port.
+    return host.indexOf(':') != colon && !host.startsWith("[") ? host : host.substring(0, colon);
   }
 
   /**

@@ -101,4 +101,26 @@ class RouteTableTest {
     VirtualHost b = new VirtualHost("b", List.of("X"), List.of());
     assertThrows(IllegalArgumentException.class, () -> new RouteTable("t", List.of(a, b)));
   }
+
+  @Test
+  void istiodsPortlessDomainsMatchAnAuthorityWithAPortWhenTheTableIgnoresPorts() {
+    VirtualHost reviews = new VirtualHost("reviews.default.svc.cluster.local:9080",
+        List.of("reviews.default.svc.cluster.local", "reviews", "10.96.0.20", "[fd00::20]"), List.of(
+            route("split", new PathMatch.Prefix("/", true), List.of(), new WeightedCluster("reviews", 1))));
+    RouteTable ignoring = new RouteTable("9080", List.of(reviews), true);
+    assertEquals(Optional.of(reviews), ignoring.virtualHost("reviews:9080"));
+    assertEquals(Optional.of(reviews), ignoring.virtualHost("10.96.0.20:9080"));
+    assertEquals(Optional.of(reviews), ignoring.virtualHost("[fd00::20]:9080"));
+    assertEquals(Optional.of(reviews), ignoring.virtualHost("reviews"));
+    assertEquals(Optional.empty(), new RouteTable("9080", List.of(reviews)).virtualHost("reviews:9080"));
+  }
+
+  @Test
+  void onlyANumericPortIsStripped() {
+    assertEquals("reviews", RouteTable.withoutPort("reviews:9080"));
+    assertEquals("reviews:http", RouteTable.withoutPort("reviews:http"));
+    assertEquals("[fd00::20]", RouteTable.withoutPort("[fd00::20]:80"));
+    assertEquals("[fd00::20]", RouteTable.withoutPort("[fd00::20]"));
+    assertEquals("fd00::20", RouteTable.withoutPort("fd00::20"));
+  }
 }
