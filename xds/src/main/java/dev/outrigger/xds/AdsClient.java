@@ -184,8 +184,15 @@ public final class AdsClient implements AutoCloseable {
       listener.accepted(type, response.getVersionInfo(), resources.size());
       send(request(state).setResponseNonce(state.nonce).build());
     } catch (RejectedUpdate e) {
+      boolean again = e.getMessage().equals(state.lastError) && response.getVersionInfo().equals(state.lastRejectedVersion);
       state.lastError = e.getMessage();
-      log.warn("xDS: rejected {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
+      state.lastRejectedVersion = response.getVersionInfo();
+      if (again) {
+        // A server that answers each NACK with the same update again would fill the log; counted all the same.
+        log.debug("xDS: rejected {} version {} again: {}", type, response.getVersionInfo(), e.getMessage());
+      } else {
+        log.warn("xDS: rejected {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
+      }
       listener.rejected(type, response.getVersionInfo(), e.getMessage());
       send(request(state).setResponseNonce(state.nonce)
           .setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(e.getMessage()))
