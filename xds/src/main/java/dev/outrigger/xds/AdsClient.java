@@ -224,12 +224,32 @@ public final class AdsClient implements AutoCloseable {
     }
     requests = null;
     long waitMillis = backoff.nextMillis();
-    String why = error == null ? "closed by the server" : io.grpc.Status.fromThrowable(error).toString();
+    String why = error == null ? "closed by the server" : describe(error);
     log.warn("xDS stream {} to {} ended ({}); keeping the last configuration, reconnecting in {} ms", id,
         channel.authority(), why, waitMillis);
     listener.disconnected(channel.authority(), answered, why);
     answered = false;
     loop.schedule(this::openStream, waitMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A stream's end in one line: the gRPC code, its description and the innermost cause (a TLS
+   * failure says which name did not match). Status's own text carries the cause's stack trace.
+   */
+  static String describe(Throwable error) {
+    io.grpc.Status status = io.grpc.Status.fromThrowable(error);
+    StringBuilder out = new StringBuilder(status.getCode().name());
+    if (status.getDescription() != null) {
+      out.append(": ").append(status.getDescription());
+    }
+    Throwable root = status.getCause();
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != null) {
+      out.append(" (").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage()).append(')');
+    }
+    return out.toString();
   }
 
   @Override
