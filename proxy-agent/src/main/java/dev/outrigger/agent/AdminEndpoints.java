@@ -114,11 +114,11 @@ final class AdminEndpoints {
    */
   private CompletionStage<Reply> configDump() {
     CompletionStage<XdsSnapshot> xds = agent.controlPlane().map(cp -> (CompletionStage<XdsSnapshot>) cp.snapshot())
-        .orElse(CompletableFuture.completedFuture(EMPTY_XDS));
+        .orElse(CompletableFuture.completedFuture(EmptyXds.SNAPSHOT));
     return xds.handle((snapshot, failure) -> {
       ObjectNode dump;
       try {
-        dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EMPTY_XDS));
+        dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EmptyXds.SNAPSHOT));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -130,15 +130,20 @@ final class AdminEndpoints {
     });
   }
 
-  /** The xDS state before anything was received: each type empty. */
-  private static final XdsSnapshot EMPTY_XDS = emptyXds();
+  /**
+   * The xDS state before anything was received, each type empty; built on the first /config_dump,
+   * so that a passthrough proxy's start-up loads no protobuf classes.
+   */
+  private static final class EmptyXds {
+    static final XdsSnapshot SNAPSHOT = build();
 
-  private static XdsSnapshot emptyXds() {
-    Map<ResourceType, XdsSnapshot.TypeSnapshot> types = new EnumMap<>(ResourceType.class);
-    for (ResourceType t : ResourceType.values()) {
-      types.put(t, new XdsSnapshot.TypeSnapshot(t, "", Map.of(), Set.of(), null, null));
+    private static XdsSnapshot build() {
+      Map<ResourceType, XdsSnapshot.TypeSnapshot> types = new EnumMap<>(ResourceType.class);
+      for (ResourceType t : ResourceType.values()) {
+        types.put(t, new XdsSnapshot.TypeSnapshot(t, "", Map.of(), Set.of(), null, null));
+      }
+      return new XdsSnapshot(false, types);
     }
-    return new XdsSnapshot(false, types);
   }
 
   private Map<String, Object> effectiveConfig() {
