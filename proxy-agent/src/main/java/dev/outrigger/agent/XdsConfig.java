@@ -124,8 +124,17 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
     }
     String clusterId = e.get(CLUSTER_ID, DEFAULT_CLUSTER_ID, s -> s);
 
-    // The node's PROXY_CONFIG metadata is the effective ProxyConfig, as pilot-agent sends it.
+    // The node's PROXY_CONFIG metadata is the effective ProxyConfig, as pilot-agent sends it;
+    // its proxyMetadata's ISTIO_META_* entries are metadata too, below the environment's
+    // (pkg/bootstrap GetNodeMetaData).
     Map<String, String> nodeEnv = new HashMap<>(env);
+    if (proxyConfig.get("proxyMetadata") instanceof Map<?, ?> proxyMetadata) {
+      proxyMetadata.forEach((k, v) -> {
+        if (String.valueOf(k).startsWith("ISTIO_META_") && v != null) {
+          nodeEnv.putIfAbsent(String.valueOf(k), String.valueOf(v));
+        }
+      });
+    }
     nodeEnv.put(CLUSTER_ID, clusterId);
     Map<String, Object> effective = new LinkedHashMap<>(proxyConfig);
     effective.put("discoveryAddress", address);

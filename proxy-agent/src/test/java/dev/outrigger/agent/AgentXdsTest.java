@@ -69,13 +69,17 @@ class AgentXdsTest {
 
   /** An agent pointed at the server as Istio's injector would point it, with plaintext by controlPlaneAuthPolicy. */
   private void startAgent() throws Exception {
+    startAgent("{\"discoveryAddress\":\"127.0.0.1:" + server.getPort() + "\",\"controlPlaneAuthPolicy\":\"NONE\"}");
+  }
+
+  private void startAgent(String proxyConfig) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of(
         "OUTRIGGER_OUTBOUND_PORT", "0", "OUTRIGGER_INBOUND_PORT", "0",
         "OUTRIGGER_STATUS_PORT", "0", "OUTRIGGER_ADMIN_PORT", "0",
         "OUTRIGGER_PROMETHEUS_PORT", "0", "OUTRIGGER_AGENT_PORT", "0",
         "OUTRIGGER_INBOUND_MODE", "loopback", "OUTRIGGER_DRAIN_DURATION", "0s"));
     env.putAll(Map.of("POD_NAME", "productpage-v1-1", "POD_NAMESPACE", "default", "INSTANCE_IP", "10.244.0.5",
-        "PROXY_CONFIG", "{\"discoveryAddress\":\"127.0.0.1:" + server.getPort() + "\",\"controlPlaneAuthPolicy\":\"NONE\"}"));
+        "PROXY_CONFIG", proxyConfig));
     agent = new Agent(AgentConfig.fromEnvironment(env, PodInfo.NONE));
     agent.start();
   }
@@ -194,6 +198,18 @@ class AgentXdsTest {
     assertEquals(200, get(agent.statusPort(), "/healthz/ready").statusCode());
     String dump = get(agent.adminPort(), "/config_dump").body();
     assertTrue(dump.contains("only socket addresses are supported"), dump);
+  }
+
+  @Test
+  void withoutADiscoveryAddressTheDumpHasNoDynamicConfigAndThereAreNoClusters() throws Exception {
+    startAgent("{\"holdApplicationUntilProxyStarts\": true}");
+    assertEquals(200, get(agent.statusPort(), "/healthz/ready").statusCode());
+    String dump = get(agent.adminPort(), "/config_dump").body();
+    assertTrue(dump.contains("\"@type\" : \"type.googleapis.com/envoy.admin.v3.ListenersConfigDump\""), dump);
+    assertTrue(!dump.contains("dynamicListeners") && !dump.contains("dynamicActiveClusters"), dump);
+    assertTrue(dump.contains("\"OUTRIGGER_XDS\" : \"off\""), dump);
+    assertEquals("", get(agent.adminPort(), "/clusters").body());
+    assertTrue(!get(agent.adminPort(), "/stats").body().contains("control_plane"));
   }
 
   private static long stat(String stats, String name) {

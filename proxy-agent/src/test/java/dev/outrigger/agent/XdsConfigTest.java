@@ -107,7 +107,9 @@ class XdsConfigTest {
   @Test
   void theNodeCarriesThePodsLabelsAndTheEffectiveProxyConfig() {
     PodInfo pod = new PodInfo(Map.of("app", "productpage", "version", "v1", "pod-template-hash", "6b746f74dc"), Map.of());
-    XdsConfig x = xds(Map.of("PROXY_CONFIG", "discoveryAddress: 10.0.0.9:15010\nconcurrency: 2\n"), pod).orElseThrow();
+    XdsConfig x = xds(Map.of("PROXY_CONFIG", "discoveryAddress: 10.0.0.9:15010\nconcurrency: 2\n"
+        + "proxyMetadata: {ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_MESH_ID: from-proxy-config, OTHER: x}",
+        "ISTIO_META_MESH_ID", "from-env"), pod).orElseThrow();
     Struct metadata = x.node().getMetadata();
     Struct labels = metadata.getFieldsOrThrow("LABELS").getStructValue();
     assertEquals("v1", labels.getFieldsOrThrow("version").getStringValue());
@@ -117,6 +119,9 @@ class XdsConfigTest {
     assertEquals("10.0.0.9:15010", proxyConfig.getFieldsOrThrow("discoveryAddress").getStringValue());
     assertEquals(2.0, proxyConfig.getFieldsOrThrow("concurrency").getNumberValue());
     assertEquals("bookinfo-productpage", metadata.getFieldsOrThrow("SERVICE_ACCOUNT").getStringValue());
+    assertEquals("true", metadata.getFieldsOrThrow("DNS_CAPTURE").getStringValue());
+    assertEquals("from-env", metadata.getFieldsOrThrow("MESH_ID").getStringValue());
+    assertFalse(metadata.containsFields("OTHER"));
   }
 
   @Test
