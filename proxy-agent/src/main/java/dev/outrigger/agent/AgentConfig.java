@@ -5,9 +5,11 @@ import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.overload.OverloadSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Everything `outrigger proxy` reads from its environment, parsed once. Every key has a named
@@ -64,6 +66,11 @@ public record AgentConfig(
   }
 
   static AgentConfig fromEnvironment(Map<String, String> env, PodInfo pod) {
+    return fromEnvironment(env, pod, PrivateAddresses::find);
+  }
+
+  /** @param podAddresses the pod's own addresses (its interfaces'), asked for only with xDS on */
+  static AgentConfig fromEnvironment(Map<String, String> env, PodInfo pod, Supplier<List<String>> podAddresses) {
     Env e = new Env(env);
     ProxySettings defaults = ProxySettings.defaults();
     ProxySettings proxy;
@@ -93,7 +100,7 @@ public record AgentConfig(
         TelemetryConfig.fromEnvironment(env, e),
         e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration),
         OverloadConfig.fromEnvironment(e),
-        XdsConfig.fromEnvironment(env, e, pod));
+        XdsConfig.fromEnvironment(env, e, pod, podAddresses));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.xds.IstioNode;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -74,6 +77,12 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
 
   /** Reads the xDS settings; empty when xDS is off. Throws {@link ConfigException} naming the bad key. */
   static Optional<XdsConfig> fromEnvironment(Map<String, String> env, AgentConfig.Env e, PodInfo pod) {
+    return fromEnvironment(env, e, pod, PrivateAddresses::find);
+  }
+
+  /** @param privateAddresses the pod's addresses, asked for only when xDS is on */
+  static Optional<XdsConfig> fromEnvironment(Map<String, String> env, AgentConfig.Env e, PodInfo pod,
+      Supplier<List<String>> privateAddresses) {
     Boolean xdsSwitch = e.get(XDS, null, AgentConfig.Env::onOff);
     if (Boolean.FALSE.equals(xdsSwitch)) {
       return Optional.empty();
@@ -139,6 +148,7 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
     Map<String, Object> effective = new LinkedHashMap<>(proxyConfig);
     effective.put("discoveryAddress", address);
     nodeEnv.put(PROXY_CONFIG, json(effective));
+    instanceIps(nodeEnv, privateAddresses.get());
     Node node;
     try {
       node = IstioNode.fromEnvironment(nodeEnv, pod.nodeLabels(), CLUSTER_DOMAIN);
@@ -147,6 +157,28 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
     }
     return Optional.of(new XdsConfig(address, policy.equals("NONE") || port == PLAINTEXT_PORT, authority,
         Path.of(rootCa), DEFAULT_TOKEN, clusterId, node, enabledBy));
+  }
+
+  /**
+   * The node's addresses as pilot-agent lists them: INSTANCE_IP (the injector's status.podIP)
+   * first, then the pod's other addresses; without INSTANCE_IP, the pod's addresses alone.
+   */
+  private static void instanceIps(Map<String, String> nodeEnv, List<String> podAddresses) {
+    List<String> ips = new ArrayList<>();
+    String instanceIp = nodeEnv.get("INSTANCE_IP");
+    if (instanceIp != null && !instanceIp.isBlank()) {
+      ips.add(instanceIp.trim());
+    }
+    for (String a : podAddresses) {
+      if (!ips.contains(a)) {
+        ips.add(a);
+      }
+    }
+    if (ips.isEmpty()) {
+      return; // IstioNode names INSTANCE_IP as missing
+    }
+    nodeEnv.put("INSTANCE_IP", ips.get(0));
+    nodeEnv.putIfAbsent("ISTIO_META_INSTANCE_IPS", String.join(",", ips));
   }
 
   private static int addressPort(String key, String address) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Struct;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class XdsConfigTest {
   private static Optional<XdsConfig> xds(Map<String, String> extra, PodInfo pod) {
     Map<String, String> env = new HashMap<>(POD);
     env.putAll(extra);
-    return AgentConfig.fromEnvironment(env, pod).xds();
+    return AgentConfig.fromEnvironment(env, pod, () -> List.of("10.244.0.5", "fd00:10:244::5")).xds();
   }
 
   private static String error(Map<String, String> extra) {
@@ -136,9 +137,27 @@ class XdsConfigTest {
     assertEquals("OUTRIGGER_XDS='maybe' (expected: on or off)", error(Map.of("OUTRIGGER_XDS", "maybe")));
     assertTrue(error(Map.of("PILOT_ADDRESS", "a:15012", "XDS_ROOT_CA", "SYSTEM")).startsWith("XDS_ROOT_CA=SYSTEM"));
     Map<String, String> noPod = Map.of("PILOT_ADDRESS", "10.0.0.9:15010");
-    String missing = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(noPod, PodInfo.NONE))
-        .getMessage();
-    assertTrue(missing.startsWith("INSTANCE_IP is not set") && missing.contains("PILOT_ADDRESS turned on"), missing);
+    String missing = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(noPod, PodInfo.NONE,
+        () -> List.of("10.244.0.5"))).getMessage();
+    assertTrue(missing.startsWith("POD_NAME is not set") && missing.contains("PILOT_ADDRESS turned on"), missing);
+    Map<String, String> noIp = Map.of("PILOT_ADDRESS", "10.0.0.9:15010", "POD_NAME", "p", "POD_NAMESPACE", "ns");
+    String noAddress = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(noIp, PodInfo.NONE,
+        List::of)).getMessage();
+    assertTrue(noAddress.startsWith("INSTANCE_IP is not set"), noAddress);
+  }
+
+  @Test
+  void theNodesAddressesAreInstanceIpThenThePodsOwnAsPilotAgentListsThem() {
+    XdsConfig x = xds(Map.of("PILOT_ADDRESS", "10.0.0.9:15010")).orElseThrow();
+    assertEquals("10.244.0.5,fd00:10:244::5", x.node().getMetadata().getFieldsOrThrow("INSTANCE_IPS").getStringValue());
+    Map<String, String> noInstanceIp = new HashMap<>(POD);
+    noInstanceIp.remove("INSTANCE_IP");
+    noInstanceIp.put("PILOT_ADDRESS", "10.0.0.9:15010");
+    XdsConfig found = AgentConfig.fromEnvironment(noInstanceIp, PodInfo.NONE, () -> List.of("10.1.0.7")).xds().orElseThrow();
+    assertEquals("sidecar~10.1.0.7~productpage-v1-6b746f74dc-9stvs.default~default.svc.cluster.local", found.node().getId());
+    assertFalse(AgentConfig.fromEnvironment(Map.of(), PodInfo.NONE, () -> {
+      throw new AssertionError("the pod's addresses are not looked up without xDS");
+    }).xds().isPresent());
   }
 
   @Test
