@@ -1,21 +1,15 @@
 package dev.outrigger.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.xds.IstioNode;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * How to reach istiod, read as pilot-agent reads it (pilot/cmd/pilot-agent/config, pkg/istio-agent,
@@ -46,13 +40,10 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
   /** Outrigger's own name for istiod's address (pilot-agent reads none; Istio uses ProxyConfig). */
   public static final String PILOT_ADDRESS = "PILOT_ADDRESS";
   /** Istio's: the mesh's ProxyConfig for this pod, JSON or YAML, as the injector writes it. */
-  public static final String PROXY_CONFIG = "PROXY_CONFIG";
+  public static final String PROXY_CONFIG = IstioProxyConfig.ENV;
   public static final String ISTIOD_SAN = "ISTIOD_SAN";
   public static final String XDS_ROOT_CA = "XDS_ROOT_CA";
   public static final String CLUSTER_ID = "ISTIO_META_CLUSTER_ID";
-  /** The pod annotations pilot-agent applies over PROXY_CONFIG (read from the downward-API file). */
-  static final String PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
-  static final String DISCOVERY_ADDRESS_ANNOTATION = "sidecar.istio.io/discoveryAddress";
 
   /** ProxyConfig's default (pkg/config/mesh DefaultProxyConfig). */
   public static final String DEFAULT_DISCOVERY_ADDRESS = "istiod.istio-system.svc:15012";
@@ -66,11 +57,7 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
   /** The cluster's DNS domain in the node id (the injector passes --domain $(POD_NAMESPACE).svc.cluster.local). */
   static final String CLUSTER_DOMAIN = "cluster.local";
 
-  /** host:port, the host possibly a bracketed IPv6 address. */
-  public String host() {
-    return discoveryAddress.substring(0, discoveryAddress.lastIndexOf(':')).replaceAll("^\\[|\\]$", "");
-  }
-
+  /** The port of the discovery address. */
   public int port() {
     return Integer.parseInt(discoveryAddress.substring(discoveryAddress.lastIndexOf(':') + 1));
   }
@@ -80,37 +67,19 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
     return fromEnvironment(env, e, pod, PrivateAddresses::find);
   }
 
-  /** @param privateAddresses the pod's addresses, asked for only when xDS is on */
+  /** @param podAddresses the pod's own addresses, asked for only when xDS is on */
   static Optional<XdsConfig> fromEnvironment(Map<String, String> env, AgentConfig.Env e, PodInfo pod,
-      Supplier<List<String>> privateAddresses) {
+      Supplier<List<String>> podAddresses) {
     Boolean xdsSwitch = e.get(XDS, null, AgentConfig.Env::onOff);
     if (Boolean.FALSE.equals(xdsSwitch)) {
       return Optional.empty();
     }
-    Map<String, Object> proxyConfig = new LinkedHashMap<>();
-    String enabledBy = null;
-    String fromEnv = env.get(PROXY_CONFIG);
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      proxyConfig.putAll(proxyConfig(PROXY_CONFIG, fromEnv));
-      enabledBy = proxyConfig.containsKey("discoveryAddress") ? PROXY_CONFIG : null;
-    }
-    String annotation = pod.annotations().get(PROXY_CONFIG_ANNOTATION);
-    if (annotation != null && !annotation.isBlank()) {
-      Map<String, Object> over = proxyConfig("pod annotation " + PROXY_CONFIG_ANNOTATION, annotation);
-      proxyConfig.putAll(over);
-      enabledBy = over.containsKey("discoveryAddress") ? "pod annotation " + PROXY_CONFIG_ANNOTATION : enabledBy;
-    }
-    String discoveryAnnotation = pod.annotations().get(DISCOVERY_ADDRESS_ANNOTATION);
-    if (discoveryAnnotation != null) {
-      proxyConfig.put("discoveryAddress", discoveryAnnotation);
-      enabledBy = "pod annotation " + DISCOVERY_ADDRESS_ANNOTATION;
-    }
-    String where = enabledBy == null ? PROXY_CONFIG : enabledBy;
-    String address = String.valueOf(proxyConfig.getOrDefault("discoveryAddress", DEFAULT_DISCOVERY_ADDRESS)).trim();
+    IstioProxyConfig proxyConfig = IstioProxyConfig.read(env, pod);
+    String enabledBy = proxyConfig.addressSource();
+    String address = proxyConfig.discoveryAddress();
     String pilotAddress = env.get(PILOT_ADDRESS);
     if (pilotAddress != null && !pilotAddress.isBlank()) {
       address = pilotAddress.trim();
-      where = PILOT_ADDRESS;
       enabledBy = PILOT_ADDRESS;
     }
     if (enabledBy == null && xdsSwitch == null) {
@@ -118,13 +87,11 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
     }
     if (enabledBy == null) {
       enabledBy = XDS;
+      address = DEFAULT_DISCOVERY_ADDRESS;
     }
-    int port = addressPort(where, address);
-    String policy = String.valueOf(proxyConfig.getOrDefault("controlPlaneAuthPolicy", "MUTUAL_TLS")).trim();
-    if (!policy.equals("NONE") && !policy.equals("MUTUAL_TLS")) {
-      throw new ConfigException(PROXY_CONFIG + " controlPlaneAuthPolicy='" + policy + "' (expected: NONE or MUTUAL_TLS)");
-    }
-    String host = address.substring(0, address.lastIndexOf(':')).replaceAll("^\\[|\\]$", "");
+    String host = host(enabledBy, address);
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    boolean plaintext = proxyConfig.controlPlaneAuthPolicy().equals("NONE") || port == PLAINTEXT_PORT;
     String authority = e.get(ISTIOD_SAN, host.contains("localhost") ? "istiod.istio-system.svc" : host, s -> s);
     String rootCa = e.get(XDS_ROOT_CA, DEFAULT_ROOT_CERT.toString(), s -> s);
     if (rootCa.equals("SYSTEM")) {
@@ -132,31 +99,32 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
           + "the system's roots are not supported)");
     }
     String clusterId = e.get(CLUSTER_ID, DEFAULT_CLUSTER_ID, s -> s);
+    Node node = node(env, pod, proxyConfig, address, clusterId, podAddresses.get(), enabledBy);
+    return Optional.of(new XdsConfig(address, plaintext, authority, Path.of(rootCa), DEFAULT_TOKEN, clusterId, node,
+        enabledBy));
+  }
 
-    // The node's PROXY_CONFIG metadata is the effective ProxyConfig, as pilot-agent sends it;
-    // its proxyMetadata's ISTIO_META_* entries are metadata too, below the environment's
-    // (pkg/bootstrap GetNodeMetaData).
+  /**
+   * Who this proxy is to istiod, from the environment as pilot-agent reads it (pkg/bootstrap
+   * GetNodeMetaData): the effective ProxyConfig as PROXY_CONFIG metadata, proxyMetadata's
+   * ISTIO_META_* entries below the environment's, the cluster id, and the node's addresses.
+   */
+  private static Node node(Map<String, String> env, PodInfo pod, IstioProxyConfig proxyConfig, String address,
+      String clusterId, List<String> podAddresses, String enabledBy) {
     Map<String, String> nodeEnv = new HashMap<>(env);
-    if (proxyConfig.get("proxyMetadata") instanceof Map<?, ?> proxyMetadata) {
-      proxyMetadata.forEach((k, v) -> {
-        if (String.valueOf(k).startsWith("ISTIO_META_") && v != null) {
-          nodeEnv.putIfAbsent(String.valueOf(k), String.valueOf(v));
-        }
-      });
-    }
+    proxyConfig.proxyMetadata().forEach((k, v) -> {
+      if (k.startsWith("ISTIO_META_")) {
+        nodeEnv.putIfAbsent(k, v);
+      }
+    });
     nodeEnv.put(CLUSTER_ID, clusterId);
-    Map<String, Object> effective = new LinkedHashMap<>(proxyConfig);
-    effective.put("discoveryAddress", address);
-    nodeEnv.put(PROXY_CONFIG, json(effective));
-    instanceIps(nodeEnv, privateAddresses.get());
-    Node node;
+    nodeEnv.put(PROXY_CONFIG, proxyConfig.json(address));
+    instanceIps(nodeEnv, podAddresses);
     try {
-      node = IstioNode.fromEnvironment(nodeEnv, pod.nodeLabels(), CLUSTER_DOMAIN);
+      return IstioNode.fromEnvironment(nodeEnv, pod.nodeLabels(), CLUSTER_DOMAIN);
     } catch (IllegalArgumentException missing) {
       throw new ConfigException(missing.getMessage() + " (needed for xDS, which " + enabledBy + " turned on)");
     }
-    return Optional.of(new XdsConfig(address, policy.equals("NONE") || port == PLAINTEXT_PORT, authority,
-        Path.of(rootCa), DEFAULT_TOKEN, clusterId, node, enabledBy));
   }
 
   /**
@@ -181,49 +149,20 @@ public record XdsConfig(String discoveryAddress, boolean plaintext, String autho
     nodeEnv.putIfAbsent("ISTIO_META_INSTANCE_IPS", String.join(",", ips));
   }
 
-  private static int addressPort(String key, String address) {
+  /** The host of host:port (an IPv6 host without its brackets); a malformed address names its source. */
+  private static String host(String source, String address) {
     int colon = address.lastIndexOf(':');
-    String expected = " (expected: host:port, such as " + DEFAULT_DISCOVERY_ADDRESS + ")";
+    String bad = source + " discovery address '" + address + "' (expected: host:port, such as "
+        + DEFAULT_DISCOVERY_ADDRESS + ")";
     if (colon <= 0 || address.contains("/") || address.contains(" ")) {
-      throw new ConfigException(key + " discovery address '" + address + "'" + expected);
+      throw new ConfigException(bad);
     }
     try {
-      return AgentConfig.Env.port(address.substring(colon + 1));
+      AgentConfig.Env.port(address.substring(colon + 1));
     } catch (IllegalArgumentException badPort) {
-      throw new ConfigException(key + " discovery address '" + address + "'" + expected);
+      throw new ConfigException(bad);
     }
-  }
-
-  /** A ProxyConfig in JSON or YAML (YAML is a superset of JSON), as pilot-agent accepts it. */
-  static Map<String, Object> proxyConfig(String key, String value) {
-    Object tree;
-    try {
-      tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(value);
-    } catch (YAMLException e) {
-      throw new ConfigException(key + "='" + value + "' (expected: a ProxyConfig in JSON or YAML): "
-          + e.getMessage().lines().findFirst().orElse(""));
-    }
-    if (tree == null) {
-      return Map.of();
-    }
-    if (!(tree instanceof Map<?, ?> map)) {
-      throw new ConfigException(key + "='" + value + "' (expected: a ProxyConfig object in JSON or YAML)");
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    map.forEach((k, v) -> out.put(String.valueOf(k), v));
-    Object address = out.get("discoveryAddress");
-    if (address != null && !(address instanceof String)) {
-      throw new ConfigException(key + " discoveryAddress=" + address + " (expected: host:port as a string)");
-    }
-    return out;
-  }
-
-  private static String json(Map<String, Object> value) {
-    try {
-      return new ObjectMapper().writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(PROXY_CONFIG + ": cannot be written as JSON (" + e.getOriginalMessage() + ")");
-    }
+    return address.substring(0, colon).replaceAll("^\\[|\\]$", "");
   }
 
   /** For /config_dump: the effective values under their keys. */
