@@ -3,15 +3,25 @@ package dev.outrigger.agent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.agent.http.AsyncEndpoint;
 import dev.outrigger.agent.http.Endpoint;
 import dev.outrigger.agent.http.Reply;
 import dev.outrigger.core.config.ProxySettings;
+import dev.outrigger.core.config.MeshConfig;
 import dev.outrigger.core.stats.ListenerStats;
+import dev.outrigger.xds.ResourceType;
+import dev.outrigger.xds.XdsConfigDump;
+import dev.outrigger.xds.XdsSnapshot;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** The URLs of the status port (all addresses) and the admin port (127.0.0.1). */
 final class AdminEndpoints {
@@ -35,7 +45,8 @@ final class AdminEndpoints {
     m.put("/ready", (method, query) -> Reply.text(
         agent.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, agent.state() + "\n"));
     m.put("/healthz/ready", (method, query) -> readiness());
-    m.put("/config_dump", (method, query) -> Reply.json(json(configDump())));
+    m.put("/config_dump", (AsyncEndpoint) (method, query, headers) -> configDump());
+    m.put("/clusters", (method, query) -> clusters(query));
     m.put("/stats", (method, query) -> stats(query));
     m.put("/logging", LogLevels::handle);
     Endpoint drain = (method, query) -> post(method, () -> agent.drainListeners(), "draining\n");
@@ -50,7 +61,19 @@ final class AdminEndpoints {
       return Reply.ok("");
     }
     String why = agent.state() == Agent.State.LIVE && agent.overloaded() ? "OVERLOADED" : agent.state().name();
+    if (agent.state() == Agent.State.LIVE && !agent.overloaded() && !agent.xdsReady()) {
+      why = agent.controlPlane().map(cp -> cp.stats().notReadyReason()).orElse(why);
+    }
     return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why + "\n");
+  }
+
+  /** Envoy's /clusters from the configuration the data path routes by (empty in passthrough). */
+  private Reply clusters(Map<String, List<String>> query) {
+    MeshConfig mesh = agent.proxy().config().current();
+    if (List.of("json").equals(query.get("format"))) {
+      return Reply.json(json(ClustersPage.json(mesh, HostStats.NONE)));
+    }
+    return Reply.ok(ClustersPage.text(mesh, HostStats.NONE));
   }
 
   private static Reply post(HttpMethod method, Runnable action, String body) {
@@ -75,6 +98,7 @@ final class AdminEndpoints {
     stats.put("access_log.write_failures_total", agent.accessLogOutput().writeFailures());
     stats.put("agent.scrapes_total", agent.metricsEndpoints().scrapes());
     stats.put("agent.app_scrape_failures_total", agent.metricsEndpoints().appScrapeFailures());
+    agent.controlPlane().ifPresent(cp -> stats.putAll(cp.stats().snapshot()));
     if (List.of("json").equals(query.get("format"))) {
       return Reply.json(json(stats));
     }
@@ -83,7 +107,46 @@ final class AdminEndpoints {
     return Reply.ok(text.toString());
   }
 
-  private Map<String, Object> configDump() {
+  /**
+   * Envoy's layout ({@code configs[]}: dynamic clusters, endpoints, listeners and routes with their
+   * versions; empty in passthrough), and Outrigger's settings under {@code effective_config}
+   * (istioctl reads config dumps allowing unknown fields).
+   */
+  private CompletionStage<Reply> configDump() {
+    CompletionStage<XdsSnapshot> xds = agent.controlPlane().map(cp -> (CompletionStage<XdsSnapshot>) cp.snapshot())
+        .orElse(CompletableFuture.completedFuture(EmptyXds.SNAPSHOT));
+    return xds.handle((snapshot, failure) -> {
+      ObjectNode dump;
+      try {
+        dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EmptyXds.SNAPSHOT));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      if (failure != null) {
+        dump.put("error", "xDS state unavailable: " + failure.getMessage());
+      }
+      dump.set("effective_config", Json.MAPPER.valueToTree(effectiveConfig()));
+      return Reply.json(json(dump));
+    });
+  }
+
+  /**
+   * The xDS state before anything was received, each type empty; built on the first /config_dump,
+   * so that a passthrough proxy's start-up loads no protobuf classes.
+   */
+  private static final class EmptyXds {
+    static final XdsSnapshot SNAPSHOT = build();
+
+    private static XdsSnapshot build() {
+      Map<ResourceType, XdsSnapshot.TypeSnapshot> types = new EnumMap<>(ResourceType.class);
+      for (ResourceType t : ResourceType.values()) {
+        types.put(t, new XdsSnapshot.TypeSnapshot(t, "", Map.of(), Set.of(), null, null));
+      }
+      return new XdsSnapshot(false, types);
+    }
+  }
+
+  private Map<String, Object> effectiveConfig() {
     AgentConfig c = agent.config();
     ProxySettings p = c.proxy();
     Map<String, Object> dump = new LinkedHashMap<>();
@@ -113,7 +176,8 @@ final class AdminEndpoints {
     dump.put(AgentConfig.APP_METRICS_TIMEOUT, Durations.format(t.appMetricsTimeout()));
     dump.put(AgentConfig.TCP_REPORTING_INTERVAL, Durations.format(t.tcpReportingInterval()));
     dump.put("workload_identity", t.identity());
-    return Map.of("effective_config", dump);
+    XdsConfig.describe(c.xds(), dump);
+    return dump;
   }
 
   private static String json(Object value) {

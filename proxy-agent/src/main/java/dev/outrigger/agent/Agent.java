@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ final class Agent {
   private final ProxyServer proxy;
   private final MetricsEndpoints metricsEndpoints;
   private final BufferedLineWriter accessLogOutput;
+  /** istiod over ADS, when configured; empty in passthrough. */
+  private final Optional<ControlPlane> controlPlane;
   // Admin and status answer from their own thread, so readiness stays responsive under load.
   private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final List<Channel> httpServers = new ArrayList<>();
@@ -46,12 +49,22 @@ final class Agent {
     this.proxy = new ProxyServer(config.proxy(), config.http(), config.overload(), new SockoptOriginalDestination(),
         accessLog, metrics);
     OverloadGauges.register(metrics.registry(), proxy.overload());
+    this.controlPlane = config.xds().map(xds -> new ControlPlane(xds, proxy.config()));
+    controlPlane.ifPresent(cp -> cp.stats().register(metrics.registry()));
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
   }
 
   void start() throws IOException, InterruptedException {
     proxy.start();
+    if (controlPlane.isPresent()) {
+      try {
+        controlPlane.get().start();
+      } catch (IOException e) {
+        proxy.close();
+        throw e;
+      }
+    }
     AdminEndpoints endpoints = new AdminEndpoints(this);
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.statusPort()), endpoints.status()));
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("127.0.0.1", config.adminPort()), endpoints.admin()));
@@ -60,8 +73,10 @@ final class Agent {
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.telemetry().agentPort()),
         metricsEndpoints.agentPort(endpoints.status().get("/healthz/ready"))));
     state = State.LIVE;
-    log.info("ready: status port {}, admin 127.0.0.1:{}, prometheus {}, agent {}, started in {} ms", statusPort(),
-        adminPort(), prometheusPort(), agentPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    log.info("{}: status port {}, admin 127.0.0.1:{}, prometheus {}, agent {}, started in {} ms",
+        controlPlane.isPresent() ? "live (ready once istiod's first listeners and clusters are applied)" : "ready",
+        statusPort(), adminPort(), prometheusPort(), agentPort(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
   /** The bound status and admin ports (they differ from the configuration only when it says 0). */
@@ -98,6 +113,10 @@ final class Agent {
     return proxy;
   }
 
+  Optional<ControlPlane> controlPlane() {
+    return controlPlane;
+  }
+
   State state() {
     return state;
   }
@@ -115,7 +134,16 @@ final class Agent {
    * one slow dependency into an outage.
    */
   boolean ready() {
-    return isReady(state, proxy.isReady(), proxy.overload().state());
+    return isReady(state, proxy.isReady(), proxy.overload().state()) && xdsReady();
+  }
+
+  /**
+   * With xDS, not before the first listeners and clusters (and the endpoints and routes they name)
+   * were applied: Envoy's initial config, which pilot-agent's readiness waits for; from then on, whatever istiod does, the last good
+   * configuration serves. Without xDS, always.
+   */
+  boolean xdsReady() {
+    return controlPlane.map(cp -> cp.stats().initialConfigApplied(proxy.config().current())).orElse(true);
   }
 
   static boolean isReady(State state, boolean listenersReady, OverloadState overload) {
@@ -149,6 +177,7 @@ final class Agent {
     config.drain().await(proxy::activeConnections);
     long cut = proxy.closeOpenConnections();
     httpServers.forEach(ch -> ch.close().syncUninterruptibly());
+    controlPlane.ifPresent(ControlPlane::close);
     proxy.close();
     accessLogOutput.close();
     adminGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

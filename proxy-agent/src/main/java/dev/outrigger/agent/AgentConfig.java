@@ -5,8 +5,11 @@ import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.overload.OverloadSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Everything `outrigger proxy` reads from its environment, parsed once. Every key has a named
@@ -23,10 +26,12 @@ import java.util.function.Function;
  * @param accessLogFlushInterval how often buffered access-log lines reach stdout (Istio runs Envoy
  *     with --file-flush-interval-msec 1000)
  * @param overload the buffer budget over all connections (default: half the direct memory)
+ * @param xds istiod's address and credentials; empty when no control plane is configured
+ *     (passthrough)
  */
 public record AgentConfig(
     ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, TerminationDrain drain, String logLevel,
-    TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload) {
+    TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload, Optional<XdsConfig> xds) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   public static final String OUTBOUND_PORT = "OUTRIGGER_OUTBOUND_PORT";
@@ -52,8 +57,20 @@ public record AgentConfig(
   /** Istio's injector passes the pod's prometheus.io annotations here (meshConfig.enablePrometheusMerge). */
   public static final String PROMETHEUS_ANNOTATIONS = "ISTIO_PROMETHEUS_ANNOTATIONS";
 
-  /** Reads the configuration; throws {@link ConfigException} naming the first bad key. */
+  /**
+   * Reads the configuration (and the pod's labels and annotations, where Istio's injector mounts
+   * them); throws {@link ConfigException} naming the first bad key.
+   */
   public static AgentConfig fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, PodInfo.read(PodInfo.DEFAULT_DIR));
+  }
+
+  static AgentConfig fromEnvironment(Map<String, String> env, PodInfo pod) {
+    return fromEnvironment(env, pod, PrivateAddresses::find);
+  }
+
+  /** @param podAddresses the pod's own addresses (its interfaces'), asked for only with xDS on */
+  static AgentConfig fromEnvironment(Map<String, String> env, PodInfo pod, Supplier<List<String>> podAddresses) {
     Env e = new Env(env);
     ProxySettings defaults = ProxySettings.defaults();
     ProxySettings proxy;
@@ -82,7 +99,8 @@ public record AgentConfig(
         e.get(LOG_LEVEL, "info", Env::logLevel),
         TelemetryConfig.fromEnvironment(env, e),
         e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration),
-        OverloadConfig.fromEnvironment(e));
+        OverloadConfig.fromEnvironment(e),
+        XdsConfig.fromEnvironment(env, e, pod, podAddresses));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

@@ -36,7 +36,11 @@ import sun.misc.Signal;
       "                             {\"scrape\":\"true\",\"path\":\"/metrics\",\"port\":\"8080\"} [none]",
       "  OUTRIGGER_APP_METRICS_TIMEOUT [10s]  OUTRIGGER_TCP_REPORTING_INTERVAL [5s]",
       "  Metric labels: POD_NAME, POD_NAMESPACE, ISTIO_META_WORKLOAD_NAME, ISTIO_META_APP,",
-      "  ISTIO_META_VERSION, ISTIO_META_CLUSTER_ID, ISTIO_METAJSON_LABELS"
+      "  ISTIO_META_VERSION, ISTIO_META_CLUSTER_ID, ISTIO_METAJSON_LABELS",
+      "xDS (istiod), off unless a discovery address is given:",
+      "  PILOT_ADDRESS host:port, or PROXY_CONFIG {\"discoveryAddress\":...} as Istio's injector sets it",
+      "  OUTRIGGER_XDS on|off [on when an address is given]  ISTIOD_SAN  XDS_ROOT_CA",
+      "  plaintext with controlPlaneAuthPolicy NONE or port 15010; else TLS + the projected token"
     })
 final class ProxyCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);

@@ -37,22 +37,36 @@ public final class AdsClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final Node node;
   private final XdsUpdates updates;
+  private final XdsListener listener;
   private final Clock clock;
   private final ScheduledExecutorService loop;
   private final Backoff backoff;
   private final Map<ResourceType, TypeState> types = new EnumMap<>(ResourceType.class);
   private StreamObserver<DiscoveryRequest> requests;
   private int stream;
+  /** Whether the server has answered on the current stream. */
+  private boolean answered;
   private boolean closed;
 
   public AdsClient(ManagedChannel channel, Node node, XdsUpdates updates) {
-    this(channel, node, updates, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)), Clock.systemUTC());
+    this(channel, node, updates, XdsListener.NONE);
+  }
+
+  /** @param listener told of connections, ACKs and NACKs (the agent's counters and readiness) */
+  public AdsClient(ManagedChannel channel, Node node, XdsUpdates updates, XdsListener listener) {
+    this(channel, node, updates, listener, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
+        Clock.systemUTC());
   }
 
   AdsClient(ManagedChannel channel, Node node, XdsUpdates updates, Backoff backoff, Clock clock) {
+    this(channel, node, updates, XdsListener.NONE, backoff, clock);
+  }
+
+  AdsClient(ManagedChannel channel, Node node, XdsUpdates updates, XdsListener listener, Backoff backoff, Clock clock) {
     this.channel = channel;
     this.node = node;
     this.updates = updates;
+    this.listener = listener;
     this.backoff = backoff;
     this.clock = clock;
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -93,13 +107,21 @@ public final class AdsClient implements AutoCloseable {
 
   /** The state now, read on the client's thread. */
   public XdsSnapshot snapshot() {
+    return snapshotAsync().join();
+  }
+
+  /**
+   * The state now, completed on the client's thread: for a caller that must not block (an event
+   * loop). Fails with RejectedExecutionException once the client is closed.
+   */
+  public CompletableFuture<XdsSnapshot> snapshotAsync() {
     CompletableFuture<XdsSnapshot> f = new CompletableFuture<>();
     loop.execute(() -> {
       Map<ResourceType, XdsSnapshot.TypeSnapshot> out = new EnumMap<>(ResourceType.class);
       types.forEach((t, s) -> out.put(t, s.snapshot()));
       f.complete(new XdsSnapshot(requests != null, out));
     });
-    return f.join();
+    return f;
   }
 
   private void openStream() {
@@ -107,6 +129,7 @@ public final class AdsClient implements AutoCloseable {
       return;
     }
     int id = ++stream;
+    answered = false;
     requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Responses(id));
     log.info("xDS stream {} opened to {}", id, channel.authority());
     for (TypeState state : types.values()) {
@@ -138,6 +161,11 @@ public final class AdsClient implements AutoCloseable {
       return;
     }
     backoff.reset();
+    if (!answered) {
+      answered = true;
+      log.info("xDS connected to {} (stream {})", channel.authority(), id);
+      listener.connected(channel.authority());
+    }
     ResourceType type = ResourceType.forTypeUrl(response.getTypeUrl()).orElse(null);
     if (type == null) {
       log.warn("xDS: ignoring a response of a type never asked for: {}", response.getTypeUrl());
@@ -153,10 +181,19 @@ public final class AdsClient implements AutoCloseable {
       state.acceptedAt = clock.instant();
       state.lastError = null;
       log.info("xDS: accepted {} version {} ({} resources)", type, response.getVersionInfo(), resources.size());
+      listener.accepted(type, response.getVersionInfo(), resources.size());
       send(request(state).setResponseNonce(state.nonce).build());
     } catch (RejectedUpdate e) {
+      boolean again = e.getMessage().equals(state.lastError) && response.getVersionInfo().equals(state.lastRejectedVersion);
       state.lastError = e.getMessage();
-      log.warn("xDS: rejected {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
+      state.lastRejectedVersion = response.getVersionInfo();
+      if (again) {
+        // A server that answers each NACK with the same update again would fill the log; counted all the same.
+        log.debug("xDS: rejected {} version {} again: {}", type, response.getVersionInfo(), e.getMessage());
+      } else {
+        log.warn("xDS: rejected {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
+      }
+      listener.rejected(type, response.getVersionInfo(), e.getMessage());
       send(request(state).setResponseNonce(state.nonce)
           .setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(e.getMessage()))
           .build());
@@ -187,9 +224,32 @@ public final class AdsClient implements AutoCloseable {
     }
     requests = null;
     long waitMillis = backoff.nextMillis();
+    String why = error == null ? "closed by the server" : describe(error);
     log.warn("xDS stream {} to {} ended ({}); keeping the last configuration, reconnecting in {} ms", id,
-        channel.authority(), error == null ? "closed by the server" : io.grpc.Status.fromThrowable(error), waitMillis);
+        channel.authority(), why, waitMillis);
+    listener.disconnected(channel.authority(), answered, why);
+    answered = false;
     loop.schedule(this::openStream, waitMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A stream's end in one line: the gRPC code, its description and the innermost cause (a TLS
+   * failure says which name did not match). Status's own text carries the cause's stack trace.
+   */
+  static String describe(Throwable error) {
+    io.grpc.Status status = io.grpc.Status.fromThrowable(error);
+    StringBuilder out = new StringBuilder(status.getCode().name());
+    if (status.getDescription() != null) {
+      out.append(": ").append(status.getDescription());
+    }
+    Throwable root = status.getCause();
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != null) {
+      out.append(" (").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage()).append(')');
+    }
+    return out.toString();
   }
 
   @Override

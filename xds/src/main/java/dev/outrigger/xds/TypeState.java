@@ -20,6 +20,8 @@ final class TypeState {
   Instant acceptedAt;
   /** The last NACK's message, or null since the last accepted update. */
   String lastError;
+  /** The version the last NACK was for (a repeat of the same rejection is not logged again). */
+  String lastRejectedVersion;
 
   TypeState(ResourceType type) {
     this.type = type;

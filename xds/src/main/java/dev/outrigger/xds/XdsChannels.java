@@ -6,6 +6,7 @@ import io.grpc.CompositeChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /** The gRPC channel to the control plane, secured the way pilot-agent connects to istiod. */
 public final class XdsChannels {
@@ -22,9 +24,21 @@ public final class XdsChannels {
 
   private XdsChannels() {}
 
+  /**
+   * As pilot-agent dials istiod (pilot/pkg/grpc ClientOptions): no limit on a response's size (a
+   * large mesh's CDS exceeds gRPC's default 4 MiB), and keepalive pings every 30 s with a 10 s
+   * timeout, so that an istiod gone without a FIN is noticed and the stream re-opened.
+   */
+  private static ManagedChannel build(ManagedChannelBuilder<?> builder) {
+    return builder.maxInboundMessageSize(Integer.MAX_VALUE)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .build();
+  }
+
   /** Plaintext, for a local control plane (tests, or a debug istiod on 15010). */
   public static ManagedChannel plaintext(String target) {
-    return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    return build(Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()));
   }
 
   /**
@@ -38,7 +52,7 @@ public final class XdsChannels {
       throws IOException {
     ChannelCredentials tls = TlsChannelCredentials.newBuilder().trustManager(rootCert.toFile()).build();
     ChannelCredentials creds = CompositeChannelCredentials.create(tls, new TokenCredentials(tokenFile, clusterId));
-    return Grpc.newChannelBuilder(target, creds).overrideAuthority(authority).build();
+    return build(Grpc.newChannelBuilder(target, creds).overrideAuthority(authority));
   }
 
   /** Adds the bearer token and the cluster id to each call's headers. */

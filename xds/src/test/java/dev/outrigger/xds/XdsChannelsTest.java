@@ -91,4 +91,36 @@ class XdsChannelsTest {
     assertEquals("Bearer header.payload.signature", seen.get(0).get(XdsChannels.AUTHORIZATION));
     assertEquals("Kubernetes", seen.get(0).get(XdsChannels.CLUSTER_ID));
   }
+
+  @Test
+  void aResponseLargerThanGrpcsDefaultLimitIsReceivedAsIstiodsCanBe() throws Exception {
+    // A large mesh's CDS is tens of MiB; pilot-agent sets no receive limit.
+    Cluster big = Cluster.newBuilder().setName("big").setAltStatName("x".repeat(6 * 1024 * 1024)).build();
+    SimpleCache<String> cache = new SimpleCache<>(node -> "g");
+    cache.setSnapshot("g", Snapshot.create(List.of(big), List.of(), List.of(), List.of(), List.of(), "1"));
+    Server server = Grpc.newServerBuilderForPort(0, io.grpc.InsecureServerCredentials.create())
+        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
+    ManagedChannel channel = XdsChannels.plaintext("127.0.0.1:" + server.getPort());
+    List<String> clusters = new CopyOnWriteArrayList<>();
+    try (AdsClient client = new AdsClient(channel, Node.newBuilder().setId("sidecar~1.2.3.4~p.ns~ns.svc.cluster.local").build(),
+        (type, resources) -> clusters.addAll(resources.keySet()))) {
+      client.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (clusters.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+    } finally {
+      channel.shutdownNow();
+      server.shutdownNow();
+    }
+    assertEquals(List.of("big"), clusters);
+  }
+
+  @Test
+  void aStreamsEndIsOneLineWithItsInnermostCause() {
+    Throwable tls = io.grpc.Status.UNAVAILABLE.withDescription("io exception").withCause(new IOException("handshake",
+        new java.security.cert.CertificateException("No subject alternative DNS name matching x found."))).asRuntimeException();
+    assertEquals("UNAVAILABLE: io exception (CertificateException: No subject alternative DNS name matching x found.)",
+        AdsClient.describe(tls));
+  }
 }
