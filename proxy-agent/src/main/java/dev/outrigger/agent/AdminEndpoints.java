@@ -71,9 +71,9 @@ final class AdminEndpoints {
   private Reply clusters(Map<String, List<String>> query) {
     MeshConfig mesh = agent.proxy().config().current();
     if (List.of("json").equals(query.get("format"))) {
-      return Reply.json(json(ClustersPage.json(mesh, HostStats.NONE)));
+      return Reply.json(json(ClustersPage.json(mesh, HostStats.of(agent.proxy().clusters()))));
     }
-    return Reply.ok(ClustersPage.text(mesh, HostStats.NONE));
+    return Reply.ok(ClustersPage.text(mesh, HostStats.of(agent.proxy().clusters())));
   }
 
   private static Reply post(HttpMethod method, Runnable action, String body) {

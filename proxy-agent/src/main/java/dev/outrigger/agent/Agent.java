@@ -49,6 +49,7 @@ final class Agent {
     this.proxy = new ProxyServer(config.proxy(), config.http(), config.overload(), new SockoptOriginalDestination(),
         accessLog, metrics);
     OverloadGauges.register(metrics.registry(), proxy.overload());
+    metrics.endpoints(proxy.clusters()::metadata); // istio_* destination labels from the mesh's endpoints
     this.controlPlane = config.xds().map(xds -> new ControlPlane(xds, proxy.config()));
     controlPlane.ifPresent(cp -> cp.stats().register(metrics.registry()));
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
