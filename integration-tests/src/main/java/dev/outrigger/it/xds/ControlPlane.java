@@ -129,6 +129,10 @@ public final class ControlPlane implements AutoCloseable {
     return openStreams.get();
   }
 
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
   /** Ends the server and the relay: open streams end, new connections are refused. */
   public synchronized void stop() {
     stopRelay();

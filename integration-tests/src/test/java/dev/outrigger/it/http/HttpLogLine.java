@@ -113,12 +113,12 @@ public record HttpLogLine(
   }
 
   /** The port of an "ip:port" address. */
-  static int port(String address) {
+  public static int port(String address) {
     return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   /** The ip of an "ip:port" address. */
-  static String ip(String address) {
+  public static String ip(String address) {
     return address.substring(0, address.lastIndexOf(':'));
   }
 }
