@@ -277,8 +277,9 @@ class XdsRoutingIT extends PodNetworkTestBase {
   /**
    * A VirtualService timeout of 0.5 s on a request the app answers after 3 s: Envoy's global
    * route timeout (source/common/router/router.cc onResponseTimeout -> onUpstreamTimeoutAbort
-   * with CoreResponseFlag::UpstreamRequestTimeout and ResponseCodeDetails ResponseTimeout) answers
-   * 504 "upstream request timeout" with flag UT and details upstream_response_timeout. Istio's
+   * with CoreResponseFlag::UpstreamRequestTimeout and ResponseCodeDetails ResponseTimeout, which
+   * envoy/stream_info/stream_info.h spells "response_timeout") answers 504 "upstream request
+   * timeout" with flag UT and details response_timeout. Istio's
    * default retry_on (no "reset", no "5xx") does not retry a timeout.
    */
   @Test
@@ -292,7 +293,7 @@ class XdsRoutingIT extends PodNetworkTestBase {
         () -> assertEquals(504, call.status()),
         () -> assertEquals("upstream request timeout", call.exchange().body()),
         () -> assertEquals("UT", line.responseFlags()),
-        () -> assertEquals("upstream_response_timeout", line.responseCodeDetails()),
+        () -> assertEquals("response_timeout", line.responseCodeDetails()),
         () -> assertEquals("delay", line.routeName()),
         () -> assertEquals(outboundCluster(HTTPBIN_PORT, "", HTTPBIN), line.upstreamCluster()),
         () -> assertTrue(line.durationMillis() >= BookinfoMesh.HTTPBIN_SLOW_TIMEOUT_MILLIS, "duration " + line.durationMillis()),
