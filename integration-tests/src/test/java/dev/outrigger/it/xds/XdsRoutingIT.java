@@ -26,6 +26,7 @@ import dev.outrigger.it.apps.ToolServer;
 import dev.outrigger.it.harness.BackgroundProcess;
 import dev.outrigger.it.harness.CommandResult;
 import dev.outrigger.it.harness.Pod;
+import dev.outrigger.it.harness.Waits;
 import dev.outrigger.it.http.HttpLogLine;
 import dev.outrigger.it.sidecar.Sidecar;
 import dev.outrigger.it.xds.IstioShapes.OutboundPolicy;
@@ -64,6 +65,7 @@ class XdsRoutingIT extends PodNetworkTestBase {
   /** After a restart the sidecar reconnects with backoff; Envoy's ADS backoff tops out at 30 s. */
   private static final Duration RECONNECT_ACK_TIMEOUT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CONNECTED_STATE = "control_plane.connected_state";
 
   private final Map<String, Pod> pods = new LinkedHashMap<>();
   private BookinfoMesh baseline;
@@ -428,7 +430,12 @@ class XdsRoutingIT extends PodNetworkTestBase {
   @Test
   void trafficFlowsOnTheLastConfigWhileTheControlPlaneIsAwayAndTheNextUpdateApplies() {
     awaitBaselineApplied();
+    // Envoy's gauge control_plane.connected_state: 1 while the ADS stream is up, 0 when it is
+    // not (docs: configuration/overview/mgmt_server, "Management server" statistics).
+    assertEquals(1, sidecar.stats().get(CONNECTED_STATE));
     controlPlane.stop();
+    Waits.until("the sidecar to notice the control plane is gone", Duration.ofSeconds(15),
+        () -> sidecar.stats().get(CONNECTED_STATE) == 0);
     Tally whileAway = calls.batch("reviews", REVIEWS_VIP, BOOKINFO_PORT, "/reviews/away", 50, "end-user: jason");
     Call productpage = calls.get("productpage", PRODUCTPAGE_VIP, BOOKINFO_PORT, "/productpage");
     assertAll(whileAway.toString(),
@@ -451,14 +458,13 @@ class XdsRoutingIT extends PodNetworkTestBase {
 
   /**
    * /config_dump in Envoy's layout (source/server/admin/config_dump_handler.cc; proto field names
-   * as Envoy prints them): configs[] holding a ListenersConfigDump with dynamic_listeners
-   * (name, active_state.version_info), a RoutesConfigDump with dynamic_route_configs, a
-   * ClustersConfigDump with dynamic_active_clusters and, with ?include_eds, an
-   * EndpointsConfigDump; the versions are the control plane's. /clusters lists every host as
-   * "cluster::ip:port::health_flags::healthy" (source/server/admin/clusters_handler.cc).
+   * as Envoy prints them): configs[] holding a ListenersConfigDump with dynamic_listeners, a
+   * RoutesConfigDump with dynamic_route_configs, a ClustersConfigDump with
+   * dynamic_active_clusters and, with ?include_eds, an EndpointsConfigDump; the versions are the
+   * control plane's. Istio's own filters arrive as udpa TypedStructs and must print too.
    */
   @Test
-  void configDumpAndClustersShowWhatWasReceived() {
+  void configDumpShowsTheReceivedResourcesAndVersions() {
     awaitBaselineApplied();
     Versions versions = controlPlane.versions();
     JsonNode dump = json(sidecar.admin("GET", "/config_dump?include_eds").requireSuccess().stdout());
@@ -477,7 +483,15 @@ class XdsRoutingIT extends PodNetworkTestBase {
         () -> assertEquals(versions.of(XdsType.CLUSTER), clusters.path("version_info").asText()),
         () -> assertTrue(names(endpoints.path("dynamic_endpoint_configs"), "endpoint_config", "cluster_name")
             .contains(outboundCluster(BOOKINFO_PORT, "v3", "reviews"))));
+  }
 
+  /**
+   * /clusters lists every host of a cluster as "cluster::ip:port::health_flags::healthy"
+   * (source/server/admin/clusters_handler.cc): subset v3 has exactly the two v3 pods.
+   */
+  @Test
+  void clustersListsEachSubsetsEndpointsAsHealthy() {
+    awaitBaselineApplied();
     String clustersText = sidecar.admin("GET", "/clusters").requireSuccess().stdout();
     String v3 = outboundCluster(BOOKINFO_PORT, "v3", "reviews");
     assertAll(clustersText,
