@@ -32,7 +32,8 @@ import java.util.Map;
  * meshConfig.outboundTrafficPolicy.mode: REGISTRY_ONLY (or ALLOW_ANY)
  * Service productpage 10.96.0.10:9080 (http)   VirtualService: uri exact /productpage, exact /login,
  *                                               exact /logout, prefix /api/v1/products -> productpage
- * Service details     10.96.0.11:9080 (http)   VirtualService: retries {attempts: 3, retryOn: 5xx,connect-failure}
+ * Service details     10.96.0.11:9080 (http)   VirtualService: retries {attempts: 3, retryOn: 5xx,connect-failure};
+ *                                               DestinationRule: loadBalancer ROUND_ROBIN
  * Service ratings     10.96.0.12:9080 (http)   DestinationRule subsets v1; VirtualService (Bookinfo's
  *                                               ratings-test-abort): end-user=jason -> abort 500 (100%),
  *                                               else -> subset v1
@@ -111,7 +112,15 @@ public record BookinfoMesh(
     }
     eds.put(outboundCluster(HTTPBIN_PORT, "", HTTPBIN), httpbin);
     eds.forEach((name, workloads) -> {
-      clusters.add(edsCluster(name, serviceOf(name)));
+      Cluster cluster = edsCluster(name, serviceOf(name));
+      if (serviceOf(name).equals("details")) {
+        // DestinationRule details: loadBalancer.simple ROUND_ROBIN (cluster_traffic_policy.go
+        // applyRoundRobinLoadBalancer). Round robin visits every host within as many picks as
+        // there are hosts, so three attempts always reach the one healthy endpoint; with the
+        // default LEAST_REQUEST (random picks) a request would fail now and then by chance.
+        cluster = cluster.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build();
+      }
+      clusters.add(cluster);
       assignments.add(endpoints(name, workloads));
     });
 

@@ -308,7 +308,8 @@ class XdsRoutingIT extends PodNetworkTestBase {
    * as retry_on "5xx,connect-failure", num_retries 3, with the previous_hosts predicate
    * (retry.go ConvertPolicy). Envoy retries a 5xx response and a connect failure
    * (source/common/router/retry_state_impl.cc wouldRetryFromHeaders / shouldRetryReset) on
-   * another host, so every request succeeds, answered by the healthy pod.
+   * another host; details' DestinationRule asks for ROUND_ROBIN, which reaches each of the three
+   * hosts within three picks, so every request succeeds, answered by the healthy pod.
    */
   @Test
   void retriesOnFailingEndpointsSucceed() {
