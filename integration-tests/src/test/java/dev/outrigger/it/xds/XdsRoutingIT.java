@@ -72,6 +72,7 @@ class XdsRoutingIT extends PodNetworkTestBase {
   private ControlPlane controlPlane;
   private Pod client;
   private Sidecar sidecar;
+  private Instant sidecarStarted;
   private ServiceCalls calls;
 
   @Override
@@ -99,6 +100,7 @@ class XdsRoutingIT extends PodNetworkTestBase {
 
     controlPlane = ControlPlane.start(network, baseline.config());
     client = network.addPod("sleep");
+    sidecarStarted = Instant.now();
     sidecar = Sidecar.inject(client, InjectedEnvironment.of(client, controlPlane));
     calls = new ServiceCalls(client);
   }
@@ -503,7 +505,15 @@ class XdsRoutingIT extends PodNetworkTestBase {
 
   // ---- helpers ------------------------------------------------------------------------------
 
+  /**
+   * Every test starts from the baseline ACKed. A sidecar that has not dialled at all within
+   * ACK_TIMEOUT of its start fails each test at once, rather than each waiting the timeout again.
+   */
   private void awaitBaselineApplied() {
+    if (controlPlane.requests().isEmpty() && Instant.now().isAfter(sidecarStarted.plus(ACK_TIMEOUT))) {
+      throw new AssertionError("the sidecar never dialled the control plane at " + controlPlane.address()
+          + " (PILOT_ADDRESS), " + Duration.between(sidecarStarted, Instant.now()).toSeconds() + " s after it started");
+    }
     controlPlane.awaitAcks(controlPlane.versions(), ACK_TIMEOUT);
   }
 
