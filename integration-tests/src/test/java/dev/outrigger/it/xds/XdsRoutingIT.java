@@ -218,8 +218,8 @@ class XdsRoutingIT extends PodNetworkTestBase {
 
   /**
    * Seed 003's 5/5/90 split of reviews over 2,000 requests. Envoy picks a weighted cluster per
-   * request at random (source/common/router/config_impl.cc WeightedClusterEntry selection by a
-   * random value modulo the total weight), so each subset's count is binomial(n, p). Tolerance:
+   * request at random (source/common/router/config_impl.cc pickCluster: a random value modulo
+   * the total weight, then the interval it falls in), so each subset's count is binomial(n, p). Tolerance:
    * 5 standard deviations, |count - n p| &lt;= 5 sqrt(n p (1 - p)): for n = 2000 that is
    * 100 +- 49 for v1 and v2 and 1800 +- 67 for v3; a correct sidecar fails this about once in
    * 1.7 million runs. Both v3 pods serve v3's share (the subset balances over its endpoints).
@@ -308,9 +308,10 @@ class XdsRoutingIT extends PodNetworkTestBase {
    * details has three endpoints, one healthy, one refusing connections and one answering 500;
    * its VirtualService retries {attempts: 3, retryOn: 5xx,connect-failure}, which istiod writes
    * as retry_on "5xx,connect-failure", num_retries 3, with the previous_hosts predicate
-   * (retry.go ConvertPolicy). Envoy retries a 5xx response and a connect failure
-   * (source/common/router/retry_state_impl.cc wouldRetryFromHeaders / shouldRetryReset) on
-   * another host; details' DestinationRule asks for ROUND_ROBIN, which reaches each of the three
+   * (retry.go ConvertPolicy). Envoy retries a 5xx response and a connect failure on another
+   * host (source/common/router/router.cc maybeRetryReset asks the retry state on a reset; the
+   * previous_hosts predicate steers the next pick away from tried hosts; retry_on "5xx" covers
+   * both per Envoy's router docs); details' DestinationRule asks for ROUND_ROBIN, which reaches each of the three
    * hosts within three picks, so every request succeeds, answered by the healthy pod.
    */
   @Test
@@ -391,8 +392,8 @@ class XdsRoutingIT extends PodNetworkTestBase {
   /**
    * An endpoint removed by EDS while requests flow: Envoy applies the new ClusterLoadAssignment
    * between requests, lets requests in flight on the removed host finish and chooses only the
-   * remaining hosts afterwards (source/common/upstream/upstream_impl.cc updateDynamicHostList),
-   * so no request fails; the pod itself keeps running, as a terminating pod does during its
+   * remaining hosts afterwards (Envoy's EDS semantics: a host update changes the load balancer's
+   * host set, it does not reset streams), so no request fails; the pod itself keeps running, as a terminating pod does during its
    * grace period. After the ACK (plus a moment for requests already routed) no request goes to
    * the removed pod.
    */
@@ -426,8 +427,8 @@ class XdsRoutingIT extends PodNetworkTestBase {
 
   /**
    * istiod (the test's server) stopped: the sidecar keeps serving its last configuration (Envoy
-   * keeps its xDS state when the ADS stream fails and retries with backoff,
-   * source/extensions/config_subscription/grpc/grpc_stream.h), so requests keep routing. An
+   * keeps its xDS state when the ADS stream fails and reconnects with backoff; Istio documents
+   * the same for istiod outages), so requests keep routing. An
    * update published while it was away (reviews 100% v1) applies once it is back.
    */
   @Test
