@@ -30,6 +30,7 @@ public final class PodNetwork implements AutoCloseable {
   private final String bridge;
   private final Path workDir;
   private final List<Pod> pods = new ArrayList<>();
+  private final List<BackgroundProcess> gatewayProcesses = new ArrayList<>();
   private final Thread cleanupOnExit = new Thread(this::close, "orit-it-network-cleanup");
   private boolean closed;
 
@@ -100,6 +101,22 @@ public final class PodNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a process in the network's own namespace, the one holding the gateway address
+   * {@value #GATEWAY}: for what stands in for the cluster outside the pods (the control plane's
+   * address). Killed when the network closes at the latest.
+   */
+  public synchronized BackgroundProcess startOnGateway(String processName, List<String> argv) {
+    if (closed) {
+      throw new IllegalStateException("network " + name + " is closed");
+    }
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+    full.addAll(argv);
+    BackgroundProcess process = BackgroundProcess.start(name + "/" + processName, full);
+    gatewayProcesses.add(process);
+    return process;
+  }
+
   public String name() {
     return name;
   }
@@ -136,6 +153,10 @@ public final class PodNetwork implements AutoCloseable {
       failure = attempt(pods.get(i)::close, failure);
     }
     pods.clear();
+    for (BackgroundProcess process : gatewayProcesses) {
+      failure = attempt(process::close, failure);
+    }
+    gatewayProcesses.clear();
     failure = attempt(() -> Namespaces.deleteIfPresent(netns), failure);
     failure = attempt(() -> StaleResources.deleteTree(workDir), failure);
     lock.close();

@@ -16,6 +16,8 @@ public final class SidecarSettings {
   public static final String SERVER_FIRST_PORTS = "OUTRIGGER_SERVER_FIRST_PORTS";
   public static final String ROUTE_TIMEOUT = "OUTRIGGER_ROUTE_TIMEOUT";
   public static final String TRACING = "OUTRIGGER_TRACING";
+  /** Where the agent dials xDS (ip:port; port 15010 is plaintext, as istiod's). */
+  public static final String PILOT_ADDRESS = "PILOT_ADDRESS";
 
   private final Map<String, String> env;
 

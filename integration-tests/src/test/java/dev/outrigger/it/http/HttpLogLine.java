@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * One access-log line of an HTTP request, from Istio's default text format or its JSON encoding,
  * with every field: "-" in the text (null in JSON) is kept as "-", so both read the same.
  */
-record HttpLogLine(
+public record HttpLogLine(
     Instant start,
     String method,
     String path,
@@ -55,7 +55,7 @@ record HttpLogLine(
           + " \"(?<requestId>[^\"]*)\" \"(?<authority>[^\"]*)\" \"(?<upstreamHost>[^\"]*)\" (?<cluster>\\S+)"
           + " (?<upstreamLocal>\\S+) (?<downstreamLocal>\\S+) (?<downstreamRemote>\\S+) (?<sni>\\S+) (?<route>\\S+)$");
 
-  static HttpLogLine parseText(String line) {
+  public static HttpLogLine parseText(String line) {
     Matcher m = TEXT.matcher(line);
     if (!m.matches()) {
       throw new IllegalArgumentException("not an Istio HTTP access-log line: " + line);
@@ -70,7 +70,7 @@ record HttpLogLine(
   }
 
   /** A JSON line; numbers must be JSON numbers and every other value a string or null, as Envoy writes them. */
-  static HttpLogLine parseJson(String line) {
+  public static HttpLogLine parseJson(String line) {
     JsonNode n = json(line);
     return new HttpLogLine(Instant.parse(string(n, "start_time")), string(n, "method"), string(n, "path"),
         string(n, "protocol"), (int) number(n, "response_code"), string(n, "response_flags"),
@@ -113,12 +113,12 @@ record HttpLogLine(
   }
 
   /** The port of an "ip:port" address. */
-  static int port(String address) {
+  public static int port(String address) {
     return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   /** The ip of an "ip:port" address. */
-  static String ip(String address) {
+  public static String ip(String address) {
     return address.substring(0, address.lastIndexOf(':'));
   }
 }

@@ -21,6 +21,7 @@ import java.util.Arrays;
  * flood &lt;ip&gt; &lt;port&gt; &lt;connections&gt; &lt;bytes each&gt; &lt;seconds&gt;
  * websocket &lt;ws url&gt; &lt;text messages&gt;
  * http-load &lt;ip&gt; &lt;port&gt; &lt;path&gt; &lt;connections&gt; &lt;ramp ms&gt; &lt;run ms&gt;
+ * forward-unix &lt;bind ip&gt; &lt;port&gt; &lt;unix socket path&gt;
  * </pre>
  * See {@link HttpApp} for the HTTP app and {@link WebSocketClient} for the WebSocket round trip.
  */
@@ -84,6 +85,10 @@ public final class TcpTool {
         System.exit(HttpLoad.run(rest[0], Integer.parseInt(rest[1]), rest[2], Integer.parseInt(rest[3]),
             Long.parseLong(rest[4]), Long.parseLong(rest[5])));
       }
+      case "forward-unix" -> {
+        requireArgs(rest, 3);
+        UnixSocketForwarder.serve(rest[0], Integer.parseInt(rest[1]), Path.of(rest[2]));
+      }
       default -> usage();
     }
   }
@@ -99,7 +104,8 @@ public final class TcpTool {
         + " | connect-loop <ip> <port> <count> | send-after-eof <ip> <port> <bytes> | read-greeting <ip> <port>"
         + " | serve-http <bind ip> <port> | serve-recording-http <bind ip> <port> | serve-slow-sink <bind ip> <port>"
         + " | flood <ip> <port> <connections> <bytes each> <seconds> | websocket <ws url> <text messages>"
-        + " | http-load <ip> <port> <path> <connections> <ramp ms> <run ms>");
+        + " | http-load <ip> <port> <path> <connections> <ramp ms> <run ms>"
+        + " | forward-unix <bind ip> <port> <unix socket path>");
     System.exit(2);
   }
 }
