@@ -91,7 +91,7 @@ final class ClustersPage {
   /** EDS clusters' hosts come from their endpoint set (istiod names it as the cluster); others list their own. */
   private static List<Endpoint> hosts(MeshConfig mesh, ClusterSpec c) {
     if (c.discovery() == ClusterSpec.Discovery.EDS) {
-      EndpointSet set = mesh.endpoints().get(c.name());
+      EndpointSet set = mesh.endpoints().get(c.edsServiceName());
       return set == null ? List.of() : set.endpoints();
     }
     return c.endpoints();
