@@ -107,4 +107,15 @@ class InboundMeshRoutingTest {
         .plan(new ConnectionFacts(POD_7070, CLIENT, "raw_buffer", Set.of()));
     assertEquals(ResponseFlag.NO_ROUTE, assertInstanceOf(ConnectionPlan.Refuse.class, plan).flag());
   }
+
+  @Test
+  void anOutboundConnectionIsNeverHandedToTheVirtualInboundListenerThoughBothUseTheOriginalDestination() {
+    ListenerSpec virtualInbound = new ListenerSpec("virtualInbound", new InetSocketAddress("0.0.0.0", 15006), true, true,
+        List.of(), Optional.empty());
+    ListenerSpec virtualOutbound = new ListenerSpec("virtualOutbound", new InetSocketAddress("0.0.0.0", 15001), true,
+        true, List.of(), Optional.empty());
+    ListenerTable table = new ListenerTable(List.of(virtualInbound, virtualOutbound));
+    assertEquals("virtualOutbound", dev.outrigger.core.route.mesh.MeshListeners
+        .outbound(table, new InetSocketAddress("10.96.0.99", 7777)).orElseThrow().name());
+  }
 }

@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 public final class MeshListeners {
   /** istiod's name for the listener on 15006. */
   static final String VIRTUAL_INBOUND = "virtualInbound";
+  /** istiod's name for the listener on 15001. */
+  static final String VIRTUAL_OUTBOUND = "virtualOutbound";
   static final int ISTIO_INBOUND_PORT = 15006;
 
   private MeshListeners() {}
@@ -24,7 +26,11 @@ public final class MeshListeners {
    */
   public static Optional<ListenerSpec> outbound(ListenerTable table, InetSocketAddress originalDestination) {
     Optional<ListenerSpec> target = table.forOriginalDestination(originalDestination).filter(l -> !l.bindToPort());
-    return target.or(() -> table.listeners().stream().filter(ListenerSpec::useOriginalDst).findFirst());
+    // istiod marks both virtual listeners use_original_dst: the outbound one is told by its name.
+    return target.or(() -> table.listeners().stream().filter(l -> l.name().equals(VIRTUAL_OUTBOUND)).findFirst())
+        .or(() -> table.listeners().stream()
+            .filter(l -> l.useOriginalDst() && !l.name().equals(VIRTUAL_INBOUND) && l.address().getPort() != ISTIO_INBOUND_PORT)
+            .findFirst());
   }
 
   /** istiod's inbound listener (virtualInbound on 15006), whose chains are chosen by destination port. */
