@@ -72,12 +72,9 @@ public final class ListenerTranslator {
       throws RejectedUpdate {
     String where = listener + ", filter chain '" + fc.getName() + "'";
     var m = fc.getFilterChainMatch();
-    if (m.getServerNamesCount() > 0) {
-      throw new RejectedUpdate(where + ": server name (SNI) matches are not supported yet");
-    }
     FilterChainMatch match = new FilterChainMatch(m.hasDestinationPort() ? m.getDestinationPort().getValue() : 0,
         prefixes(where, m.getPrefixRangesList()), m.getTransportProtocol(), new HashSet<>(m.getApplicationProtocolsList()),
-        prefixes(where, m.getSourcePrefixRangesList()));
+        prefixes(where, m.getSourcePrefixRangesList()), m.getServerNamesList());
     NetworkAction action = null;
     for (Filter f : fc.getFiltersList()) {
       if (action != null) {
