@@ -107,6 +107,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         context.stats().increment(Counter.TLS_CLIENT_HELLO_UNREAD);
         DegradedLog.log("unreadable TLS ClientHello, choosing a filter chain without server name or ALPN", record, null);
       }
+      record.requestedServerName(hello.serverName());
       return new ConnectionFacts(destination, source, "tls", Set.copyOf(hello.applicationProtocols()), hello.serverName());
     }
     Set<String> detected = switch (protocol) {

@@ -17,9 +17,9 @@ import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 
 /** ClientHellos as the JDK's TLS client writes them, whole, split, cut short and damaged. */
-class ClientHelloParserTest {
+public class ClientHelloParserTest {
   /** A real ClientHello: the first flight of the JDK's TLS client. */
-  static byte[] hello(String serverName, String... alpn) throws Exception {
+  public static byte[] hello(String serverName, String... alpn) throws Exception {
     SSLEngine engine = SSLContext.getDefault().createSSLEngine(serverName, 443);
     engine.setUseClientMode(true);
     SSLParameters params = engine.getSSLParameters();

@@ -68,4 +68,11 @@ class ServerNameMatchTest {
   void factsWithoutANameKeepTheirOldConstructor() {
     assertEquals("", new ConnectionFacts(DST, SRC, "raw_buffer", Set.of()).serverName());
   }
+
+  @Test
+  void aListenerThatMatchesOnServerNamesWaitsForTheClientHello() {
+    ListenerSpec sniOnly = new ListenerSpec("0.0.0.0_443", new InetSocketAddress("0.0.0.0", 443), false, false,
+        List.of(chain("exact", names("api.example.com"))), Optional.of(chain("passthrough", FilterChainMatch.ANY)));
+    assertEquals(true, dev.outrigger.core.route.mesh.MeshListeners.needsDetection(sniOnly));
+  }
 }
