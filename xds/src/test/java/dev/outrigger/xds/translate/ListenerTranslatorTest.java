@@ -118,6 +118,26 @@ class ListenerTranslatorTest {
         && s.typeUrl().equals("io.istio.http.peer_metadata.Config")));
   }
 
+  @Test
+  void accessLogsAnywhereAreNoReasonToReject() throws Exception {
+    // istiod adds file access logs (meshConfig.accessLogFile) to listeners, tcp_proxy and the HTTP manager.
+    var fileLog = io.envoyproxy.envoy.config.accesslog.v3.AccessLog.newBuilder().setName("envoy.access_loggers.file")
+        .setTypedConfig(com.google.protobuf.Any.pack(io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog
+            .newBuilder().setPath("/dev/stdout").build())).build();
+    Listener.Builder tcp = protos().get(2).toBuilder().addAccessLog(fileLog);
+    Filter.Builder proxy = tcp.getFilterChainsBuilder(0).getFiltersBuilder(0);
+    proxy.setTypedConfig(com.google.protobuf.Any.pack(proxy.getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.class).toBuilder()
+        .addAccessLog(fileLog).build()));
+    ListenerTranslator.listener(tcp.build());
+    Listener.Builder http = protos().get(1).toBuilder();
+    Filter.Builder hcm = http.getFilterChainsBuilder(0).getFiltersBuilder(0);
+    hcm.setTypedConfig(com.google.protobuf.Any.pack(hcm.getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class)
+        .toBuilder().addAccessLog(fileLog).build()));
+    ListenerTranslator.listener(http.build());
+  }
+
   private static String chosen(ListenerSpec spec, ConnectionFacts facts) {
     FilterChain chain = ListenerTable.chooseChain(spec, facts).orElseThrow();
     return ((NetworkAction.TcpProxy) chain.action()).clusters().get(0).name();
