@@ -42,6 +42,11 @@ public enum ResourceType {
     return typeUrl;
   }
 
+  /** The resource's message class. */
+  Class<? extends Message> messageClass() {
+    return messageClass;
+  }
+
   /** Subscribed to as a whole (an empty name list), rather than by name. */
   public boolean wildcard() {
     return wildcard;

@@ -3,22 +3,20 @@ package dev.outrigger.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.Value;
+import dev.outrigger.xds.dump.PrintableJson;
+import dev.outrigger.xds.translate.ListenerTranslator;
+import dev.outrigger.xds.translate.SkippedFilter;
 import io.envoyproxy.envoy.admin.v3.ClustersConfigDump;
 import io.envoyproxy.envoy.admin.v3.ConfigDump;
 import io.envoyproxy.envoy.admin.v3.EndpointsConfigDump;
 import io.envoyproxy.envoy.admin.v3.ListenersConfigDump;
 import io.envoyproxy.envoy.admin.v3.RoutesConfigDump;
 import io.envoyproxy.envoy.admin.v3.UpdateFailureState;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,15 +25,18 @@ import java.util.TreeMap;
  * The xDS part of /config_dump in Envoy's layout ({@code configs[]} of ClustersConfigDump,
  * EndpointsConfigDump, ListenersConfigDump, RoutesConfigDump with their dynamic entries), so that
  * istioctl-style questions (which clusters, which routes, which version) read the same.
+ *
+ * <p>After Envoy's four sections comes one more, a {@code google.protobuf.Struct} listing per
+ * listener what the translator skipped (observing filters, listener filters this proxy does by
+ * itself, internal listeners). A section of its own, because the listeners must show what istiod
+ * sent, unchanged: {@code istioctl proxy-status} compares them with istiod's; and a Struct,
+ * because it is a well-known type every reader of the dump resolves, and Envoy's ConfigDump takes
+ * any message in {@code configs}, so readers that look for their sections by type (istioctl's
+ * configdump wrapper) pass over it.
  */
 public final class XdsConfigDump {
-  private static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
-      .add(ConfigDump.getDescriptor()).add(ClustersConfigDump.getDescriptor()).add(EndpointsConfigDump.getDescriptor())
-      .add(ListenersConfigDump.getDescriptor()).add(RoutesConfigDump.getDescriptor())
-      .add(Cluster.getDescriptor()).add(ClusterLoadAssignment.getDescriptor()).add(Listener.getDescriptor())
-      .add(RouteConfiguration.getDescriptor()).add(TcpProxy.getDescriptor()).add(HttpConnectionManager.getDescriptor())
-      .add(HTTPFault.getDescriptor()).add(Router.getDescriptor())
-      .build();
+  /** The key, in the last section's Struct, of the skipped filters by listener name. */
+  public static final String SKIPPED_KEY = "outrigger_skipped_filters";
 
   private XdsConfigDump() {}
 
@@ -69,15 +70,41 @@ public final class XdsConfigDump {
         .addConfigs(Any.pack(endpoints.build()))
         .addConfigs(Any.pack(listeners.build()))
         .addConfigs(Any.pack(routes.build()))
+        .addConfigs(Any.pack(skipped(t.get(ResourceType.LISTENER))))
         .build();
   }
 
-  /** Envoy's JSON; if a resource carries a type this proxy has no schema for, an error saying which. */
+  /** {"outrigger_skipped_filters": {"<listener>": [{filter_chain, kind, name, type_url, why}, ...]}} */
+  static Struct skipped(XdsSnapshot.TypeSnapshot listeners) {
+    Struct.Builder byListener = Struct.newBuilder();
+    for (Map.Entry<String, Message> e : new TreeMap<>(listeners.resources()).entrySet()) {
+      ListValue.Builder list = ListValue.newBuilder();
+      for (SkippedFilter f : ListenerTranslator.skipped((Listener) e.getValue())) {
+        list.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
+            .putFields("filter_chain", string(f.filterChain())).putFields("kind", string(f.kind()))
+            .putFields("name", string(f.name())).putFields("type_url", string(f.typeUrl()))
+            .putFields("why", string(f.why()))));
+      }
+      if (list.getValuesCount() > 0) {
+        byListener.putFields(e.getKey(), Value.newBuilder().setListValue(list).build());
+      }
+    }
+    return Struct.newBuilder().putFields(SKIPPED_KEY, Value.newBuilder().setStructValue(byListener).build()).build();
+  }
+
+  private static Value string(String s) {
+    return Value.newBuilder().setStringValue(s).build();
+  }
+
+  /**
+   * Envoy's JSON, every resource printed (see {@link PrintableJson} for types without a class
+   * here); should printing still fail, an error saying why.
+   */
   public static String toJson(XdsSnapshot snapshot) {
     ConfigDump dump = build(snapshot);
     try {
-      return JsonFormat.printer().usingTypeRegistry(TYPES).print(dump);
-    } catch (InvalidProtocolBufferException unknownType) {
+      return PrintableJson.print(dump);
+    } catch (InvalidProtocolBufferException | RuntimeException unknownType) {
       String why = String.valueOf(unknownType.getMessage()).replace("\\", "\\\\").replace("\"", "\\\"");
       return "{\"error\": \"cannot print the xDS resources: " + why + "\"}";
     }

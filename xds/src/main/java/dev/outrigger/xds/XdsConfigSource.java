@@ -53,6 +53,9 @@ public final class XdsConfigSource implements XdsUpdates {
     List<ListenerSpec> specs = new ArrayList<>();
     Set<String> rds = new TreeSet<>();
     for (Message m : resources.values()) {
+      if (ListenerTranslator.isInternal((Listener) m)) {
+        continue; // reachable only from inside Envoy; the config dump lists it as skipped
+      }
       ListenerSpec spec = ListenerTranslator.listener((Listener) m);
       specs.add(spec);
       spec.chains().forEach(c -> {

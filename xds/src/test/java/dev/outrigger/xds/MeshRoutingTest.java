@@ -143,4 +143,14 @@ class MeshRoutingTest {
     assertEquals(ResponseFlag.NO_CLUSTER_FOUND, refused.flag()); // no mysql cluster in this config
     assertEquals("outbound|3306||mysql.default.svc.cluster.local", refused.cluster());
   }
+
+  @Test
+  void anHttpChainChosenForTlsIsRefusedUntilTlsIsTerminated() throws Exception {
+    // A chain with no transport match but an HTTP connection manager, taken by a TLS ClientHello.
+    Listener.Builder l = ((Listener) named("listeners.json", Listener.class).get("0.0.0.0_9080")).toBuilder();
+    l.getFilterChainsBuilder(0).clearFilterChainMatch();
+    new XdsConfigSource(store, (type, names) -> {}).accept(ResourceType.LISTENER, Map.of(l.getName(), l.build()));
+    ConnectionPlan plan = router.plan(new ConnectionFacts(REVIEWS_VIP, CLIENT, "tls", Set.of("http/1.1"), "reviews"));
+    assertTrue(assertInstanceOf(ConnectionPlan.Refuse.class, plan).why().contains("needs TLS termination"));
+  }
 }

@@ -82,4 +82,22 @@ class XdsConfigSourceTest {
       server.shutdownNow();
     }
   }
+
+  @Test
+  void anInternalListenerOfARealSidecarIsSkippedAndTheRestApplied() throws Exception {
+    java.util.Map<String, com.google.protobuf.Message> resources = new java.util.TreeMap<>();
+    for (Listener l : dev.outrigger.xds.translate.TestResources.resources(
+        dev.outrigger.xds.translate.RealSidecarConfigTest.dump(), Listener.class)) {
+      if (!l.getName().equals("virtualInbound")) { // it carries RBAC: rejected, see RealSidecarConfigTest
+        resources.put(l.getName(), l);
+      }
+    }
+    ConfigStore store = new ConfigStore();
+    java.util.Map<ResourceType, java.util.Set<String>> subscribed = new java.util.EnumMap<>(ResourceType.class);
+    new XdsConfigSource(store, subscribed::put).accept(ResourceType.LISTENER, resources);
+    assertEquals(List.of("0.0.0.0_9080", "10.96.0.10_53", "virtualOutbound"),
+        store.current().listeners().listeners().stream().map(l -> l.name()).sorted().toList(),
+        "main_internal is skipped");
+    assertEquals(java.util.Set.of("9080"), subscribed.get(ResourceType.ROUTE));
+  }
 }

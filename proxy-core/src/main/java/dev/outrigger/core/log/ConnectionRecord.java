@@ -18,6 +18,7 @@ public final class ConnectionRecord {
   String cluster;
   ResponseFlag flag = ResponseFlag.NONE;
   String transportFailureReason;
+  String requestedServerName;
   long bytesReceived;
   long bytesSent;
   long durationMillis = -1;
@@ -72,6 +73,11 @@ public final class ConnectionRecord {
     this.transportFailureReason = reason;
   }
 
+  /** The SNI of the client's TLS ClientHello (Envoy's %REQUESTED_SERVER_NAME%), or null. */
+  public void requestedServerName(String serverName) {
+    this.requestedServerName = serverName == null || serverName.isEmpty() ? null : serverName;
+  }
+
   public void received(long bytes) {
     bytesReceived += bytes;
   }
@@ -97,7 +103,7 @@ public final class ConnectionRecord {
   public AccessLogEntry toEntry(Direction direction) {
     return new AccessLogEntry(direction, start, null, null, null, 0, flag.code(), null, null, transportFailureReason,
         bytesReceived, bytesSent, durationMillis, null, null, null, null, null,
-        upstreamHost, cluster, upstreamLocal, downstreamLocal, downstreamRemote, null, null);
+        upstreamHost, cluster, upstreamLocal, downstreamLocal, downstreamRemote, requestedServerName, null);
   }
 
   public long bytesReceived() {

@@ -10,6 +10,8 @@ import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.Protocols;
 import dev.outrigger.core.route.Router;
 import dev.outrigger.core.route.listener.ConnectionFacts;
+import dev.outrigger.core.sniff.ClientHello;
+import dev.outrigger.core.sniff.ClientHelloParser;
 import dev.outrigger.core.sniff.Protocol;
 import dev.outrigger.core.sniff.SniffHandler;
 import dev.outrigger.core.stats.Counter;
@@ -62,12 +64,13 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
     if (!router.detectsProtocol(original)) {
       ctx.pipeline().remove(this);
-      carryOut(downstream, record, facts(original, client, Protocol.OPAQUE), Protocol.OPAQUE, null, false, 0);
+      carryOut(downstream, record, facts(original, client, Protocol.OPAQUE, null, record), Protocol.OPAQUE, null, false, 0);
       return;
     }
     SniffHandler.Decision decision = (sniffCtx, protocol, sniffed, inputClosed, firstByteNanos) -> {
       sniffCtx.pipeline().remove(sniffCtx.handler());
-      carryOut(downstream, record, facts(original, client, protocol), protocol, sniffed, inputClosed, firstByteNanos);
+      carryOut(downstream, record, facts(original, client, protocol, sniffed, record), protocol, sniffed, inputClosed,
+          firstByteNanos);
     };
     ctx.pipeline().replace(this, "sniff", new SniffHandler(decision, new SniffExpiry(record, context),
         context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
@@ -94,14 +97,25 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static ConnectionFacts facts(InetSocketAddress destination, InetSocketAddress source, Protocol protocol) {
+  private ConnectionFacts facts(InetSocketAddress destination, InetSocketAddress source, Protocol protocol,
+      ByteBuf sniffed, ConnectionRecord record) {
+    if (protocol == Protocol.TLS) {
+      // Envoy's tls_inspector: transport "tls", the requested server name and the offered ALPN.
+      ClientHello hello = sniffed == null ? ClientHello.UNREAD
+          : ClientHelloParser.parse(sniffed).orElse(ClientHello.UNREAD);
+      if (!hello.read()) {
+        context.stats().increment(Counter.TLS_CLIENT_HELLO_UNREAD);
+        DegradedLog.log("unreadable TLS ClientHello, choosing a filter chain without server name or ALPN", record, null);
+      }
+      record.requestedServerName(hello.serverName());
+      return new ConnectionFacts(destination, source, "tls", Set.copyOf(hello.applicationProtocols()), hello.serverName());
+    }
     Set<String> detected = switch (protocol) {
       case HTTP1 -> Set.of(Protocols.HTTP1);
       case HTTP2 -> Set.of(Protocols.H2C);
       default -> Set.of();
     };
-    // Envoy's tls_inspector names the transport; istiod's inbound chains match on it.
-    return new ConnectionFacts(destination, source, protocol == Protocol.TLS ? "tls" : "raw_buffer", detected);
+    return new ConnectionFacts(destination, source, "raw_buffer", detected);
   }
 
   private void refuse(ChannelHandlerContext ctx, ConnectionRecord record, Counter counter, String why, Throwable cause) {

@@ -11,8 +11,15 @@ public final class Protocols {
 
   private Protocols() {}
 
-  /** Whether detection found the connection to speak HTTP. */
+  /**
+   * Whether detection found the connection to speak plaintext HTTP. For TLS the application
+   * protocols are the ALPN the client offers inside the ClientHello, which this proxy relays
+   * without terminating, so a TLS connection is never HTTP here.
+   */
   public static boolean isHttp(ConnectionFacts facts) {
+    if (!"raw_buffer".equals(facts.transportProtocol())) {
+      return false;
+    }
     Set<String> offered = facts.applicationProtocols();
     return offered.contains(HTTP1) || offered.contains(HTTP10) || offered.contains(H2C);
   }

@@ -30,12 +30,28 @@ public final class ProtocolDetector {
     int start = bytes.readerIndex();
     byte first = bytes.getByte(start);
     if (first == 0x16) { // TLS record type "handshake"; next comes the major version 3
-      return n < 2 ? Optional.empty() : Optional.of(bytes.getByte(start + 1) == 3 ? Protocol.TLS : Protocol.OPAQUE);
+      if (n < 2) {
+        return Optional.empty();
+      }
+      if (bytes.getByte(start + 1) != 3) {
+        return Optional.of(Protocol.OPAQUE);
+      }
+      // As Envoy's tls_inspector: the whole ClientHello, so its server name and ALPN can choose the chain.
+      return ClientHelloParser.parse(bytes).isPresent() ? Optional.of(Protocol.TLS) : Optional.empty();
     }
     if (isPrefixOf(bytes, H2_PREFACE)) {
       return n >= H2_PREFACE.length ? Optional.of(Protocol.HTTP2) : Optional.empty();
     }
     return detectHttp1(bytes, start, n);
+  }
+
+  /**
+   * The protocol when a decision can wait no longer (a timer, or the client stopped sending):
+   * bytes that began a TLS handshake stay TLS (with whatever of the hello came), else
+   * {@code otherwise}.
+   */
+  public static Protocol undecided(ByteBuf bytes, Protocol otherwise) {
+    return bytes != null && ClientHelloParser.looksLikeTls(bytes) ? Protocol.TLS : otherwise;
   }
 
   private static Optional<Protocol> detectHttp1(ByteBuf bytes, int from, int available) {

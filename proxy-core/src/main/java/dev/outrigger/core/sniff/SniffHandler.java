@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Three clocks bound the wait. The detection timeout (off by default, as in Istio) lets the
  * connection go on as TCP. Once a first byte came, the bytes can only still be undecided because
- * they are the start of an HTTP request line, so the request-headers timeout runs from that byte:
- * when it expires the connection goes to the HTTP path, whose head deadline has then passed (408).
+ * they are the start of an HTTP request line or of a TLS ClientHello, so the request-headers
+ * timeout runs from that byte: when it expires an HTTP start goes to the HTTP path, whose head
+ * deadline has then passed (408), and a ClientHello start goes on as TLS without a server name.
  * A connection that sends nothing at all is closed by the listener's idle timer.
  */
 public final class SniffHandler extends ChannelInboundHandlerAdapter {
@@ -64,7 +65,7 @@ public final class SniffHandler extends ChannelInboundHandlerAdapter {
       detectionTimer = ctx.executor().schedule(() -> {
         if (!decided) {
           expiry.detectionTimedOut(ctx);
-          decide(ctx, Protocol.OPAQUE, false);
+          decide(ctx, ProtocolDetector.undecided(sniffed, Protocol.OPAQUE), false);
         }
       }, detectionTimeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -83,7 +84,7 @@ public final class SniffHandler extends ChannelInboundHandlerAdapter {
       if (requestHeadersTimeoutNanos > 0) {
         headTimer = ctx.executor().schedule(() -> {
           if (!decided) {
-            decide(ctx, Protocol.HTTP1, false);
+            decide(ctx, ProtocolDetector.undecided(sniffed, Protocol.HTTP1), false);
           }
         }, requestHeadersTimeoutNanos, TimeUnit.NANOSECONDS);
       }
@@ -105,7 +106,7 @@ public final class SniffHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (!decided && evt instanceof ChannelInputShutdownEvent) {
-      decide(ctx, Protocol.OPAQUE, true);
+      decide(ctx, ProtocolDetector.undecided(sniffed, Protocol.OPAQUE), true);
     } else if (!decided && evt instanceof IdleStateEvent) {
       decided = true; // closing: nothing is handed on, so the close does not open an upstream
       stopTimers();
@@ -120,7 +121,7 @@ public final class SniffHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (!decided) {
-      decide(ctx, Protocol.OPAQUE, true);
+      decide(ctx, ProtocolDetector.undecided(sniffed, Protocol.OPAQUE), true);
     }
     ctx.fireChannelInactive();
   }

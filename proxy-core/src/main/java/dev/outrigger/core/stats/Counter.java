@@ -41,6 +41,12 @@ public enum Counter {
    * went on as TCP (Envoy's listener stat, with Istio's continue_on_listener_filters_timeout).
    */
   DOWNSTREAM_PRE_CX_TIMEOUT,
+  /**
+   * A TLS ClientHello that could not be read (cut short, malformed, over 16 KiB): the connection
+   * went on as TLS without a server name or ALPN (Envoy's tls_inspector counts these as
+   * client_hello_too_large and read errors).
+   */
+  TLS_CLIENT_HELLO_UNREAD,
   /** An HTTP request head not complete within OUTRIGGER_REQUEST_HEADERS_TIMEOUT: 408, connection closed. */
   DOWNSTREAM_RQ_HEADER_TIMEOUT,
   /** An HTTP request with no activity either way for OUTRIGGER_STREAM_IDLE_TIMEOUT: 408/504 SI, or a reset. */

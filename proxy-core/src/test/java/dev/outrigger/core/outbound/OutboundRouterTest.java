@@ -58,4 +58,11 @@ class OutboundRouterTest {
     assertEquals("outbound|8080||10.244.2.4", http(POD_8080, null).cluster());
     assertEquals(POD_8080, http(POD_8080, "reviews").upstream().address());
   }
+
+  @Test
+  void tlsOfferingHttpInItsAlpnIsStillRelayedAsBytes() {
+    // The ALPN of a ClientHello is what the client offers inside TLS, which this proxy does not terminate.
+    ConnectionPlan plan = router.plan(new ConnectionFacts(POD_8080, CLIENT, "tls", Set.of("h2", "http/1.1"), "reviews"));
+    assertInstanceOf(ConnectionPlan.Tcp.class, plan);
+  }
 }

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.core.Direction;
+import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.stats.Counter;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -58,6 +60,46 @@ class RelayTest {
     assertEquals(1 << 20, proxy.counter(Direction.OUTBOUND, Counter.BYTES_RECEIVED));
     assertEquals(1 << 20, proxy.counter(Direction.OUTBOUND, Counter.BYTES_SENT));
     assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.DOWNSTREAM_CX_ACTIVE));
+  }
+
+  @Test
+  void aTlsClientHelloIsRelayedUnchangedAndItsServerNameLogged() throws Exception {
+    byte[] hello = dev.outrigger.core.sniff.ClientHelloParserTest.hello("www.example.com", "h2", "http/1.1");
+    proxy.close();
+    proxy = new ProxyFixture(dev.outrigger.core.config.InboundMode.PRESERVE, Duration.ofSeconds(10), Duration.ofHours(1),
+        HttpSettings.defaults()); // detection on: the ClientHello is sniffed
+    proxy.destination.set(upstream.address());
+    try (Socket client = proxy.connect(Direction.OUTBOUND)) {
+      client.getOutputStream().write(hello);
+      client.shutdownOutput();
+      try (Socket server = upstream.nextAccepted()) {
+        assertArrayEquals(hello, TestServers.readToEof(server.getInputStream()));
+      }
+      client.getInputStream().readAllBytes();
+    }
+    String line = single(proxy.awaitIdleAndAccessLines());
+    assertTrue(line.endsWith(" www.example.com -"), "%REQUESTED_SERVER_NAME%: " + line);
+    assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.TLS_CLIENT_HELLO_UNREAD));
+  }
+
+  @Test
+  void anUnreadableClientHelloGoesOnAsTlsWithoutAName() throws Exception {
+    byte[] notAHello = {0x16, 3, 1, 0, 4, 2, 0, 0, 0}; // a handshake record holding a ServerHello header
+    proxy.close();
+    proxy = new ProxyFixture(dev.outrigger.core.config.InboundMode.PRESERVE, Duration.ofSeconds(10), Duration.ofHours(1),
+        HttpSettings.defaults()); // detection on: the ClientHello is sniffed
+    proxy.destination.set(upstream.address());
+    try (Socket client = proxy.connect(Direction.OUTBOUND)) {
+      client.getOutputStream().write(notAHello);
+      client.shutdownOutput();
+      try (Socket server = upstream.nextAccepted()) {
+        assertArrayEquals(notAHello, TestServers.readToEof(server.getInputStream()));
+      }
+      client.getInputStream().readAllBytes();
+    }
+    String line = single(proxy.awaitIdleAndAccessLines());
+    assertTrue(line.endsWith(" - -"), line);
+    assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.TLS_CLIENT_HELLO_UNREAD));
   }
 
   @Test

@@ -30,9 +30,19 @@ class ProtocolDetectorTest {
   }
 
   @Test
-  void tlsClientHello() {
-    ByteBuf hello = Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
-    assertEquals(Optional.of(Protocol.TLS), ProtocolDetector.detect(hello));
+  void tlsOnceTheWholeClientHelloIsIn() throws Exception {
+    byte[] hello = ClientHelloParserTest.hello("reviews.default.svc.cluster.local", "h2");
+    assertEquals(Optional.empty(), ProtocolDetector.detect(Unpooled.wrappedBuffer(hello, 0, hello.length - 1)),
+        "as tls_inspector: the name and ALPN are read before the chain is chosen");
+    assertEquals(Optional.of(Protocol.TLS), ProtocolDetector.detect(Unpooled.wrappedBuffer(hello)));
+    // A record that cannot be a ClientHello is TLS (without a name) at once.
+    ByteBuf notAHello = Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x04, 0x02, 0, 0, 0});
+    assertEquals(Optional.of(Protocol.TLS), ProtocolDetector.detect(notAHello));
+    // Out of time with part of a hello: still TLS.
+    ByteBuf part = Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
+    assertEquals(Protocol.TLS, ProtocolDetector.undecided(part, Protocol.HTTP1));
+    assertEquals(Protocol.HTTP1, ProtocolDetector.undecided(Unpooled.copiedBuffer("GET /", StandardCharsets.US_ASCII),
+        Protocol.HTTP1));
   }
 
   @Test

@@ -83,4 +83,76 @@ class ListenerTranslatorTest {
     assertEquals("listener 10.96.0.30_3306, filter chain '': network filter envoy.filters.network.rbac is not supported",
         e.getMessage());
   }
+
+  @Test
+  void serverNamesChooseTheChainAsEnvoy() throws Exception {
+    // istiod's outbound listener for TLS services on 443 (ServiceEntries without a VIP): a chain per
+    // host set, matched by SNI, and PassthroughCluster for the rest.
+    Listener l = Listener.newBuilder().setName("0.0.0.0_443")
+        .setAddress(io.envoyproxy.envoy.config.core.v3.Address.newBuilder().setSocketAddress(
+            io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("0.0.0.0").setPortValue(443)))
+        .addFilterChains(tlsChain("outbound|443||www.example.com", "www.example.com"))
+        .addFilterChains(tlsChain("outbound|443||wildcard.example.com", "*.example.com"))
+        .setDefaultFilterChain(io.envoyproxy.envoy.config.listener.v3.FilterChain.newBuilder()
+            .setName("PassthroughFilterChain").addFilters(tcpProxy("PassthroughCluster")))
+        .build();
+    ListenerSpec spec = ListenerTranslator.listener(l);
+    assertEquals(List.of("www.example.com"), spec.chains().get(0).match().serverNames());
+    InetSocketAddress dst = new InetSocketAddress("93.184.216.34", 443);
+    assertEquals("outbound|443||www.example.com", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of("h2"), "www.example.com")));
+    assertEquals("outbound|443||wildcard.example.com", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of(), "api.example.com")));
+    assertEquals("PassthroughCluster", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of(), "example.org")));
+    assertEquals("PassthroughCluster", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of(), "")));
+  }
+
+  @Test
+  void aFilterIsKnownByItsTypeWhateverItsName() throws Exception {
+    // As in Istio's waypoint and sidecar output: Istio names some filters after their purpose.
+    Listener.Builder l = protos().get(2).toBuilder();
+    com.github.udpa.udpa.type.v1.TypedStruct peerMetadata = com.github.udpa.udpa.type.v1.TypedStruct.newBuilder()
+        .setTypeUrl("type.googleapis.com/io.istio.http.peer_metadata.Config").build();
+    l.getFilterChainsBuilder(0).addFilters(0, Filter.newBuilder().setName("waypoint_upstream_peer_metadata")
+        .setTypedConfig(com.google.protobuf.Any.pack(peerMetadata)));
+    ListenerTranslator.listener(l.build());
+    assertTrue(ListenerTranslator.skipped(l.build()).stream().anyMatch(s -> s.name().equals("waypoint_upstream_peer_metadata")
+        && s.typeUrl().equals("io.istio.http.peer_metadata.Config")));
+  }
+
+  @Test
+  void accessLogsAnywhereAreNoReasonToReject() throws Exception {
+    // istiod adds file access logs (meshConfig.accessLogFile) to listeners, tcp_proxy and the HTTP manager.
+    var fileLog = io.envoyproxy.envoy.config.accesslog.v3.AccessLog.newBuilder().setName("envoy.access_loggers.file")
+        .setTypedConfig(com.google.protobuf.Any.pack(io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog
+            .newBuilder().setPath("/dev/stdout").build())).build();
+    Listener.Builder tcp = protos().get(2).toBuilder().addAccessLog(fileLog);
+    Filter.Builder proxy = tcp.getFilterChainsBuilder(0).getFiltersBuilder(0);
+    proxy.setTypedConfig(com.google.protobuf.Any.pack(proxy.getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.class).toBuilder()
+        .addAccessLog(fileLog).build()));
+    ListenerTranslator.listener(tcp.build());
+    Listener.Builder http = protos().get(1).toBuilder();
+    Filter.Builder hcm = http.getFilterChainsBuilder(0).getFiltersBuilder(0);
+    hcm.setTypedConfig(com.google.protobuf.Any.pack(hcm.getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class)
+        .toBuilder().addAccessLog(fileLog).build()));
+    ListenerTranslator.listener(http.build());
+  }
+
+  private static String chosen(ListenerSpec spec, ConnectionFacts facts) {
+    FilterChain chain = ListenerTable.chooseChain(spec, facts).orElseThrow();
+    return ((NetworkAction.TcpProxy) chain.action()).clusters().get(0).name();
+  }
+
+  private static io.envoyproxy.envoy.config.listener.v3.FilterChain tlsChain(String cluster, String... names) {
+    return io.envoyproxy.envoy.config.listener.v3.FilterChain.newBuilder()
+        .setFilterChainMatch(io.envoyproxy.envoy.config.listener.v3.FilterChainMatch.newBuilder()
+            .addAllServerNames(List.of(names)))
+        .addFilters(tcpProxy(cluster)).build();
+  }
+
+  private static Filter tcpProxy(String cluster) {
+    return Filter.newBuilder().setName("envoy.filters.network.tcp_proxy").setTypedConfig(com.google.protobuf.Any.pack(
+        io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.newBuilder().setStatPrefix(cluster)
+            .setCluster(cluster).build())).build();
+  }
 }

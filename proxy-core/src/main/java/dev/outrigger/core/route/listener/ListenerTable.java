@@ -50,8 +50,9 @@ public final class ListenerTable {
   }
 
   /**
-   * Envoy's filter-chain choice: narrowed by destination port, then the longest destination
-   * prefix, then transport protocol, then application protocols, then the longest source prefix.
+   * Envoy's filter-chain choice (filter_chain_manager_impl.cc): narrowed by destination port,
+   * then the longest destination prefix, then server name (exact, then the longest wildcard
+   * suffix), then transport protocol, then application protocols, then the longest source prefix.
    * At each step a chain that names the criterion and matches beats one that leaves it open; a
    * chain that names it and does not match is out.
    */
@@ -60,6 +61,7 @@ public final class ListenerTable {
     candidates = narrow(candidates, ch -> ch.match().destinationPort() == 0 ? 0
         : ch.match().destinationPort() == c.destination().getPort() ? 1 : -1);
     candidates = narrow(candidates, ch -> prefixScore(ch.match().destinationPrefixes(), c.destination().getAddress()));
+    candidates = narrow(candidates, ch -> ch.match().serverNameScore(c.serverName()));
     candidates = narrow(candidates, ch -> ch.match().transportProtocol().isEmpty() ? 0
         : ch.match().transportProtocol().equals(c.transportProtocol()) ? 1 : -1);
     candidates = narrow(candidates, ch -> ch.match().applicationProtocols().isEmpty() ? 0

@@ -50,6 +50,12 @@ public final class ChainPlanner {
     if (action instanceof NetworkAction.TcpProxy tcp) {
       return tcpProxy(config, tcp, original);
     }
+    if (!"raw_buffer".equals(facts.transportProtocol())) {
+      // An HTTP chain for TLS bytes (istiod's mTLS inbound chains) needs TLS termination, which
+      // this proxy does not do yet; the HTTP codec on a ClientHello would only answer 400.
+      return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null, "filter chain " + chain.get().name()
+          + " of listener " + listener.name() + " serves HTTP over TLS, which needs TLS termination (not supported yet)");
+    }
     NetworkAction.Http http = (NetworkAction.Http) action;
     return new ConnectionPlan.Http(new TableRouter(store, clusters, http, original));
   }

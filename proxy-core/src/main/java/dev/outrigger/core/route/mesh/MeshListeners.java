@@ -41,7 +41,8 @@ public final class MeshListeners {
 
   /**
    * Whether choosing among the listener's chains, or serving them, needs the connection's first
-   * bytes: some chain speaks HTTP or matches on a transport or application protocol. A listener
+   * bytes: some chain speaks HTTP or matches on a transport or application protocol or a server
+   * name (the SNI of a TLS ClientHello). A listener
    * of plain tcp_proxy chains is relayed at once, so server-first protocols are not held up.
    */
   public static boolean needsDetection(ListenerSpec listener) {
@@ -51,6 +52,7 @@ public final class MeshListeners {
   private static boolean sniffs(FilterChain chain) {
     return chain.action() instanceof NetworkAction.Http
         || !chain.match().transportProtocol().isEmpty()
-        || !chain.match().applicationProtocols().isEmpty();
+        || !chain.match().applicationProtocols().isEmpty()
+        || !chain.match().serverNames().isEmpty();
   }
 }
