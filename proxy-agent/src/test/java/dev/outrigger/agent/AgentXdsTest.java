@@ -151,7 +151,7 @@ class AgentXdsTest {
     assertTrue(dump.contains("\"@type\" : \"type.googleapis.com/envoy.admin.v3.ClustersConfigDump\""), dump);
     assertTrue(dump.contains("\"name\" : \"" + REVIEWS + "\""), dump);
     assertTrue(dump.contains("\"name\" : \"0.0.0.0_9080\""), dump);
-    assertTrue(dump.contains("\"versionInfo\" : \"v1\""), dump);
+    assertTrue(dump.contains("\"version_info\" : \"v1\""), dump);
     assertTrue(dump.contains("\"OUTRIGGER_INBOUND_MODE\" : \"loopback\""), dump);
     assertTrue(dump.contains("\"transport\" : \"plaintext\""), dump);
 
@@ -206,7 +206,7 @@ class AgentXdsTest {
     assertEquals(200, get(agent.statusPort(), "/healthz/ready").statusCode());
     String dump = get(agent.adminPort(), "/config_dump").body();
     assertTrue(dump.contains("\"@type\" : \"type.googleapis.com/envoy.admin.v3.ListenersConfigDump\""), dump);
-    assertTrue(!dump.contains("dynamicListeners") && !dump.contains("dynamicActiveClusters"), dump);
+    assertTrue(!dump.contains("dynamic_listeners") && !dump.contains("dynamic_active_clusters"), dump);
     assertTrue(dump.contains("\"OUTRIGGER_XDS\" : \"off\""), dump);
     assertEquals("", get(agent.adminPort(), "/clusters").body());
     assertTrue(!get(agent.adminPort(), "/stats").body().contains("control_plane"));
