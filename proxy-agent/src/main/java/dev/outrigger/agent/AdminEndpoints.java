@@ -45,7 +45,7 @@ final class AdminEndpoints {
     m.put("/ready", (method, query) -> Reply.text(
         agent.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, agent.state() + "\n"));
     m.put("/healthz/ready", (method, query) -> readiness());
-    m.put("/config_dump", (AsyncEndpoint) (method, query, headers) -> configDump());
+    m.put("/config_dump", (AsyncEndpoint) (method, query, headers) -> configDump(query.containsKey("include_eds")));
     m.put("/clusters", (method, query) -> clusters(query));
     m.put("/stats", (method, query) -> stats(query));
     m.put("/logging", LogLevels::handle);
@@ -112,7 +112,7 @@ final class AdminEndpoints {
    * versions; empty in passthrough), and Outrigger's settings under {@code effective_config}
    * (istioctl reads config dumps allowing unknown fields).
    */
-  private CompletionStage<Reply> configDump() {
+  private CompletionStage<Reply> configDump(boolean includeEds) {
     CompletionStage<XdsSnapshot> xds = agent.controlPlane().map(cp -> (CompletionStage<XdsSnapshot>) cp.snapshot())
         .orElse(CompletableFuture.completedFuture(EmptyXds.SNAPSHOT));
     return xds.handle((snapshot, failure) -> {
@@ -121,6 +121,14 @@ final class AdminEndpoints {
         dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EmptyXds.SNAPSHOT));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
+      }
+      if (!includeEds && dump.get("configs") instanceof com.fasterxml.jackson.databind.node.ArrayNode configs) {
+        // As Envoy: endpoints only on request (?include_eds), they are the bulk of a mesh's dump.
+        for (int i = configs.size() - 1; i >= 0; i--) {
+          if (configs.get(i).path("@type").asText().endsWith("EndpointsConfigDump")) {
+            configs.remove(i);
+          }
+        }
       }
       if (failure != null) {
         dump.put("error", "xDS state unavailable: " + failure.getMessage());

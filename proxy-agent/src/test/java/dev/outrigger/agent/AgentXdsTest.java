@@ -154,6 +154,9 @@ class AgentXdsTest {
     assertTrue(dump.contains("\"version_info\" : \"v1\""), dump);
     assertTrue(dump.contains("\"OUTRIGGER_INBOUND_MODE\" : \"loopback\""), dump);
     assertTrue(dump.contains("\"transport\" : \"plaintext\""), dump);
+    assertTrue(!dump.contains("EndpointsConfigDump"), "endpoints only with ?include_eds, as Envoy");
+    String withEds = get(agent.adminPort(), "/config_dump?include_eds").body();
+    assertTrue(withEds.contains("\"@type\" : \"type.googleapis.com/envoy.admin.v3.EndpointsConfigDump\""), withEds);
 
     String stats = get(agent.adminPort(), "/stats").body();
     assertTrue(stats.contains("control_plane.connected_state: 1\n"), stats);
