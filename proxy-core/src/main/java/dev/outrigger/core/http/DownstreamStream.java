@@ -1,12 +1,15 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.overload.ReadGate;
+import dev.outrigger.core.route.table.HeaderMutations;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * The client's side of one exchange: its request as it arrives, and what goes back. Owns the
@@ -25,6 +28,8 @@ final class DownstreamStream {
     this.request = request;
     this.upgrade = ProxyHeaders.isUpgrade(request.headers());
     this.keepAlive = HttpUtil.isKeepAlive(request);
+    // HTTP/2 hands over a request whose HEADERS frame ended the stream as one FullHttpRequest.
+    this.requestComplete = request instanceof LastHttpContent;
   }
 
   Channel channel() {
@@ -78,16 +83,22 @@ final class DownstreamStream {
     channel.close();
   }
 
+  /** The exchange is over: a request that arrived whole (HTTP/2) holds a buffer until now. */
+  void release() {
+    ReferenceCountUtil.release(request);
+  }
+
   /**
    * Writes a local reply: an HTTP/1.0 client is answered in 1.0; anything the decoder refused, or
    * another version, in 1.1.
    *
    * @return the bytes of its body
    */
-  int reply(LocalReply reply) {
+  int reply(LocalReply reply, HeaderMutations routeHeaders) {
     boolean http10 = request.decoderResult().isSuccess() && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     FullHttpResponse response = reply.toResponse(channel.alloc(), http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
     int bytes = response.content().readableBytes();
+    RouteHeaders.response(response.headers(), routeHeaders);
     HttpUtil.setKeepAlive(response, keepAlive);
     channel.writeAndFlush(response, channel.voidPromise());
     return bytes;

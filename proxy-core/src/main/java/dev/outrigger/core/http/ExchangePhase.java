@@ -8,8 +8,12 @@ package dev.outrigger.core.http;
 enum ExchangePhase {
   /** Created; not yet sent anywhere. */
   PENDING,
+  /** Held by the route's fault injection before it is routed. */
+  DELAYED,
   /** Waiting for an upstream connection (or HTTP/2 stream) for the current attempt. */
   CONNECTING,
+  /** An attempt failed and a retry waits for its back-off. */
+  BACKOFF,
   /** The request is on its way to, or at, the upstream; no final response head yet. */
   AWAITING_RESPONSE,
   /** A 1xx (100 Continue) went downstream; the final response head is still to come. */

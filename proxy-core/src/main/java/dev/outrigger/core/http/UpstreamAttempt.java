@@ -1,9 +1,11 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.overload.ReadGate;
+import dev.outrigger.core.route.ClusterTarget;
 import dev.outrigger.core.route.Upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,6 +25,10 @@ final class UpstreamAttempt {
   private boolean headWritten;
   private boolean keepAlive;
   private long sentNanos;
+  /** The outcome was told to the cluster (outlier detection, host counters): once per attempt. */
+  private boolean outcomeReported;
+  /** The upstream refused the HTTP/2 stream (RST_STREAM REFUSED_STREAM): it never processed it. */
+  private boolean refused;
 
   UpstreamAttempt(Exchange exchange, int number, Upstream upstream) {
     this.exchange = exchange;
@@ -58,7 +64,10 @@ final class UpstreamAttempt {
    */
   void writeHead(HttpRequest request) {
     Channel ch = channel;
-    ch.write(request).addListener(f -> {
+    // An HTTP/2 request without a body arrives whole; each attempt sends a duplicate of it, so
+    // that a retry can send it again (the exchange releases the original when it ends).
+    HttpRequest head = request instanceof FullHttpRequest full ? full.retainedDuplicate() : request;
+    ch.write(head).addListener(f -> {
       if (f.isSuccess()) {
         headWritten = true;
       } else {
@@ -120,7 +129,31 @@ final class UpstreamAttempt {
     channel = null;
   }
 
+  /** Tells the cluster how the attempt ended: a status, 0 for a failure before any answer. Once. */
+  void ended(ClusterTarget target, int status) {
+    if (!outcomeReported) {
+      outcomeReported = true;
+      target.attemptEnded(upstream, status);
+    }
+  }
+
+  /** Tells the cluster the attempt ended with no outcome to judge the host by, unless it was told one. */
+  void cancelled(ClusterTarget target) {
+    if (!outcomeReported) {
+      outcomeReported = true;
+      target.attemptCancelled(upstream);
+    }
+  }
+
+  boolean refused() {
+    return refused;
+  }
+
   // Events of the connection, from UpstreamHandler.
+
+  void onRefused() {
+    refused = true;
+  }
 
   void onRead(HttpObject part) {
     exchange.onUpstream(this, part);

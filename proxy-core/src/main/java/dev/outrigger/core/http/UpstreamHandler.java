@@ -3,6 +3,8 @@ package dev.outrigger.core.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -63,6 +65,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent && attempt == null) {
       ctx.close(); // idle in the pool for too long
+    } else if (evt instanceof Http2ResetFrame reset && attempt != null
+        && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+      attempt.onRefused(); // the stream's close follows; a refused stream is safe to retry
+      ctx.fireUserEventTriggered(evt);
     } else {
       ctx.fireUserEventTriggered(evt);
     }
