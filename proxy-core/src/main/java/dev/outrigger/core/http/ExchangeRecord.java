@@ -79,6 +79,11 @@ final class ExchangeRecord {
         joined.add(f.code());
       }
     }
+    for (ResponseFlag f : flags) {
+      if (!ENVOY_ORDER.contains(f)) {
+        joined.add(f.code()); // a flag added since: listed last rather than lost
+      }
+    }
     return joined.toString();
   }
 
