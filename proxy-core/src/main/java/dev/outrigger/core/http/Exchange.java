@@ -5,33 +5,28 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.relay.Resets;
-import dev.outrigger.core.route.ClusterTarget;
 import dev.outrigger.core.route.HttpRouting;
 import dev.outrigger.core.route.RouteDecision;
-import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.table.HeaderMutations;
 import dev.outrigger.core.stats.Counter;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One request and its response: the router of Envoy's picture. It applies the routing decision's
- * faults, takes the cluster's request limit, makes attempts upstream (again, as the retry policy
- * says), and relays the answer. Its state is one {@link ExchangePhase}; the client side, each
- * attempt, the timers, the body and the retry decisions are parts of their own. Both connections
- * are on one event loop, so no field here is shared across threads. The request body and the
- * response body are streamed: each side is read only while the other can take more.
+ * One request and its response. It answers what routing answered itself, applies the decision's
+ * faults and the cluster's request limit, hands the upstream side to {@link Attempts}, relays the
+ * answer, and ends the exchange however it ends (timeouts, either side gone). Its state is one
+ * {@link ExchangePhase}; the client side, each attempt, the timers, the body and the retry
+ * decisions are parts of their own. Both connections are on one event loop, so no field here is
+ * shared across threads. The request body and the response body are streamed: each side is read
+ * only while the other can take more.
  */
 final class Exchange {
   private final ExchangeOwner owner;
@@ -43,13 +38,10 @@ final class Exchange {
   private final ListenerContext context;
   private final ExchangeRecord record;
   private final ExchangeTimers timers;
-  private final RequestBody body;
-  private final RetryState retries;
+  /** The upstream side; null when the routing answered the request here. */
+  private final Attempts attempts;
   private final ClusterRequest clusterRequest;
   private ExchangePhase phase = ExchangePhase.PENDING;
-  /** The current attempt; null when there is none (before the first, between two, or after it was lost). */
-  private UpstreamAttempt attempt;
-  private int attempts;
 
   Exchange(ExchangeOwner owner, Channel downstream, HttpRequest request, ConnectionRecord connection,
       HttpRouting routing, ListenerContext context) {
@@ -63,18 +55,19 @@ final class Exchange {
     ProxyHeaders.prepareRequest(request.headers(), context.http(), down.upgrade());
     if (decision != null) {
       RouteHeaders.request(request.headers(), decision.headers());
-      this.retries = new RetryState(decision.retry(), decision.target(), context.stats(),
-          bound -> ThreadLocalRandom.current().nextLong(bound));
-      this.body = new RequestBody(retries.enabled() ? RequestBody.REPLAY_LIMIT : 0);
-      this.clusterRequest = new ClusterRequest(decision.target());
-    } else {
-      this.retries = null;
-      this.body = new RequestBody(0);
-      this.clusterRequest = null;
     }
     this.record = new ExchangeRecord(connection, request, owner.protocol(request),
         decision != null ? decision.cluster() : answer.cluster(),
         decision != null ? decision.routeName() : answer.routeName());
+    if (decision != null) {
+      RetryState retries = new RetryState(decision.retry(), decision.target(), context.stats(),
+          bound -> ThreadLocalRandom.current().nextLong(bound));
+      this.attempts = new Attempts(this, decision, down, context, connection, record, timers, owner.http2(), retries);
+      this.clusterRequest = new ClusterRequest(decision.target());
+    } else {
+      this.attempts = null;
+      this.clusterRequest = null;
+    }
   }
 
   boolean requestDone() {
@@ -125,80 +118,21 @@ final class Exchange {
       return;
     }
     timers.startRoute(decision.timeout(), this::timedOut);
-    connect(decision.upstream());
+    attempts.start();
   }
 
-  private ClusterTarget target() {
-    return decision.target();
+  boolean isOver() {
+    return phase.isOver();
   }
 
-  private void connect(Upstream host) {
-    attempts++;
-    UpstreamAttempt next = new UpstreamAttempt(this, attempts, host);
-    attempt = next;
-    phase = ExchangePhase.CONNECTING;
-    target().attemptStarted(host);
-    record.upstreamHost = host.address(); // what a failed connect logs, as Envoy does
-    down.request().headers().set(ProxyHeaders.ATTEMPT_COUNT, Integer.toString(attempts));
-    context.pools().acquire(loop(), host, owner.http2()).addListener(f -> {
-      UpstreamPools.Borrowed b = (UpstreamPools.Borrowed) f.getNow();
-      if (phase.isOver() || attempt != next) {
-        if (b != null) {
-          context.pools().release(loop(), host, b.channel());
-        }
-      } else if (b == null) {
-        connectFailed(next, f.cause());
-      } else {
-        send(next, b);
-      }
-    });
+  /** Where the upstream side has got to (connecting, waiting for a retry, sent). */
+  void enter(ExchangePhase next) {
+    phase = next;
   }
 
-  private void connectFailed(UpstreamAttempt failed, Throwable cause) {
-    UpstreamConnectFailure.record(context, connection, record, failed.upstream(), cause);
-    failed.ended(target(), 0);
-    attempt = null;
-    if (!retry(retries.onReset(RetryState.Reset.CONNECT_FAILURE, false, requestHasNoBody()))) {
-      localReply(resetReply(LocalReply.connectFailure()));
-    }
-  }
-
-  private void send(UpstreamAttempt a, UpstreamPools.Borrowed b) {
-    a.attach(b);
-    phase = ExchangePhase.AWAITING_RESPONSE;
-    record.upstreamHost = (InetSocketAddress) b.channel().remoteAddress();
-    record.upstreamLocal = (InetSocketAddress) b.channel().localAddress();
-    // A failed write may end this attempt inside a later write (upstreamClosed() then retries or
-    // replies), so whether it is still the current one is checked after each.
-    a.writeHead(down.request());
-    body.writeTo(a, () -> attempt == a);
-    if (attempt != a) {
-      return;
-    }
-    a.flush();
-    a.readMore(down.channel());
-    if (!down.requestComplete() || owner.http2()) {
-      // An HTTP/2 stream is read on even when its request is whole, to hear of a client's reset.
-      down.readMore(a.channel());
-    }
-    if (down.requestComplete()) {
-      startPerTry(a);
-    }
-  }
-
-  /** Envoy starts an attempt's per-try timeout once the request is complete and the attempt has a connection. */
-  private void startPerTry(UpstreamAttempt a) {
-    Duration perTry = decision.retry().perTryTimeout();
-    Duration global = decision.timeout();
-    if (!global.isZero() && perTry.compareTo(global) >= 0) {
-      return; // Envoy ignores a per-try timeout no shorter than the route's
-    }
-    timers.startPerTry(perTry, () -> perTryTimedOut(a));
-  }
-
-  /** The current attempt's connection, or null when there is none yet (or any more). */
+  /** The current attempt's connection, or null when there is none. */
   private Channel up() {
-    return attempt == null ? null : attempt.channel();
+    return attempts == null ? null : attempts.channel();
   }
 
   void requestContent(HttpContent content) {
@@ -222,21 +156,12 @@ final class Exchange {
     } else if (phase.isOver()) {
       ReferenceCountUtil.release(content);
     } else {
-      if (!body.add(content)) {
-        retries.disable(true);
-      }
-      UpstreamAttempt a = attempt;
-      if (up() != null) {
-        body.writeTo(a, () -> attempt == a);
-        if (down.requestComplete() && attempt == a) { // a failed write may have ended this attempt already
-          a.flush();
-          startPerTry(a);
-        }
-      }
+      attempts.bodyPart(content);
     }
   }
 
   void downstreamReadComplete() {
+    UpstreamAttempt attempt = current();
     if (up() != null && !phase.isOver()) {
       attempt.flush();
       if (!down.requestComplete() && attempt.isWritable()) {
@@ -246,26 +171,31 @@ final class Exchange {
   }
 
   void upstreamWritable(UpstreamAttempt from) {
-    if (from == attempt && !down.requestComplete() && !phase.isOver()) {
+    if (from == current() && !down.requestComplete() && !phase.isOver()) {
       down.readMore(up());
     }
   }
 
   void downstreamWritable() {
     if (up() != null && phase == ExchangePhase.STREAMING_RESPONSE) {
-      attempt.readMore(down.channel());
+      current().readMore(down.channel());
     }
   }
 
   void upstreamReadComplete(UpstreamAttempt from) {
     down.flush();
-    if (from == attempt && !phase.isOver() && down.isWritable() && up() != null) {
-      attempt.readMore(down.channel());
+    if (from == current() && !phase.isOver() && down.isWritable() && up() != null) {
+      from.readMore(down.channel());
     }
   }
 
+  /** The current attempt, or null. */
+  private UpstreamAttempt current() {
+    return attempts == null ? null : attempts.current();
+  }
+
   void onUpstream(UpstreamAttempt from, HttpObject object) {
-    if (phase.isOver() || from != attempt) {
+    if (phase.isOver() || from != current()) {
       ReferenceCountUtil.release(object);
       return;
     }
@@ -273,7 +203,7 @@ final class Exchange {
     Optional<String> problem = ResponseChecks.problem(object, context.http());
     if (problem.isPresent()) {
       ReferenceCountUtil.release(object);
-      upstreamProtocolError(problem.get());
+      upstreamProtocolError(from, problem.get());
       return;
     }
     if (object instanceof HttpResponse response && !onResponseHead(from, response)) {
@@ -296,6 +226,7 @@ final class Exchange {
         if (record.responseCode == 101) {
           Upgrades.handOver(owner, down.channel(), from.channel(), connection, record.cluster, context);
           from.handedOver();
+          attempts.forget();
         }
         finish(ExchangePhase.COMPLETE);
       }
@@ -306,95 +237,34 @@ final class Exchange {
   private boolean onResponseHead(UpstreamAttempt from, HttpResponse response) {
     int code = response.status().code();
     if (code >= 100 && code < 200 && code != 101) {
-      // 100 Continue: passed on, the real answer follows. As in Envoy, no retry after it.
-      retries.disable(false);
+      // 100 Continue: passed on, the real answer follows.
+      attempts.informationalSent();
       phase = ExchangePhase.INFORMATIONAL;
       down.write(response);
       return true;
     }
-    from.ended(target(), code);
-    RetryState.Decision retry = retries.onResponse(code, response.headers());
-    if (retry == RetryState.Decision.RETRY) {
-      endAttempt(from);
-      retry(retry);
+    if (!attempts.relays(from, response)) {
       return false;
     }
-    flagUnretried(retry);
     phase = ExchangePhase.STREAMING_RESPONSE;
     record.responseCode = code;
     record.details = "via_upstream";
     record.upstreamServiceTime = (System.nanoTime() - from.sentNanos()) / 1_000_000;
-    from.keepAlive(HttpUtil.isKeepAlive(response));
-    ProxyHeaders.prepareResponse(response, record.upstreamServiceTime, code == 101 && down.upgrade());
-    RouteHeaders.response(response.headers(), decision.headers());
-    if (code != 101) {
-      ResponseFraming.frame(response, down);
-    }
+    ResponseFraming.forClient(response, down, record.upstreamServiceTime, decision.headers());
     down.write(response);
     return true;
-  }
-
-  /**
-   * Acts on a retry decision: a retry waits for its back-off, then picks an endpoint anew;
-   * anything else raises the flag that says why there was none.
-   *
-   * @return whether a retry follows
-   */
-  private boolean retry(RetryState.Decision decision) {
-    if (decision != RetryState.Decision.RETRY) {
-      flagUnretried(decision);
-      return false;
-    }
-    long backoff = retries.backoffMillis();
-    if (backoff == 0) {
-      retryNow(); // passthrough resends at once, as it always did
-    } else {
-      phase = ExchangePhase.BACKOFF;
-      timers.waitThen(Duration.ofMillis(backoff), this::retryNow);
-    }
-    return true;
-  }
-
-  private void flagUnretried(RetryState.Decision decision) {
-    if (decision == RetryState.Decision.LIMIT_EXCEEDED) {
-      record.flag(ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED);
-    } else if (decision == RetryState.Decision.OVERFLOW) {
-      record.flag(ResponseFlag.UPSTREAM_OVERFLOW);
-    }
-  }
-
-  private void retryNow() {
-    if (phase.isOver()) {
-      return;
-    }
-    Optional<Upstream> host = target().pick();
-    if (host.isEmpty()) {
-      localReply(LocalReply.noHealthyUpstream());
-      return;
-    }
-    body.rewind();
-    connect(host.get());
-  }
-
-  /** Lets go of an attempt whose outcome is known: its connection is closed, its timer stopped. */
-  private void endAttempt(UpstreamAttempt a) {
-    timers.stopPerTry();
-    a.end(context.pools(), loop(), false);
-    if (attempt == a) {
-      attempt = null;
-    }
   }
 
   /**
    * The upstream's response could not be parsed. As Envoy: 503 UPE if the client has seen nothing
    * of it, else the client connection is reset; either way that upstream connection is closed.
    */
-  private void upstreamProtocolError(String why) {
+  private void upstreamProtocolError(UpstreamAttempt from, String why) {
     context.stats().increment(Counter.UPSTREAM_CX_PROTOCOL_ERROR);
     DegradedLog.log("upstream protocol error", connection, new IllegalArgumentException(why));
-    attempt.keepAlive(false);
+    from.keepAlive(false);
     if (!phase.responseStarted()) {
-      attempt.ended(target(), 0);
+      from.ended(decision.target(), 0);
       localReply(LocalReply.protocolError());
     } else {
       record.flag(ResponseFlag.UPSTREAM_PROTOCOL_ERROR);
@@ -406,36 +276,18 @@ final class Exchange {
 
   /** The upstream closed ({@code cause} null) or failed before the exchange was over. */
   void upstreamClosed(UpstreamAttempt from, Throwable cause) {
-    if (phase.isOver() || from != attempt) {
+    if (phase.isOver() || from != current()) {
       return;
     }
     boolean reset = cause != null;
-    timers.stopPerTry();
-    attempt = null;
     if (!phase.responseStarted()) {
-      from.ended(target(), 0);
-      // Passthrough resends only a request whose head never reached the upstream's socket (the
-      // app cannot have seen it); once the head was written a close proves nothing: 503 UC, as
-      // from Envoy. A route's policy decides as Envoy's retry_on does.
-      RetryState.Reset reason = from.refused() ? RetryState.Reset.REFUSED_STREAM
-          : reset ? RetryState.Reset.REMOTE_RESET : RetryState.Reset.CONNECTION_TERMINATION;
-      if (retry(retries.onReset(reason, from.headWritten(), requestHasNoBody()))) {
-        return;
-      }
-      localReply(resetReply(reset ? LocalReply.remoteReset() : LocalReply.connectionTermination()));
+      attempts.lost(from, reset); // retried, or answered through fail()
     } else {
+      attempts.forget();
       record.flag(reset ? ResponseFlag.UPSTREAM_REMOTE_RESET : ResponseFlag.UPSTREAM_CONNECTION_TERMINATION);
       down.endAfterExchange();
       abort(); // headers were sent: the only honest signal left is to cut the client connection
     }
-  }
-
-  private LocalReply resetReply(LocalReply reply) {
-    return retries.retried() && retries.enabled() ? reply.afterRetries() : reply;
-  }
-
-  private boolean requestHasNoBody() {
-    return down.requestComplete() && record.bytesReceived == 0 && !HttpUtil.isTransferEncodingChunked(down.request());
   }
 
   /** The client went away before its answer was complete. */
@@ -456,8 +308,8 @@ final class Exchange {
       return;
     }
     if (!phase.responseStarted()) {
-      if (attempt != null) {
-        attempt.ended(target(), 504); // Envoy tells outlier detection of a timed-out attempt
+      if (current() != null) {
+        current().ended(decision.target(), 504); // Envoy tells outlier detection of a timed-out attempt
       }
       localReply(LocalReply.timeout());
     } else {
@@ -467,24 +319,21 @@ final class Exchange {
     }
   }
 
-  /** The retry policy's per_try_timeout: the attempt is given up, and retried if the policy says so. */
-  private void perTryTimedOut(UpstreamAttempt a) {
-    if (phase.isOver() || attempt != a) {
-      return;
-    }
+  /**
+   * The current attempt outlived the per-try timeout: counted; once the response has started the
+   * client connection is cut (as for the route timeout), else the attempt is given up.
+   *
+   * @return whether the attempt is to be given up (and maybe retried) rather than the exchange ended
+   */
+  boolean perTryTimedOut() {
     context.stats().increment(Counter.UPSTREAM_RQ_PER_TRY_TIMEOUT);
-    if (phase.responseStarted()) {
-      record.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
-      down.endAfterExchange();
-      abort();
-      return;
+    if (!phase.responseStarted()) {
+      return true;
     }
-    a.ended(target(), 504);
-    endAttempt(a);
-    if (retry(retries.onReset(RetryState.Reset.LOCAL_RESET, a.headWritten(), requestHasNoBody()))) {
-      return;
-    }
-    localReply(LocalReply.perTryTimeout());
+    record.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
+    down.endAfterExchange();
+    abort();
+    return false;
   }
 
   /** Envoy's stream idle timeout: a local reply while nothing was answered yet, else a reset. */
@@ -501,6 +350,11 @@ final class Exchange {
       down.endAfterExchange();
       abort();
     }
+  }
+
+  /** The upstream side could not get an answer and retries no more: the client is told. */
+  void fail(LocalReply reply) {
+    localReply(reply);
   }
 
   private void localReply(LocalReply reply) {
@@ -527,15 +381,8 @@ final class Exchange {
     }
     phase = end;
     timers.stop();
-    body.releaseAll();
-    if (attempt != null) {
-      boolean complete = end == ExchangePhase.COMPLETE;
-      attempt.cancelled(target());
-      attempt.end(context.pools(), loop(), complete && down.requestComplete() && attempt.keepAlive());
-      attempt = null;
-    }
-    if (decision != null) {
-      retries.end();
+    if (attempts != null) {
+      attempts.finish(end == ExchangePhase.COMPLETE);
       clusterRequest.end();
     }
     down.release();
@@ -546,9 +393,5 @@ final class Exchange {
       return; // the connection is a byte relay now
     }
     owner.exchangeDone(down.keepAlive() && down.requestComplete());
-  }
-
-  private EventLoop loop() {
-    return down.channel().eventLoop();
   }
 }

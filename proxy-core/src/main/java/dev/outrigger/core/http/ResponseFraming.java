@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.route.table.HeaderMutations;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -12,10 +13,23 @@ final class ResponseFraming {
   private ResponseFraming() {}
 
   /**
+   * Readies a final response head for the client: hop-by-hop headers out and the proxy's timing in,
+   * the route's header changes, then the framing (a 101 keeps its upgrade headers and no framing).
+   */
+  static void forClient(HttpResponse response, DownstreamStream down, long serviceTimeMillis, HeaderMutations routeHeaders) {
+    boolean switching = response.status().code() == 101;
+    ProxyHeaders.prepareResponse(response, serviceTimeMillis, switching && down.upgrade());
+    RouteHeaders.response(response.headers(), routeHeaders);
+    if (!switching) {
+      frame(response, down);
+    }
+  }
+
+  /**
    * A close-delimited body (HTTP/1.0 upstream) is chunked for an HTTP/1.1 client, else ends the
    * client connection; Connection is then set to what the client connection will do.
    */
-  static void frame(HttpResponse response, DownstreamStream down) {
+  private static void frame(HttpResponse response, DownstreamStream down) {
     boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
     if (!framed && !isBodyless(response, down.request())) {
       if (down.request().protocolVersion().equals(HttpVersion.HTTP_1_1)) {

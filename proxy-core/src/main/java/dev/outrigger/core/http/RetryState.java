@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.route.ClusterTarget;
 import dev.outrigger.core.route.table.RetryPolicy;
 import dev.outrigger.core.stats.Counter;
@@ -35,13 +36,24 @@ final class RetryState {
   /** Envoy's RetryStatus. */
   enum Decision {
     /** Try again after {@link #backoffMillis()}. */
-    RETRY,
+    RETRY(ResponseFlag.NONE),
     /** The outcome is not one the policy retries. */
-    NO,
-    /** It is, but no retries are left (flag URX). */
-    LIMIT_EXCEEDED,
-    /** It is, but the cluster's max_retries is reached (flag UO). */
-    OVERFLOW
+    NO(ResponseFlag.NONE),
+    /** It is, but no retries are left. */
+    LIMIT_EXCEEDED(ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED),
+    /** It is, but the cluster's max_retries is reached. */
+    OVERFLOW(ResponseFlag.UPSTREAM_OVERFLOW);
+
+    private final ResponseFlag flag;
+
+    Decision(ResponseFlag flag) {
+      this.flag = flag;
+    }
+
+    /** The flag Envoy raises when this decision means no retry (URX, UO), else none. */
+    ResponseFlag flag() {
+      return flag;
+    }
   }
 
   /** Envoy's default base interval (upstream.base_retry_backoff_ms); the cap is ten times it. */
