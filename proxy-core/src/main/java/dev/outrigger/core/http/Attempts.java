@@ -165,6 +165,7 @@ final class Attempts {
     }
     record.flag(retry.flag());
     from.keepAlive(HttpUtil.isKeepAlive(response));
+    timers.stopPerTry(); // as in Envoy, a response that has started runs on under the route timeout only
     return true;
   }
 
@@ -203,7 +204,7 @@ final class Attempts {
       return;
     }
     if (!exchange.perTryTimedOut()) {
-      return; // the response had started: the exchange reset the client
+      return; // the response has started: the attempt goes on
     }
     a.ended(target(), 504);
     end(a);

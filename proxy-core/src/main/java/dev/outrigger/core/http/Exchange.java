@@ -320,20 +320,18 @@ final class Exchange {
   }
 
   /**
-   * The current attempt outlived the per-try timeout: counted; once the response has started the
-   * client connection is cut (as for the route timeout), else the attempt is given up.
+   * The current attempt outlived the per-try timeout. As in Envoy, it no longer matters once the
+   * response has started (the route timeout still does); before that it is counted and the
+   * attempt given up.
    *
-   * @return whether the attempt is to be given up (and maybe retried) rather than the exchange ended
+   * @return whether the attempt is to be given up (and maybe retried)
    */
   boolean perTryTimedOut() {
-    context.stats().increment(Counter.UPSTREAM_RQ_PER_TRY_TIMEOUT);
-    if (!phase.responseStarted()) {
-      return true;
+    if (phase.responseStarted()) {
+      return false;
     }
-    record.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
-    down.endAfterExchange();
-    abort();
-    return false;
+    context.stats().increment(Counter.UPSTREAM_RQ_PER_TRY_TIMEOUT);
+    return true;
   }
 
   /** Envoy's stream idle timeout: a local reply while nothing was answered yet, else a reset. */

@@ -223,6 +223,22 @@ class RoutePolicyTest {
   }
 
   @Test
+  void aPerTryTimeoutNoLongerAppliesOnceTheResponseHasStarted() throws Exception {
+    try (ScriptedApp app = new ScriptedApp(ScriptedApp.slowBody(200, "late body", 600))) {
+      RetryPolicy policy = new RetryPolicy(Set.of("5xx"), 1, Duration.ofMillis(200), Set.of());
+      route(decision(new RecordingTarget(at(app)), at(app), Duration.ZERO, policy, FaultPolicy.NONE, HeaderMutations.NONE));
+
+      RawHttp r = get("/x");
+
+      assertEquals(200, r.status);
+      assertEquals("late body", r.bodyText());
+      assertTrue(accessLine().contains(" 200 - via_upstream "));
+      assertEquals(0, counter(Counter.UPSTREAM_RQ_PER_TRY_TIMEOUT));
+      assertEquals(1, app.seen.size());
+    }
+  }
+
+  @Test
   void theRouteTimeoutComesFromTheDecision() throws Exception {
     try (ScriptedApp app = new ScriptedApp(ScriptedApp.hang())) {
       RecordingTarget target = new RecordingTarget();

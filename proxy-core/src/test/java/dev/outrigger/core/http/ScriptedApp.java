@@ -61,6 +61,20 @@ final class ScriptedApp implements AutoCloseable {
     };
   }
 
+  /** Sends the head at once and the body after {@code millis}. */
+  static Action slowBody(int status, String body, long millis) {
+    return c -> {
+      OutputStream out = c.getOutputStream();
+      out.write(("HTTP/1.1 " + status + " Scripted\r\nContent-Length: " + body.length() + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(millis);
+      out.write(body.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return true;
+    };
+  }
+
   /** Never answers (until the proxy closes the connection). */
   static Action hang() {
     return c -> {
