@@ -193,6 +193,19 @@ final class Attempts {
     }
   }
 
+  /**
+   * The current attempt's response could not be parsed before anything of it was relayed: as in
+   * Envoy, the attempt is reset (reason protocol error), which the route's retry_on may retry.
+   */
+  void protocolError(UpstreamAttempt from) {
+    from.ended(target(), 0);
+    from.keepAlive(false);
+    end(from);
+    if (!retry(retries.onReset(RetryState.Reset.PROTOCOL_ERROR, from.headWritten(), requestHasNoBody()))) {
+      exchange.fail(resetReply(LocalReply.protocolError()));
+    }
+  }
+
   /** The current attempt's connection was handed over or let go of with the exchange's end. */
   void forget() {
     current = null;

@@ -256,16 +256,16 @@ final class Exchange {
   }
 
   /**
-   * The upstream's response could not be parsed. As Envoy: 503 UPE if the client has seen nothing
-   * of it, else the client connection is reset; either way that upstream connection is closed.
+   * The upstream's response could not be parsed. As Envoy: retried if the route says so, else 503
+   * UPE if the client has seen nothing of it, else the client connection is reset; either way that
+   * upstream connection is closed.
    */
   private void upstreamProtocolError(UpstreamAttempt from, String why) {
     context.stats().increment(Counter.UPSTREAM_CX_PROTOCOL_ERROR);
     DegradedLog.log("upstream protocol error", connection, new IllegalArgumentException(why));
     from.keepAlive(false);
     if (!phase.responseStarted()) {
-      from.ended(decision.target(), 0);
-      localReply(LocalReply.protocolError());
+      attempts.protocolError(from);
     } else {
       record.flag(ResponseFlag.UPSTREAM_PROTOCOL_ERROR);
       down.endAfterExchange();

@@ -30,7 +30,9 @@ final class RetryState {
     /** The upstream refused the HTTP/2 stream (REFUSED_STREAM): it did not process it. */
     REFUSED_STREAM,
     /** The proxy gave up on it (per-try timeout). */
-    LOCAL_RESET
+    LOCAL_RESET,
+    /** Its response could not be parsed. */
+    PROTOCOL_ERROR
   }
 
   /** Envoy's RetryStatus. */
@@ -112,7 +114,8 @@ final class RetryState {
    */
   Decision onReset(Reset reason, boolean headWritten, boolean bodyless) {
     if (passthrough) {
-      boolean safe = reason != Reset.CONNECT_FAILURE && reason != Reset.LOCAL_RESET && !headWritten && bodyless;
+      boolean safe = (reason == Reset.CONNECTION_TERMINATION || reason == Reset.REMOTE_RESET || reason == Reset.REFUSED_STREAM)
+          && !headWritten && bodyless;
       return decide(safe && !disabled);
     }
     return decide(wouldRetry(reason, headWritten));

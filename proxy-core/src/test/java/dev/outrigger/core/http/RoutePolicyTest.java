@@ -192,6 +192,19 @@ class RoutePolicyTest {
   }
 
   @Test
+  void anUnparsableAnswerIsRetriedAsAReset() throws Exception {
+    try (ScriptedApp app = new ScriptedApp(ScriptedApp.garbage())) {
+      route(decision(new RecordingTarget(at(app)), at(app), Duration.ZERO, retryOn("reset", 1), FaultPolicy.NONE,
+          HeaderMutations.NONE));
+
+      assertEquals(200, get("/x").status);
+      assertTrue(accessLine().contains(" 200 - via_upstream "));
+      assertEquals(1, counter(Counter.UPSTREAM_CX_PROTOCOL_ERROR));
+      assertEquals(2, app.seen.size());
+    }
+  }
+
+  @Test
   void anAttemptPastItsPerTryTimeoutIsRetried() throws Exception {
     try (ScriptedApp app = new ScriptedApp(ScriptedApp.hang())) {
       RecordingTarget target = new RecordingTarget(at(app));

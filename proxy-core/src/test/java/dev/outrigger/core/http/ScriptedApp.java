@@ -75,6 +75,15 @@ final class ScriptedApp implements AutoCloseable {
     };
   }
 
+  /** Answers with bytes that are not HTTP, then closes. */
+  static Action garbage() {
+    return c -> {
+      c.getOutputStream().write("HELLO 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      c.getOutputStream().flush();
+      return false;
+    };
+  }
+
   /** Never answers (until the proxy closes the connection). */
   static Action hang() {
     return c -> {
