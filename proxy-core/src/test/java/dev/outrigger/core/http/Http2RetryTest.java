@@ -189,26 +189,26 @@ class Http2RetryTest {
   /** Answers one stream, as the n-th. */
   private ChannelInboundHandlerAdapter answering(IntFunction<String> answer, AtomicInteger streams) {
     return new ChannelInboundHandlerAdapter() {
-                  @Override
-                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (msg instanceof Http2HeadersFrame h) {
-                      CharSequence attempt = h.headers().get("x-envoy-attempt-count");
-                      attemptCounts.add(attempt == null ? "?" : attempt.toString());
-                    }
-                    boolean end = msg instanceof Http2HeadersFrame h && h.isEndStream()
-                        || msg instanceof Http2DataFrame d && d.isEndStream();
-                    ReferenceCountUtil.release(msg);
-                    if (!end) {
-                      return;
-                    }
-                    String what = answer.apply(streams.incrementAndGet());
-                    if (what.equals("refuse")) {
-                      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
-                    } else if (!what.equals("hang")) {
-                      ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(what)));
-                      ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII), true));
-                    }
-                  }
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2HeadersFrame h) {
+          CharSequence attempt = h.headers().get("x-envoy-attempt-count");
+          attemptCounts.add(attempt == null ? "?" : attempt.toString());
+        }
+        boolean end = msg instanceof Http2HeadersFrame h && h.isEndStream()
+            || msg instanceof Http2DataFrame d && d.isEndStream();
+        ReferenceCountUtil.release(msg);
+        if (!end) {
+          return;
+        }
+        String what = answer.apply(streams.incrementAndGet());
+        if (what.equals("refuse")) {
+          ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
+        } else if (!what.equals("hang")) {
+          ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status(what)));
+          ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII), true));
+        }
+      }
     };
   }
 }
