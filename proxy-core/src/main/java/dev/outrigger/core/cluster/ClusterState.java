@@ -148,6 +148,21 @@ public final class ClusterState implements ClusterTarget {
     breaker.release(CircuitBreaker.Resource.REQUESTS);
   }
 
+  @Override
+  public boolean tryStartRetry() {
+    return breaker.tryAcquire(CircuitBreaker.Resource.RETRIES);
+  }
+
+  @Override
+  public void retryDone() {
+    breaker.release(CircuitBreaker.Resource.RETRIES);
+  }
+
+  @Override
+  public void attemptCancelled(Upstream host) {
+    stats(host.address()).active.decrement();
+  }
+
   private int activeRequests(Endpoint e) {
     HostStats s = stats.get(e.address());
     return s == null ? 0 : s.active.intValue();

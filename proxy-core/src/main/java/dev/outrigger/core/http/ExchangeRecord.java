@@ -9,9 +9,19 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.StringJoiner;
 
 /** The access-log facts of one HTTP request, gathered as the exchange goes. */
 final class ExchangeRecord {
+  /** The order of Envoy's CoreResponseFlag enum, in which its access log lists the flags. */
+  private static final List<ResponseFlag> ENVOY_ORDER = List.of(ResponseFlag.NO_HEALTHY_UPSTREAM,
+      ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, ResponseFlag.UPSTREAM_REMOTE_RESET, ResponseFlag.UPSTREAM_CONNECTION_FAILURE,
+      ResponseFlag.UPSTREAM_CONNECTION_TERMINATION, ResponseFlag.UPSTREAM_OVERFLOW, ResponseFlag.NO_ROUTE,
+      ResponseFlag.DELAY_INJECTED, ResponseFlag.FAULT_INJECTED, ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION,
+      ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED, ResponseFlag.STREAM_IDLE_TIMEOUT, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+      ResponseFlag.UPSTREAM_PROTOCOL_ERROR, ResponseFlag.NO_CLUSTER_FOUND);
   private final Instant start = Instant.now();
   private final long startNanos = System.nanoTime();
   private final ConnectionRecord connection;
@@ -25,7 +35,7 @@ final class ExchangeRecord {
   final String cluster;
   private final String routeName;
   int responseCode;
-  ResponseFlag flag = ResponseFlag.NONE;
+  private final EnumSet<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
   String details;
   long bytesReceived;
   long bytesSent;
@@ -51,10 +61,30 @@ final class ExchangeRecord {
     this.routeName = routeName;
   }
 
+  /** Raises a flag; a request can have several (a delay, then a timeout: "UT,DI"), as in Envoy. */
   void flag(ResponseFlag value) {
-    if (flag == ResponseFlag.NONE) {
-      flag = value;
+    if (value != ResponseFlag.NONE) {
+      flags.add(value);
     }
+  }
+
+  /** Envoy's %RESPONSE_FLAGS%: the flags raised, in Envoy's own order, comma-separated; "-" for none. */
+  String responseFlags() {
+    if (flags.isEmpty()) {
+      return ResponseFlag.NONE.code();
+    }
+    StringJoiner joined = new StringJoiner(",");
+    for (ResponseFlag f : ENVOY_ORDER) {
+      if (flags.contains(f)) {
+        joined.add(f.code());
+      }
+    }
+    for (ResponseFlag f : flags) {
+      if (!ENVOY_ORDER.contains(f)) {
+        joined.add(f.code()); // a flag added since: listed last rather than lost
+      }
+    }
+    return joined.toString();
   }
 
   long elapsedMillis() {
@@ -62,7 +92,7 @@ final class ExchangeRecord {
   }
 
   AccessLogEntry toEntry(Direction direction) {
-    return new AccessLogEntry(direction, start, method, path, protocol, responseCode, flag.code(), details, null,
+    return new AccessLogEntry(direction, start, method, path, protocol, responseCode, responseFlags(), details, null,
         transportFailureReason, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
         authority, upstreamHost, cluster, upstreamLocal, connection.originalDestination(),
         connection.downstreamRemote(), null, routeName == null ? "default" : routeName);

@@ -39,6 +39,48 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
         "upstream_reset_before_response_started{protocol_error}", RESET_BEFORE_HEADERS + "protocol error");
   }
 
+  /**
+   * The cluster's max_requests circuit breaker refused the request: Envoy's pool fails it with
+   * reset reason "overflow" (upstream_rq_pending_overflow), answered 503 UO with x-envoy-overloaded.
+   */
+  static LocalReply overflow() {
+    return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.UPSTREAM_OVERFLOW,
+        "upstream_reset_before_response_started{overflow}", RESET_BEFORE_HEADERS + "overflow");
+  }
+
+  /** An attempt outlived the route's per_try_timeout and no retry followed it. */
+  static LocalReply perTryTimeout() {
+    return new LocalReply(HttpResponseStatus.GATEWAY_TIMEOUT, ResponseFlag.UPSTREAM_REQUEST_TIMEOUT,
+        "upstream_per_try_timeout", "upstream request timeout");
+  }
+
+  /** The route's fault injection aborts the request with its status (Envoy's fault filter). */
+  static LocalReply faultAbort(int status) {
+    return new LocalReply(HttpResponseStatus.valueOf(status), ResponseFlag.FAULT_INJECTED, "fault_filter_abort",
+        "fault filter abort");
+  }
+
+  /** No endpoint to send a retry to (Envoy's router: 503 UH). */
+  static LocalReply noHealthyUpstream() {
+    return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.NO_HEALTHY_UPSTREAM,
+        "no_healthy_upstream", "no healthy upstream");
+  }
+
+  /** The same reset reply, after at least one retry: Envoy then says which reset was the latest. */
+  LocalReply afterRetries() {
+    if (!body.startsWith(RESET_BEFORE_HEADERS)) {
+      return this;
+    }
+    String reason = body.substring(RESET_BEFORE_HEADERS.length());
+    return new LocalReply(status, flag, details,
+        "upstream connect error or disconnect/reset before headers. retried and the latest reset reason: " + reason);
+  }
+
+  /** Envoy marks a request it dropped for overflow with x-envoy-overloaded. */
+  boolean overloaded() {
+    return flag == ResponseFlag.UPSTREAM_OVERFLOW;
+  }
+
   static LocalReply timeout() {
     return new LocalReply(HttpResponseStatus.GATEWAY_TIMEOUT, ResponseFlag.UPSTREAM_REQUEST_TIMEOUT,
         "response_timeout", "upstream request timeout");
@@ -111,6 +153,9 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     r.headers().set(HttpHeaderNames.SERVER, "outrigger");
+    if (overloaded()) {
+      r.headers().set("x-envoy-overloaded", "true");
+    }
     return r;
   }
 }

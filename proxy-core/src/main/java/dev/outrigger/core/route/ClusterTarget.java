@@ -49,4 +49,21 @@ public interface ClusterTarget {
 
   /** Gives back what {@link #tryStartRequest()} took. */
   void requestDone();
+
+  /**
+   * Takes one retry against the cluster's max_retries (Envoy's retries resource); false (the
+   * retry is not made, upstream_rq_retry_overflow) when at the limit. Unlimited by default.
+   */
+  default boolean tryStartRetry() {
+    return true;
+  }
+
+  /** Gives back what {@link #tryStartRetry()} took. */
+  default void retryDone() {}
+
+  /**
+   * An attempt ended without an outcome that says anything of the host (the client went away, the
+   * exchange was answered otherwise): counted as no longer active, not judged by outlier detection.
+   */
+  default void attemptCancelled(Upstream host) {}
 }

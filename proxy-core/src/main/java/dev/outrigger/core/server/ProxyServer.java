@@ -57,7 +57,8 @@ public final class ProxyServer implements AutoCloseable {
   private final Map<Direction, ListenerStats> stats = new EnumMap<>(Direction.class);
   private final Map<Direction, Integer> boundPorts = new ConcurrentHashMap<>();
   private final LoopGuard loopGuard;
-  private final Map<Direction, Router> routers = new EnumMap<>(Direction.class);
+  /** Read per connection, so that {@link #routeWith} applies to the next one. */
+  private final Map<Direction, Router> routers = new ConcurrentHashMap<>();
   private final UpstreamConnector connector;
   private final BufferBudget budget;
   private final OverloadMonitor overloadMonitor;
@@ -130,8 +131,7 @@ public final class ProxyServer implements AutoCloseable {
   private ListenerInitializer initializer(Direction direction) {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
         http, new UpstreamPools(connector, http));
-    Router router = routers.get(direction);
-    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(lookup, loopGuard, router, context);
+    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(lookup, loopGuard, routers.get(direction), context);
     return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction), stats.get(direction), budget);
   }
 
@@ -151,6 +151,14 @@ public final class ProxyServer implements AutoCloseable {
   /** The mesh configuration the listeners route by; a control plane (xDS) publishes into it. */
   public ConfigStore config() {
     return config;
+  }
+
+  /**
+   * Routes the next connections of a direction with {@code router} instead of the configuration
+   * store's: for tests that drive the data path with decisions of their own, and for embedding.
+   */
+  public void routeWith(Direction direction, Router router) {
+    routers.put(direction, router);
   }
 
   /** The clusters' live state (hosts, ejections, counters): what /clusters shows. */

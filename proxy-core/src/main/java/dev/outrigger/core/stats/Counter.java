@@ -57,8 +57,25 @@ public enum Counter {
   DOWNSTREAM_RQ_PROTOCOL_ERROR,
   /** HTTP requests answered by the proxy itself (503 UF, 504 UT, 400, 431, ...). */
   DOWNSTREAM_RQ_LOCAL_REPLY,
-  /** HTTP requests sent again on a fresh connection after a reused one failed before answering. */
+  /**
+   * HTTP requests sent again: by the route's retry policy, or (passthrough) on a fresh connection
+   * after a reused one failed before the request head reached it.
+   */
   UPSTREAM_RQ_RETRY,
+  /** Retries the route allowed but the cluster's max_retries circuit breaker refused (the answer passed on, flag UO). */
+  UPSTREAM_RQ_RETRY_OVERFLOW,
+  /** Requests whose retries were used up on a retriable outcome (flag URX). */
+  UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED,
+  /** Requests whose body outgrew what is kept for a retry: retries were given up for them. */
+  RETRY_OR_SHADOW_ABANDONED,
+  /** Requests refused at the cluster's max_requests circuit breaker: 503 UO. */
+  UPSTREAM_RQ_PENDING_OVERFLOW,
+  /** Attempts that hit the route's per-try timeout. */
+  UPSTREAM_RQ_PER_TRY_TIMEOUT,
+  /** Requests held by the route's fault injection (flag DI). */
+  FAULT_DELAYS_INJECTED,
+  /** Requests answered by the route's fault injection (flag FI). */
+  FAULT_ABORTS_INJECTED,
   /** Bytes read from clients. */
   BYTES_RECEIVED,
   /** Bytes written to clients. */
