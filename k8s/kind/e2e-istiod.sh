@@ -4,7 +4,7 @@
 # its routing. It builds the image, loads it into the cluster, installs Istio with a downloaded,
 # checksummed istioctl, deploys k8s/samples/003-bookinfo.yaml and a curl client
 # (k8s/kind/istiod/client.yaml), each injected with `outrigger kube-inject`, applies
-# k8s/samples/003-bookinfo-routing.yaml (productpage URI matches; reviews subsets v1/v2/v3 split
+# k8s/kind/istiod/bookinfo-routing.yaml (productpage URI matches; reviews subsets v1/v2/v3 split
 # 5/5/90), and checks, from inside the client pod:
 #   - every pod carries the sidecar and the volumes it needs to reach istiod;
 #   - the client sidecar's 127.0.0.1:15000/config_dump holds istiod's resources: dynamic
@@ -123,7 +123,7 @@ if [ -n "$render_dir" ]; then
   [ "$inject" = local ] || require_tools docker
   mkdir -p "$render_dir"
   render_workloads > "$render_dir/workloads.yaml"
-  cp "$root/k8s/samples/003-bookinfo-routing.yaml" "$render_dir/routing.yaml"
+  cp "$root/k8s/kind/istiod/bookinfo-routing.yaml" "$render_dir/routing.yaml"
   echo "$e2e_name: wrote $render_dir/workloads.yaml and $render_dir/routing.yaml"
   exit 0
 fi
@@ -200,7 +200,7 @@ kubectl get configmap istio-ca-root-cert -n "$ns" >/dev/null || die "istiod wrot
 # The routing first, so that the sidecars' first configuration already has it. istiod's
 # validating webhook may refuse calls for a few seconds after its rollout: try again.
 for attempt in $(seq 1 10); do
-  kubectl apply -n "$ns" -f "$root/k8s/samples/003-bookinfo-routing.yaml" && break
+  kubectl apply -n "$ns" -f "$root/k8s/kind/istiod/bookinfo-routing.yaml" && break
   [ "$attempt" -lt 10 ] || die "the routing could not be applied"
   sleep 5
 done

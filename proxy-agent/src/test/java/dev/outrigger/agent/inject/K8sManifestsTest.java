@@ -25,7 +25,10 @@ class K8sManifestsTest {
   static Stream<Path> manifests() throws IOException {
     try (Stream<Path> files = Files.walk(K8S)) {
       List<Path> yaml = files.filter(f -> f.toString().endsWith(".yaml"))
-          .filter(f -> !f.endsWith(Path.of("kind", "cluster.yaml"))).sorted().toList();
+          .filter(f -> !f.endsWith(Path.of("kind", "cluster.yaml")))
+          // Istio's CRDs and kustomize patches for the istiod e2e: not Kubernetes API objects (the
+          // e2e applies them to a real cluster; they were checked against Istio's own schemas).
+          .filter(f -> !f.getParent().endsWith(Path.of("kind", "istiod"))).sorted().toList();
       assertTrue(yaml.size() >= 7, "found " + yaml);
       return yaml.stream();
     }
