@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * SERVICE_ACCOUNT, WORKLOAD_NAME, OWNER, PROXY_CONFIG). istiod keys its configuration on these.
  */
 public final class IstioNode {
+  /** The Istio release whose sidecar configuration this proxy is built to interpret (k8s/kind/e2e-istiod.sh pins it). */
+  public static final String INTERPRETED_ISTIO_VERSION = "1.30.3";
   private static final String META = "ISTIO_META_";
   private static final String META_JSON = "ISTIO_METAJSON_";
 
@@ -50,6 +52,11 @@ public final class IstioNode {
     put(metadata, "SERVICE_ACCOUNT", env.get("SERVICE_ACCOUNT"));
     metadata.putFields("INSTANCE_IPS", text(String.join(",", instanceIps(env, ip))));
     metadata.putFields("SDS", text("true"));
+    if (!metadata.containsFields("ISTIO_VERSION")) {
+      // istiod shapes a proxy's config by this version (and warns when it is missing, treating
+      // the proxy as the newest); announce the release whose sidecar configuration we interpret.
+      metadata.putFields("ISTIO_VERSION", text(INTERPRETED_ISTIO_VERSION));
+    }
     if (!podLabels.isEmpty()) {
       Struct.Builder labels = metadata.containsFields("LABELS")
           ? metadata.getFieldsOrThrow("LABELS").getStructValue().toBuilder() : Struct.newBuilder();

@@ -60,6 +60,15 @@ class IstioNodeTest {
   }
 
   @Test
+  void theIstioVersionIsTheInterpretedReleaseUnlessTheEnvironmentNamesOne() {
+    assertEquals(IstioNode.INTERPRETED_ISTIO_VERSION,
+        field(IstioNode.fromEnvironment(INJECTED, Map.of(), "cluster.local").getMetadata(), "ISTIO_VERSION"));
+    Map<String, String> env = new java.util.HashMap<>(INJECTED);
+    env.put("ISTIO_META_ISTIO_VERSION", "1.24.2");
+    assertEquals("1.24.2", field(IstioNode.fromEnvironment(env, Map.of(), "cluster.local").getMetadata(), "ISTIO_VERSION"));
+  }
+
+  @Test
   void aMissingPodVariableIsNamed() {
     Map<String, String> env = new java.util.HashMap<>(INJECTED);
     env.remove("POD_NAMESPACE");
