@@ -23,6 +23,8 @@ import java.util.Optional;
 final class Attempts {
   private final Exchange exchange;
   private final RouteDecision decision;
+  /** The hosts this request was sent to, for the previous_hosts retry predicate. */
+  private final java.util.Set<Upstream> tried = new java.util.HashSet<>(2);
   private final DownstreamStream down;
   private final ListenerContext context;
   private final ConnectionRecord connection;
@@ -70,6 +72,7 @@ final class Attempts {
   }
 
   private void connect(Upstream host) {
+    tried.add(host);
     count++;
     UpstreamAttempt next = new UpstreamAttempt(exchange, count, host);
     current = next;
@@ -251,7 +254,9 @@ final class Attempts {
     if (exchange.isOver()) {
       return;
     }
-    Optional<Upstream> host = target().pick();
+    var policy = decision.retry();
+    Optional<Upstream> host = policy.avoidPreviousHosts()
+        ? target().pick(tried, policy.hostSelectionAttempts()) : target().pick();
     if (host.isEmpty()) {
       exchange.fail(LocalReply.noHealthyUpstream());
       return;

@@ -35,6 +35,18 @@ public interface ClusterTarget {
   /** An endpoint for another attempt (Envoy picks anew for each retry); empty when none is healthy. */
   Optional<Upstream> pick();
 
+  /**
+   * Like {@link #pick()}, trying up to {@code attempts} picks for a host not in {@code avoid}
+   * (Envoy's previous_hosts predicate); the last pick when every one was avoided.
+   */
+  default Optional<Upstream> pick(java.util.Set<Upstream> avoid, int attempts) {
+    Optional<Upstream> chosen = pick();
+    for (int i = 1; i < attempts && chosen.isPresent() && avoid.contains(chosen.get()); i++) {
+      chosen = pick();
+    }
+    return chosen;
+  }
+
   /** One attempt (a connection, or a request) is on its way to {@code host}. */
   void attemptStarted(Upstream host);
 

@@ -164,7 +164,12 @@ public final class RouteTranslator {
     }
     int retries = p.hasNumRetries() ? p.getNumRetries().getValue() : 1; // Envoy's default: one retry
     Duration perTry = p.hasPerTryTimeout() ? Protos.duration(p.getPerTryTimeout()) : Duration.ZERO;
-    return new RetryPolicy(on, retries, perTry, new HashSet<>(p.getRetriableStatusCodesList()));
+    boolean previousHosts = p.getRetryHostPredicateList().stream()
+        .anyMatch(predicate -> predicate.getName().equals("envoy.retry_host_predicates.previous_hosts"));
+    // Envoy's default is one selection attempt; istiod asks for 5 beside previous_hosts.
+    int selections = (int) Math.max(1, p.getHostSelectionRetryMaxAttempts());
+    return new RetryPolicy(on, retries, perTry, new HashSet<>(p.getRetriableStatusCodesList()), previousHosts,
+        selections);
   }
 
   private static FaultPolicy fault(String where, io.envoyproxy.envoy.config.route.v3.Route r) throws RejectedUpdate {

@@ -39,6 +39,8 @@ class RouteTranslatorTest {
         productpage.retry().retryOn());
     assertEquals(2, productpage.retry().numRetries());
     assertEquals(Set.of(503), productpage.retry().retriableStatusCodes());
+    assertTrue(productpage.retry().avoidPreviousHosts(), "istiod's previous_hosts predicate");
+    assertEquals(5, productpage.retry().hostSelectionAttempts());
     assertEquals("api", route(t, "10.96.0.10:9080", "/api/v1/products/0", Map.of()).name());
 
     Route split = route(t, "reviews:9080", "/reviews/0", Map.of());

@@ -28,6 +28,7 @@ import java.util.Set;
 public final class TestResources {
   private static final JsonFormat.Parser PARSER = JsonFormat.parser()
       .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HTTPFault.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDescriptor())
           .add(io.envoyproxy.envoy.config.cluster.v3.Cluster.getDescriptor())
           .add(io.envoyproxy.envoy.config.listener.v3.Listener.getDescriptor())
           .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
