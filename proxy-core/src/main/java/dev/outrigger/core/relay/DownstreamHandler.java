@@ -4,7 +4,9 @@ import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.http.Http1Pipeline;
 import dev.outrigger.core.http.Http2Pipeline;
 import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.net.ClientAddress;
 import dev.outrigger.core.net.LoopGuard;
+import dev.outrigger.core.net.OriginalDestination;
 import dev.outrigger.core.net.OriginalDestinationLookup;
 import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.Protocols;
@@ -47,17 +49,17 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     Channel downstream = ctx.channel();
     InetSocketAddress acceptedOn = (InetSocketAddress) downstream.localAddress();
-    InetSocketAddress client = (InetSocketAddress) downstream.remoteAddress();
-    ConnectionRecord record = new ConnectionRecord(client, acceptedOn);
+    ClientAddress client = new ClientAddress((InetSocketAddress) downstream.remoteAddress());
+    ConnectionRecord record = new ConnectionRecord(client.address(), acceptedOn);
 
-    InetSocketAddress original;
+    OriginalDestination original;
     try {
       original = lookup.lookup(downstream);
     } catch (IOException | RuntimeException | LinkageError e) {
       refuse(ctx, record, Counter.DOWNSTREAM_CX_NO_ORIGINAL_DST, "no original destination", e);
       return;
     }
-    record.originalDestination(original);
+    record.originalDestination(original.address());
     if (loopGuard.isLoop(acceptedOn, original)) {
       refuse(ctx, record, Counter.DOWNSTREAM_CX_LOOP_REFUSED, "refused a loop to the proxy's own listener", null);
       return;
@@ -97,7 +99,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private ConnectionFacts facts(InetSocketAddress destination, InetSocketAddress source, Protocol protocol,
+  private ConnectionFacts facts(OriginalDestination destination, ClientAddress source, Protocol protocol,
       ByteBuf sniffed, ConnectionRecord record) {
     if (protocol == Protocol.TLS) {
       // Envoy's tls_inspector: transport "tls", the requested server name and the offered ALPN.

@@ -1,5 +1,6 @@
 package dev.outrigger.core.route;
 
+import dev.outrigger.core.net.BindAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
  * @param address the endpoint
  * @param bindAddress the local address to bind before connecting, if any (127.0.0.6 for preserve)
  */
-public record Upstream(InetSocketAddress address, Optional<InetSocketAddress> bindAddress) {
+public record Upstream(InetSocketAddress address, Optional<BindAddress> bindAddress) {
   public static Upstream direct(InetSocketAddress address) {
     return new Upstream(address, Optional.empty());
   }

@@ -49,7 +49,7 @@ public final class UpstreamConnector {
     }
     // Choose the source port at connect(), not bind(): ports are then shared across destinations.
     bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-    return bootstrap.connect(upstream.address(), upstream.bindAddress().get());
+    return bootstrap.connect(upstream.address(), upstream.bindAddress().get().address());
   }
 
   private ChannelHandler underBudget(ChannelHandler handler) {
