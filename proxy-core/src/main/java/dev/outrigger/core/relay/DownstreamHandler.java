@@ -3,6 +3,7 @@ package dev.outrigger.core.relay;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.http.Http1Pipeline;
 import dev.outrigger.core.http.Http2Pipeline;
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.net.ClientAddress;
 import dev.outrigger.core.net.LoopGuard;
@@ -74,7 +75,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       carryOut(downstream, record, facts(original, client, protocol, sniffed, record), protocol, sniffed, inputClosed,
           firstByteNanos);
     };
-    ctx.pipeline().replace(this, "sniff", new SniffHandler(decision, new SniffExpiry(record, context),
+    ctx.pipeline().replace(this, PipelineNames.SNIFF, new SniffHandler(decision, new SniffExpiry(record, context),
         context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
   }
 
