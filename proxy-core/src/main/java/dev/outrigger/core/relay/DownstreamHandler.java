@@ -60,7 +60,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, record, Counter.DOWNSTREAM_CX_NO_ORIGINAL_DST, "no original destination", e);
       return;
     }
-    record.originalDestination(original.address());
+    record.originalDestination(original);
     if (loopGuard.isLoop(acceptedOn, original)) {
       refuse(ctx, record, Counter.DOWNSTREAM_CX_LOOP_REFUSED, "refused a loop to the proxy's own listener", null);
       return;
