@@ -1,5 +1,7 @@
 package dev.outrigger.xds;
 
+import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.net.ClientAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -62,7 +64,7 @@ class MeshRoutingTest {
   }
 
   private HttpRouting http(InetSocketAddress destination, String host, String path, String... headers) {
-    ConnectionPlan plan = router.plan(new ConnectionFacts(destination, CLIENT, "raw_buffer", Set.of("http/1.1")));
+    ConnectionPlan plan = router.plan(new ConnectionFacts(new OriginalDestination(destination), new ClientAddress(CLIENT), "raw_buffer", Set.of("http/1.1")));
     HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
     request.headers().set("host", host);
     for (int i = 0; i < headers.length; i += 2) {
@@ -72,7 +74,7 @@ class MeshRoutingTest {
   }
 
   private ConnectionPlan tcp(InetSocketAddress destination) {
-    return router.plan(new ConnectionFacts(destination, CLIENT, "raw_buffer", Set.of()));
+    return router.plan(new ConnectionFacts(new OriginalDestination(destination), new ClientAddress(CLIENT), "raw_buffer", Set.of()));
   }
 
   @Test
@@ -128,7 +130,7 @@ class MeshRoutingTest {
   @Test
   void anUnknownDestinationIsATcpPassthroughWithoutDetection() {
     InetSocketAddress elsewhere = new InetSocketAddress("10.1.2.3", 5555);
-    assertFalse(router.detectsProtocol(elsewhere));
+    assertFalse(router.detectsProtocol(new OriginalDestination(elsewhere)));
     RouteDecision d = assertInstanceOf(ConnectionPlan.Tcp.class, tcp(elsewhere)).decision();
     assertEquals("PassthroughCluster", d.cluster());
     assertEquals(elsewhere, d.upstream().address());
@@ -137,8 +139,8 @@ class MeshRoutingTest {
   @Test
   void aTcpServiceIsNotHeldForDetection() {
     InetSocketAddress mysql = new InetSocketAddress("10.96.0.30", 3306);
-    assertFalse(router.detectsProtocol(mysql));
-    assertTrue(router.detectsProtocol(REVIEWS_VIP));
+    assertFalse(router.detectsProtocol(new OriginalDestination(mysql)));
+    assertTrue(router.detectsProtocol(new OriginalDestination(REVIEWS_VIP)));
     ConnectionPlan.Refuse refused = assertInstanceOf(ConnectionPlan.Refuse.class, tcp(mysql));
     assertEquals(ResponseFlag.NO_CLUSTER_FOUND, refused.flag()); // no mysql cluster in this config
     assertEquals("outbound|3306||mysql.default.svc.cluster.local", refused.cluster());
@@ -150,7 +152,7 @@ class MeshRoutingTest {
     Listener.Builder l = ((Listener) named("listeners.json", Listener.class).get("0.0.0.0_9080")).toBuilder();
     l.getFilterChainsBuilder(0).clearFilterChainMatch();
     new XdsConfigSource(store, (type, names) -> {}).accept(ResourceType.LISTENER, Map.of(l.getName(), l.build()));
-    ConnectionPlan plan = router.plan(new ConnectionFacts(REVIEWS_VIP, CLIENT, "tls", Set.of("http/1.1"), "reviews"));
+    ConnectionPlan plan = router.plan(new ConnectionFacts(new OriginalDestination(REVIEWS_VIP), new ClientAddress(CLIENT), "tls", Set.of("http/1.1"), "reviews"));
     assertTrue(assertInstanceOf(ConnectionPlan.Refuse.class, plan).why().contains("needs TLS termination"));
   }
 }

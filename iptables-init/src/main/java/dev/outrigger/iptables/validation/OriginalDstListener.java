@@ -72,7 +72,7 @@ final class OriginalDstListener implements AutoCloseable {
 
   private void inspect(EpollSocketChannel channel, int probePort) {
     try {
-      InetSocketAddress original = lookup.lookup(channel);
+      InetSocketAddress original = lookup.lookup(channel).address();
       if (original.getPort() == probePort) {
         redirected.complete(original);
       } else {

@@ -2,6 +2,7 @@ package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ByteCounter;
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.HttpRouter;
 import io.netty.buffer.ByteBuf;
@@ -24,11 +25,11 @@ public final class Http1Pipeline {
       ListenerContext context, ByteBuf sniffed, long firstByteNanos) {
     int maxHeaders = context.http().maxRequestHeaderBytes();
     RequestHeadersDeadline deadline = new RequestHeadersDeadline(downstream, connection, context);
-    downstream.pipeline().addLast("http-head-bytes", deadline.bytes());
-    downstream.pipeline().addLast("http-codec", new Http1ServerCodec(maxHeaders, MAX_CHUNK));
-    downstream.pipeline().addLast("http-head-deadline", deadline.heads());
-    downstream.pipeline().addLast("http-drain", new Http1DrainClose());
-    downstream.pipeline().addLast("http-session", new Http1Session(connection, router, context));
+    downstream.pipeline().addLast(PipelineNames.HTTP_HEAD_BYTES, deadline.bytes());
+    downstream.pipeline().addLast(PipelineNames.HTTP_CODEC, new Http1ServerCodec(maxHeaders, MAX_CHUNK));
+    downstream.pipeline().addLast(PipelineNames.HTTP_HEAD_DEADLINE, deadline.heads());
+    downstream.pipeline().addLast(PipelineNames.HTTP_DRAIN, new Http1DrainClose());
+    downstream.pipeline().addLast(PipelineNames.HTTP_SESSION, new Http1Session(connection, router, context));
     deadline.start(firstByteNanos);
     ByteCounter.replay(downstream, sniffed); // counted when detection read them
   }

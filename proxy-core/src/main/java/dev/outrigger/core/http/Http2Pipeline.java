@@ -3,6 +3,7 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.listener.ListenerDrain;
 import dev.outrigger.core.listener.ByteCounter;
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.HttpRouter;
 import io.netty.buffer.ByteBuf;
@@ -26,9 +27,9 @@ public final class Http2Pipeline {
     Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
         .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(context.http().maxRequestHeaderBytes()))
         .build();
-    downstream.pipeline().addLast("h2-headers-deadline", new Http2HeadersDeadline(connection, context));
-    downstream.pipeline().addLast("h2-codec", codec);
-    downstream.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+    downstream.pipeline().addLast(PipelineNames.H2_HEADERS_DEADLINE, new Http2HeadersDeadline(connection, context));
+    downstream.pipeline().addLast(PipelineNames.H2_CODEC, codec);
+    downstream.pipeline().addLast(PipelineNames.H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
         stream.config().setAutoRead(false); // each stream is read as its upstream can take more
@@ -37,8 +38,8 @@ public final class Http2Pipeline {
         stream.pipeline().addLast(new Http2StreamSession(connection, router, context));
       }
     }));
-    downstream.pipeline().addLast("h2-drain", new Http2DrainGoAway(context.stats(), ListenerDrain.DRAIN_TIMEOUT));
-    downstream.pipeline().addLast("h2-connection", new Http2ConnectionEvents(codec, connection, context));
+    downstream.pipeline().addLast(PipelineNames.H2_DRAIN, new Http2DrainGoAway(context.stats(), ListenerDrain.DRAIN_TIMEOUT));
+    downstream.pipeline().addLast(PipelineNames.H2_CONNECTION, new Http2ConnectionEvents(codec, connection, context));
     // The connection itself is always read: per-stream flow control windows give backpressure.
     downstream.config().setAutoRead(true);
     ByteCounter.replay(downstream, sniffed); // counted when detection read them

@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.UpstreamConnector;
 import io.netty.channel.Channel;
@@ -53,8 +54,8 @@ final class Http2Upstreams {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
               stream.config().setAutoRead(false);
-              stream.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false));
-              stream.pipeline().addLast("exchange", new UpstreamHandler());
+              stream.pipeline().addLast(PipelineNames.UPSTREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(false));
+              stream.pipeline().addLast(PipelineNames.UPSTREAM_EXCHANGE, new UpstreamHandler());
             }
           })
           .open()

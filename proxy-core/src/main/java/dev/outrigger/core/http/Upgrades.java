@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.relay.TcpRelays;
 import io.netty.channel.Channel;
@@ -14,13 +15,13 @@ final class Upgrades {
     session.handedOver();
     upstream.pipeline().get(UpstreamHandler.class).detach();
     TcpRelays.handOver(downstream, upstream, connection, cluster, context, () -> {
-      upstream.pipeline().remove("exchange");
-      upstream.pipeline().remove("idle");
-      upstream.pipeline().remove("codec");
-      downstream.pipeline().remove("http-session");
-      downstream.pipeline().remove("http-codec");
-      downstream.pipeline().remove("http-head-bytes");
-      downstream.pipeline().remove("http-head-deadline");
+      upstream.pipeline().remove(PipelineNames.UPSTREAM_EXCHANGE);
+      upstream.pipeline().remove(PipelineNames.UPSTREAM_IDLE);
+      upstream.pipeline().remove(PipelineNames.UPSTREAM_CODEC);
+      downstream.pipeline().remove(PipelineNames.HTTP_SESSION);
+      downstream.pipeline().remove(PipelineNames.HTTP_CODEC);
+      downstream.pipeline().remove(PipelineNames.HTTP_HEAD_BYTES);
+      downstream.pipeline().remove(PipelineNames.HTTP_HEAD_DEADLINE);
     });
   }
 }

@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.UpstreamConnector;
 import io.netty.channel.Channel;
@@ -59,9 +60,9 @@ public final class UpstreamPools {
       protected void initChannel(Channel c) {
         // For HTTP a FIN from the upstream ends the connection (and a close-delimited body).
         c.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-        c.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        c.pipeline().addLast("codec", new Http1ClientCodec(maxResponseHeaderBytes, Http1Pipeline.MAX_CHUNK));
-        c.pipeline().addLast("exchange", new UpstreamHandler());
+        c.pipeline().addLast(PipelineNames.UPSTREAM_IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        c.pipeline().addLast(PipelineNames.UPSTREAM_CODEC, new Http1ClientCodec(maxResponseHeaderBytes, Http1Pipeline.MAX_CHUNK));
+        c.pipeline().addLast(PipelineNames.UPSTREAM_EXCHANGE, new UpstreamHandler());
       }
     }).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {

@@ -1,6 +1,8 @@
 package dev.outrigger.core.inbound;
 
 import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.net.BindAddress;
+import dev.outrigger.core.net.OriginalDestination;
 import dev.outrigger.core.route.Upstream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -26,14 +28,14 @@ public final class InboundEndpoint {
   }
 
   /** The app's endpoint for a connection that was sent to {@code originalDestination}. */
-  public Upstream forDestination(InetSocketAddress originalDestination) {
-    boolean ipv6 = originalDestination.getAddress() instanceof Inet6Address;
+  public Upstream forDestination(OriginalDestination originalDestination) {
+    boolean ipv6 = originalDestination.ip() instanceof Inet6Address;
     if (mode == InboundMode.LOOPBACK) {
       InetAddress loopback = ipv6 ? LOOPBACK_V6 : LOOPBACK_V4;
-      return Upstream.direct(new InetSocketAddress(loopback, originalDestination.getPort()));
+      return Upstream.direct(new InetSocketAddress(loopback, originalDestination.port()));
     }
     InetAddress bind = ipv6 ? PASSTHROUGH_BIND_V6 : PASSTHROUGH_BIND_V4;
-    return new Upstream(originalDestination, Optional.of(new InetSocketAddress(bind, 0)));
+    return new Upstream(originalDestination.address(), Optional.of(BindAddress.anyPort(bind)));
   }
 
   private static InetAddress address(byte[] bytes) {

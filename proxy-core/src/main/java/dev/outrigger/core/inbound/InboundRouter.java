@@ -5,6 +5,7 @@ import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.config.MeshConfig;
 import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.net.OriginalDestination;
 import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.HttpRouting;
 import dev.outrigger.core.route.Protocols;
@@ -15,7 +16,6 @@ import dev.outrigger.core.route.listener.ConnectionFacts;
 import dev.outrigger.core.route.listener.ListenerSpec;
 import dev.outrigger.core.route.mesh.ChainPlanner;
 import dev.outrigger.core.route.mesh.MeshListeners;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
@@ -47,8 +47,8 @@ public final class InboundRouter implements Router {
   }
 
   @Override
-  public boolean detectsProtocol(InetSocketAddress originalDestination) {
-    if (!http.detection() || http.isServerFirst(originalDestination.getPort())) {
+  public boolean detectsProtocol(OriginalDestination originalDestination) {
+    if (!http.detection() || http.isServerFirst(originalDestination.port())) {
       return false;
     }
     return listener(store.current()).map(MeshListeners::needsDetection).orElse(true);
@@ -57,13 +57,13 @@ public final class InboundRouter implements Router {
   @Override
   public ConnectionPlan plan(ConnectionFacts facts) {
     MeshConfig config = store.current();
-    InetSocketAddress destination = facts.destination();
+    OriginalDestination destination = facts.destination();
     Upstream app = endpoint.forDestination(destination);
     Optional<ListenerSpec> listener = listener(config);
     if (listener.isPresent()) {
       return planner.plan(config, listener.get(), facts, app);
     }
-    RouteDecision decision = RouteDecision.to(cluster(destination.getPort()), app);
+    RouteDecision decision = RouteDecision.to(cluster(destination.port()), app);
     if (!Protocols.isHttp(facts)) {
       return new ConnectionPlan.Tcp(decision);
     }

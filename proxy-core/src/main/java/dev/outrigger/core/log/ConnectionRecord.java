@@ -1,6 +1,7 @@
 package dev.outrigger.core.log;
 
 import dev.outrigger.core.Direction;
+import dev.outrigger.core.net.OriginalDestination;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
@@ -29,11 +30,14 @@ public final class ConnectionRecord {
   }
 
   /** Envoy reports the original destination as the downstream local address. */
-  public void originalDestination(InetSocketAddress address) {
-    this.downstreamLocal = address;
+  public void originalDestination(OriginalDestination destination) {
+    this.downstreamLocal = destination.address();
   }
 
-  /** The original destination, once known (the accepted address before that). */
+  /**
+   * The original destination, once known (the accepted address before that, so a plain address:
+   * what the access log and metrics print as the downstream local address).
+   */
   public InetSocketAddress originalDestination() {
     return downstreamLocal;
   }

@@ -36,14 +36,14 @@ public final class LoopGuard {
    * @param acceptedOn the local address of the accepted socket (after NAT)
    * @param originalDestination where the client meant to go (before NAT)
    */
-  public boolean isLoop(InetSocketAddress acceptedOn, InetSocketAddress originalDestination) {
-    if (originalDestination.equals(acceptedOn)) {
+  public boolean isLoop(InetSocketAddress acceptedOn, OriginalDestination originalDestination) {
+    if (originalDestination.address().equals(acceptedOn)) {
       return true; // nothing was redirected: the client dialled the listener itself
     }
-    if (!isListenerPort.test(originalDestination.getPort())) {
+    if (!isListenerPort.test(originalDestination.port())) {
       return false;
     }
-    InetAddress address = originalDestination.getAddress();
+    InetAddress address = originalDestination.ip();
     return address.isLoopbackAddress()
         || address.isAnyLocalAddress()
         || address.equals(acceptedOn.getAddress())

@@ -2,7 +2,6 @@ package dev.outrigger.core.net;
 
 import io.netty.channel.Channel;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 
 /**
  * Where an accepted connection was going before iptables redirected it to the proxy. An interface
@@ -14,5 +13,5 @@ public interface OriginalDestinationLookup {
    * @throws IOException when the connection carries no original destination (it was not redirected,
    *     or conntrack is unavailable)
    */
-  InetSocketAddress lookup(Channel accepted) throws IOException;
+  OriginalDestination lookup(Channel accepted) throws IOException;
 }

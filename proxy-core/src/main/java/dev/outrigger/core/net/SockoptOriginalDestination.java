@@ -26,13 +26,13 @@ public final class SockoptOriginalDestination implements OriginalDestinationLook
       new RawUnixChannelOption("IP6T_SO_ORIGINAL_DST", SOL_IPV6, SO_ORIGINAL_DST, Sockaddr.IN6_LENGTH);
 
   @Override
-  public InetSocketAddress lookup(Channel accepted) throws IOException {
+  public OriginalDestination lookup(Channel accepted) throws IOException {
     if (!(accepted instanceof UnixChannel)) {
       throw new IOException("not a native socket: " + accepted.getClass().getSimpleName());
     }
     // The family of the listening socket decides which netfilter table answers.
     boolean ipv6 = ((InetSocketAddress) accepted.localAddress()).getAddress() instanceof Inet6Address;
-    return read(accepted, ipv6 ? IPV6 : IPV4);
+    return new OriginalDestination(read(accepted, ipv6 ? IPV6 : IPV4));
   }
 
   static InetSocketAddress read(Channel accepted, RawUnixChannelOption option) throws IOException {

@@ -5,6 +5,7 @@ import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.core.config.MeshConfig;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.net.OriginalDestination;
 import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.HttpRouting;
 import dev.outrigger.core.route.Protocols;
@@ -42,22 +43,22 @@ public final class OutboundRouter implements Router {
   }
 
   @Override
-  public boolean detectsProtocol(InetSocketAddress originalDestination) {
-    if (!http.detection() || http.isServerFirst(originalDestination.getPort())) {
+  public boolean detectsProtocol(OriginalDestination originalDestination) {
+    if (!http.detection() || http.isServerFirst(originalDestination.port())) {
       return false;
     }
     MeshConfig config = store.current();
     if (!config.hasListeners()) {
       return true;
     }
-    return MeshListeners.outbound(config.listeners(), originalDestination).map(MeshListeners::needsDetection)
+    return MeshListeners.outbound(config.listeners(), originalDestination.address()).map(MeshListeners::needsDetection)
         .orElse(false);
   }
 
   @Override
   public ConnectionPlan plan(ConnectionFacts facts) {
     MeshConfig config = store.current();
-    InetSocketAddress destination = facts.destination();
+    InetSocketAddress destination = facts.destination().address();
     Upstream upstream = Upstream.direct(destination);
     if (config.hasListeners()) {
       Optional<ListenerSpec> listener = MeshListeners.outbound(config.listeners(), destination);

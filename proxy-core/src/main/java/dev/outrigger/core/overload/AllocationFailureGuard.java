@@ -1,5 +1,6 @@
 package dev.outrigger.core.overload;
 
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.relay.Resets;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,7 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 @ChannelHandler.Sharable
 final class AllocationFailureGuard extends ChannelInboundHandlerAdapter {
-  static final String NAME = "allocation-guard";
+  static final String NAME = PipelineNames.ALLOCATION_GUARD;
   private final BufferBudget budget;
 
   AllocationFailureGuard(BufferBudget budget) {

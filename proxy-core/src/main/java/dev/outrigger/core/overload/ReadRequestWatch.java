@@ -1,5 +1,6 @@
 package dev.outrigger.core.overload;
 
+import dev.outrigger.core.listener.PipelineNames;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 
@@ -8,7 +9,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
  * a read Netty starts on its own, for an error epoll reported, can be told apart.
  */
 final class ReadRequestWatch extends ChannelOutboundHandlerAdapter {
-  static final String NAME = "read-request-watch";
+  static final String NAME = PipelineNames.READ_REQUEST_WATCH;
   private final ChannelReads reads;
 
   ReadRequestWatch(ChannelReads reads) {

@@ -3,8 +3,11 @@ package dev.outrigger.core.relay;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.http.Http1Pipeline;
 import dev.outrigger.core.http.Http2Pipeline;
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.net.ClientAddress;
 import dev.outrigger.core.net.LoopGuard;
+import dev.outrigger.core.net.OriginalDestination;
 import dev.outrigger.core.net.OriginalDestinationLookup;
 import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.Protocols;
@@ -47,10 +50,10 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     Channel downstream = ctx.channel();
     InetSocketAddress acceptedOn = (InetSocketAddress) downstream.localAddress();
-    InetSocketAddress client = (InetSocketAddress) downstream.remoteAddress();
-    ConnectionRecord record = new ConnectionRecord(client, acceptedOn);
+    ClientAddress client = new ClientAddress((InetSocketAddress) downstream.remoteAddress());
+    ConnectionRecord record = new ConnectionRecord(client.address(), acceptedOn);
 
-    InetSocketAddress original;
+    OriginalDestination original;
     try {
       original = lookup.lookup(downstream);
     } catch (IOException | RuntimeException | LinkageError e) {
@@ -72,7 +75,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       carryOut(downstream, record, facts(original, client, protocol, sniffed, record), protocol, sniffed, inputClosed,
           firstByteNanos);
     };
-    ctx.pipeline().replace(this, "sniff", new SniffHandler(decision, new SniffExpiry(record, context),
+    ctx.pipeline().replace(this, PipelineNames.SNIFF, new SniffHandler(decision, new SniffExpiry(record, context),
         context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
   }
 
@@ -97,7 +100,7 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private ConnectionFacts facts(InetSocketAddress destination, InetSocketAddress source, Protocol protocol,
+  private ConnectionFacts facts(OriginalDestination destination, ClientAddress source, Protocol protocol,
       ByteBuf sniffed, ConnectionRecord record) {
     if (protocol == Protocol.TLS) {
       // Envoy's tls_inspector: transport "tls", the requested server name and the offered ALPN.

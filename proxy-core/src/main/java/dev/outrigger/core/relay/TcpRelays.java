@@ -1,6 +1,7 @@
 package dev.outrigger.core.relay;
 
 import dev.outrigger.core.ListenerContext;
+import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.RouteDecision;
 import dev.outrigger.core.stats.Counter;
@@ -25,7 +26,7 @@ public final class TcpRelays {
     record.upstream(decision.upstream().address(), decision.cluster());
     ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(), context.accessLog(),
         context.telemetry());
-    downstream.pipeline().addLast("relay", new RelayHandler(connection, Side.DOWNSTREAM));
+    downstream.pipeline().addLast(PipelineNames.RELAY, new RelayHandler(connection, Side.DOWNSTREAM));
     if (sniffed != null) {
       if (sniffed.isReadable()) {
         connection.forward(Side.DOWNSTREAM, sniffed);
@@ -64,8 +65,8 @@ public final class TcpRelays {
     // Istio counts an upgraded connection once, as the HTTP request: no TCP metrics for it.
     ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(), context.accessLog(),
         Telemetry.NONE);
-    downstream.pipeline().addLast("relay", new RelayHandler(connection, Side.DOWNSTREAM));
-    upstream.pipeline().addLast("relay", new RelayHandler(connection, Side.UPSTREAM));
+    downstream.pipeline().addLast(PipelineNames.RELAY, new RelayHandler(connection, Side.DOWNSTREAM));
+    upstream.pipeline().addLast(PipelineNames.RELAY, new RelayHandler(connection, Side.UPSTREAM));
     removeHttpHandlers.run();
     connection.upstreamConnected(upstream);
   }

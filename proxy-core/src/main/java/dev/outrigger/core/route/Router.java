@@ -1,7 +1,7 @@
 package dev.outrigger.core.route;
 
 import dev.outrigger.core.route.listener.ConnectionFacts;
-import java.net.InetSocketAddress;
+import dev.outrigger.core.net.OriginalDestination;
 
 /**
  * One direction's routing (outbound or inbound): the only place, with its stack, that knows what
@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
  */
 public interface Router {
   /** Whether a connection to this destination has its first bytes read to detect HTTP. */
-  boolean detectsProtocol(InetSocketAddress originalDestination);
+  boolean detectsProtocol(OriginalDestination originalDestination);
 
   /**
    * The plan for a connection.

@@ -1,6 +1,8 @@
 package dev.outrigger.core.route;
 
+import dev.outrigger.core.net.BindAddress;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -9,9 +11,24 @@ import java.util.Optional;
  *
  * @param address the endpoint
  * @param bindAddress the local address to bind before connecting, if any (127.0.0.6 for preserve)
+ * @param transport how bytes are carried on the connection (plaintext until mTLS)
  */
-public record Upstream(InetSocketAddress address, Optional<InetSocketAddress> bindAddress) {
+public record Upstream(InetSocketAddress address, Optional<BindAddress> bindAddress, UpstreamTransport transport) {
+  public Upstream {
+    Objects.requireNonNull(transport, "transport");
+  }
+
+  /** A plaintext connection. */
+  public Upstream(InetSocketAddress address, Optional<BindAddress> bindAddress) {
+    this(address, bindAddress, UpstreamTransport.PLAINTEXT);
+  }
+
   public static Upstream direct(InetSocketAddress address) {
     return new Upstream(address, Optional.empty());
+  }
+
+  /** The same endpoint and bind, carried by {@code other}. */
+  public Upstream withTransport(UpstreamTransport other) {
+    return new Upstream(address, bindAddress, other);
   }
 }

@@ -14,7 +14,10 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.Inet6Address;
 import java.time.Duration;
 
-/** Opens upstream connections for both the L4 relay and the HTTP pools, with the same options. */
+/**
+ * Opens upstream connections for both the L4 relay and the HTTP pools, with the same options, and
+ * installs each connection's transport ({@link UpstreamTransport}) before its protocol handlers.
+ */
 public final class UpstreamConnector {
   private final int connectTimeoutMillis;
   private final BufferBudget budget;
@@ -43,20 +46,24 @@ public final class UpstreamConnector {
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-        .handler(budget == null ? handler : underBudget(handler));
+        .handler(initializer(upstream.transport(), handler));
     if (upstream.bindAddress().isEmpty()) {
       return bootstrap.connect(upstream.address());
     }
     // Choose the source port at connect(), not bind(): ports are then shared across destinations.
     bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-    return bootstrap.connect(upstream.address(), upstream.bindAddress().get());
+    return bootstrap.connect(upstream.address(), upstream.bindAddress().get().address());
   }
 
-  private ChannelHandler underBudget(ChannelHandler handler) {
+  /** Socket end first: the read budget, then the transport, then the protocol's {@code handler}. */
+  private ChannelHandler initializer(UpstreamTransport transport, ChannelHandler handler) {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        budget.install(ch);
+        if (budget != null) {
+          budget.install(ch);
+        }
+        transport.install(ch);
         ch.pipeline().addLast(handler);
       }
     };

@@ -1,5 +1,6 @@
 package dev.outrigger.core.server;
 
+import dev.outrigger.core.listener.ListenerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

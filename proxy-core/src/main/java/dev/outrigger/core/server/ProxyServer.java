@@ -7,6 +7,7 @@ import dev.outrigger.core.http.UpstreamPools;
 import dev.outrigger.core.cluster.ClusterManager;
 import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.core.config.ProxySettings;
+import dev.outrigger.core.listener.ListenerInitializer;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.LoopGuard;
 import dev.outrigger.core.net.OriginalDestinationLookup;

@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.net.OriginalDestination;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,7 +120,7 @@ class Http2RetryTest {
     proxy.destination.set(upstream.address());
     proxy.server.routeWith(Direction.OUTBOUND, new Router() {
       @Override
-      public boolean detectsProtocol(InetSocketAddress originalDestination) {
+      public boolean detectsProtocol(OriginalDestination originalDestination) {
         return true;
       }
 

@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.net.OriginalDestination;
 import static dev.outrigger.core.http.HttpProxyTest.send;
 import static dev.outrigger.core.http.HttpProxyTest.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +60,7 @@ class RoutePolicyTest {
     proxy.destination.set(decision.upstream().address());
     proxy.server.routeWith(Direction.OUTBOUND, new Router() {
       @Override
-      public boolean detectsProtocol(InetSocketAddress originalDestination) {
+      public boolean detectsProtocol(OriginalDestination originalDestination) {
         return true;
       }
 

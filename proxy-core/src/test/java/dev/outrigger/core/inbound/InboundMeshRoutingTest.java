@@ -1,5 +1,7 @@
 package dev.outrigger.core.inbound;
 
+import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.net.ClientAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,20 +78,20 @@ class InboundMeshRoutingTest {
 
   @Test
   void anHttpPortOfThePodIsRoutedByItsInlineTableToTheAppFrom127_0_0_6() {
-    ConnectionPlan plan = router().plan(new ConnectionFacts(POD_9080, CLIENT, "raw_buffer", Set.of("http/1.1")));
+    ConnectionPlan plan = router().plan(new ConnectionFacts(new OriginalDestination(POD_9080), new ClientAddress(CLIENT), "raw_buffer", Set.of("http/1.1")));
     HttpRouting routing = assertInstanceOf(ConnectionPlan.Http.class, plan).router()
         .route(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/anything"));
     RouteDecision d = assertInstanceOf(HttpRouting.Forward.class, routing).decision();
     assertEquals("inbound|9080||", d.cluster());
     assertEquals(POD_9080, d.upstream().address());
-    assertEquals(new InetSocketAddress("127.0.0.6", 0), d.upstream().bindAddress().orElseThrow());
+    assertEquals(new InetSocketAddress("127.0.0.6", 0), d.upstream().bindAddress().orElseThrow().address());
   }
 
   @Test
   void anyOtherPortPassesThroughToTheApp() {
     InboundRouter router = router();
-    assertTrue(router.detectsProtocol(POD_7070)); // the listener has HTTP chains, so bytes are read first
-    ConnectionPlan plan = router.plan(new ConnectionFacts(POD_7070, CLIENT, "raw_buffer", Set.of()));
+    assertTrue(router.detectsProtocol(new OriginalDestination(POD_7070))); // the listener has HTTP chains, so bytes are read first
+    ConnectionPlan plan = router.plan(new ConnectionFacts(new OriginalDestination(POD_7070), new ClientAddress(CLIENT), "raw_buffer", Set.of()));
     RouteDecision d = assertInstanceOf(ConnectionPlan.Tcp.class, plan).decision();
     assertEquals("InboundPassthroughClusterIpv4", d.cluster());
     assertEquals(POD_7070, d.upstream().address());
@@ -104,7 +106,7 @@ class InboundMeshRoutingTest {
     ConfigStore store = new ConfigStore();
     store.update(c -> c.withListeners(new ListenerTable(List.of(onlyHttp))));
     ConnectionPlan plan = new InboundRouter(InboundMode.PRESERVE, HttpSettings.defaults(), store, new ClusterManager())
-        .plan(new ConnectionFacts(POD_7070, CLIENT, "raw_buffer", Set.of()));
+        .plan(new ConnectionFacts(new OriginalDestination(POD_7070), new ClientAddress(CLIENT), "raw_buffer", Set.of()));
     assertEquals(ResponseFlag.NO_ROUTE, assertInstanceOf(ConnectionPlan.Refuse.class, plan).flag());
   }
 

@@ -1,5 +1,7 @@
 package dev.outrigger.core.inbound;
 
+import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.net.ClientAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +27,7 @@ class InboundRouterTest {
 
   private static RouteDecision tcp(InboundMode mode, InetSocketAddress destination) {
     ConnectionPlan plan = new InboundRouter(mode, HttpSettings.defaults())
-        .plan(new ConnectionFacts(destination, CLIENT, "raw_buffer", Set.of()));
+        .plan(new ConnectionFacts(new OriginalDestination(destination), new ClientAddress(CLIENT), "raw_buffer", Set.of()));
     return assertInstanceOf(ConnectionPlan.Tcp.class, plan).decision();
   }
 
@@ -33,7 +35,7 @@ class InboundRouterTest {
   void preserveConnectsToThePodAddressFrom127_0_0_6() {
     RouteDecision d = tcp(InboundMode.PRESERVE, POD_8080);
     assertEquals(POD_8080, d.upstream().address());
-    assertEquals(new InetSocketAddress("127.0.0.6", 0), d.upstream().bindAddress().orElseThrow());
+    assertEquals(new InetSocketAddress("127.0.0.6", 0), d.upstream().bindAddress().orElseThrow().address());
     assertEquals("inbound|8080||", d.cluster());
   }
 
@@ -41,7 +43,7 @@ class InboundRouterTest {
   void preserveBindsColonColon6ForIpv6() {
     Upstream u = tcp(InboundMode.PRESERVE, POD_V6_80).upstream();
     assertEquals(POD_V6_80, u.address());
-    assertEquals(new InetSocketAddress("::6", 0), u.bindAddress().orElseThrow());
+    assertEquals(new InetSocketAddress("::6", 0), u.bindAddress().orElseThrow().address());
   }
 
   @Test
@@ -60,7 +62,7 @@ class InboundRouterTest {
   @Test
   void everyHttpRequestGoesToTheAppUnderTheInboundCluster() {
     ConnectionPlan plan = new InboundRouter(InboundMode.PRESERVE, HttpSettings.defaults())
-        .plan(new ConnectionFacts(POD_8080, CLIENT, "raw_buffer", Set.of("http/1.1")));
+        .plan(new ConnectionFacts(new OriginalDestination(POD_8080), new ClientAddress(CLIENT), "raw_buffer", Set.of("http/1.1")));
     HttpRouting routing = assertInstanceOf(ConnectionPlan.Http.class, plan).router()
         .route(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
     RouteDecision d = assertInstanceOf(HttpRouting.Forward.class, routing).decision();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.core.Direction;
+import dev.outrigger.core.net.OriginalDestination;
 import java.net.InetSocketAddress;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class AccessLogTest {
     // The server-side line of seed 002 (Istio 1.12, preserve mode).
     ConnectionRecord r = new ConnectionRecord(
         new InetSocketAddress("10.244.3.3", 44008), new InetSocketAddress("10.244.2.4", 15006));
-    r.originalDestination(new InetSocketAddress("10.244.2.4", 80));
+    r.originalDestination(new OriginalDestination(new InetSocketAddress("10.244.2.4", 80)));
     r.upstream(new InetSocketAddress("10.244.2.4", 80), "inbound|80||");
     r.upstreamLocal(new InetSocketAddress("127.0.0.6", 49097));
     r.received(2583);
@@ -30,7 +31,7 @@ class AccessLogTest {
   void anUpstreamConnectFailureHasFlagUfAndNoUpstreamLocalAddress() {
     ConnectionRecord r = new ConnectionRecord(
         new InetSocketAddress("10.244.3.3", 44008), new InetSocketAddress("10.244.2.4", 15006));
-    r.originalDestination(new InetSocketAddress("10.244.2.4", 8080));
+    r.originalDestination(new OriginalDestination(new InetSocketAddress("10.244.2.4", 8080)));
     r.upstream(new InetSocketAddress("10.244.2.4", 8080), "inbound|8080||");
     r.flag(ResponseFlag.UPSTREAM_CONNECTION_FAILURE);
     r.flag(ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION); // a consequence: the first flag stays

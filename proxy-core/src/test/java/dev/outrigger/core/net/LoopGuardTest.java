@@ -15,26 +15,30 @@ class LoopGuardTest {
 
   @Test
   void aPeerDiallingOurInboundPortDirectlyIsALoop() {
-    assertTrue(guard.isLoop(inboundAcceptedOn, new InetSocketAddress("10.244.2.4", 15006)));
+    assertTrue(isLoop(inboundAcceptedOn, new InetSocketAddress("10.244.2.4", 15006)));
   }
 
   @Test
   void anAppDiallingLocalhost15001IsALoop() {
-    assertTrue(guard.isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("127.0.0.1", 15001)));
-    assertTrue(guard.isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("127.0.0.1", 15006)));
+    assertTrue(isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("127.0.0.1", 15001)));
+    assertTrue(isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("127.0.0.1", 15006)));
   }
 
   @Test
   void aConnectionThatWasNotRedirectedIsALoop() {
     InetSocketAddress direct = new InetSocketAddress("127.0.0.1", 40000);
-    assertTrue(guard.isLoop(direct, direct));
+    assertTrue(isLoop(direct, direct));
   }
 
   @Test
   void ordinaryDestinationsAreNotLoops() {
-    assertFalse(guard.isLoop(inboundAcceptedOn, new InetSocketAddress("10.244.2.4", 8080)));
+    assertFalse(isLoop(inboundAcceptedOn, new InetSocketAddress("10.244.2.4", 8080)));
     // Another pod's 15006 is that pod's business: pass it through.
-    assertFalse(guard.isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("10.244.3.3", 15006)));
+    assertFalse(isLoop(new InetSocketAddress("127.0.0.1", 15001), new InetSocketAddress("10.244.3.3", 15006)));
+  }
+
+  private boolean isLoop(InetSocketAddress acceptedOn, InetSocketAddress originalDestination) {
+    return guard.isLoop(acceptedOn, new OriginalDestination(originalDestination));
   }
 
   private static InetAddress address(String literal) {

@@ -1,5 +1,7 @@
 package dev.outrigger.core.outbound;
 
+import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.net.ClientAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,12 +26,12 @@ class OutboundRouterTest {
   private final OutboundRouter router = new OutboundRouter(HttpSettings.defaults());
 
   private RouteDecision tcp(InetSocketAddress destination) {
-    ConnectionPlan plan = router.plan(new ConnectionFacts(destination, CLIENT, "raw_buffer", Set.of()));
+    ConnectionPlan plan = router.plan(new ConnectionFacts(new OriginalDestination(destination), new ClientAddress(CLIENT), "raw_buffer", Set.of()));
     return assertInstanceOf(ConnectionPlan.Tcp.class, plan).decision();
   }
 
   private RouteDecision http(InetSocketAddress destination, String host) {
-    ConnectionPlan plan = router.plan(new ConnectionFacts(destination, CLIENT, "raw_buffer", Set.of("http/1.1")));
+    ConnectionPlan plan = router.plan(new ConnectionFacts(new OriginalDestination(destination), new ClientAddress(CLIENT), "raw_buffer", Set.of("http/1.1")));
     HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
     if (host != null) {
       request.headers().set("host", host);
@@ -62,7 +64,7 @@ class OutboundRouterTest {
   @Test
   void tlsOfferingHttpInItsAlpnIsStillRelayedAsBytes() {
     // The ALPN of a ClientHello is what the client offers inside TLS, which this proxy does not terminate.
-    ConnectionPlan plan = router.plan(new ConnectionFacts(POD_8080, CLIENT, "tls", Set.of("h2", "http/1.1"), "reviews"));
+    ConnectionPlan plan = router.plan(new ConnectionFacts(new OriginalDestination(POD_8080), new ClientAddress(CLIENT), "tls", Set.of("h2", "http/1.1"), "reviews"));
     assertInstanceOf(ConnectionPlan.Tcp.class, plan);
   }
 }

@@ -1,5 +1,6 @@
 package dev.outrigger.core.overload;
 
+import dev.outrigger.core.net.OriginalDestination;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,9 +64,9 @@ class OverloadTest {
     ProxySettings settings =
         new ProxySettings(0, 0, InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1), true, false, 2);
     proxy = new ProxyServer(settings, l4, new OverloadSettings(budget, OverloadSettings.DEFAULT_READ_BURST_BYTES),
-        ch -> FLOODERS.equals(((InetSocketAddress) ch.remoteAddress()).getAddress())
+        ch -> new OriginalDestination(FLOODERS.equals(((InetSocketAddress) ch.remoteAddress()).getAddress())
             ? (InetSocketAddress) sink.getLocalAddress()
-            : (InetSocketAddress) echo.getLocalSocketAddress(),
+            : (InetSocketAddress) echo.getLocalSocketAddress()),
         new AccessLog(line -> {}), Telemetry.NONE);
     proxy.start();
   }

@@ -47,7 +47,7 @@ public final class ProxyFixture implements AutoCloseable {
       if (failure != null) {
         throw failure;
       }
-      return destination.get();
+      return new dev.outrigger.core.net.OriginalDestination(destination.get());
     }, new AccessLog(line -> record(line.toString())), dev.outrigger.core.telemetry.Telemetry.NONE);
     server.start();
   }

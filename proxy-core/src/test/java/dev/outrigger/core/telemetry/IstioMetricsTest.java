@@ -8,6 +8,7 @@ import dev.outrigger.core.Direction;
 import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.net.OriginalDestination;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -154,7 +155,7 @@ class IstioMetricsTest {
   void aLongConnectionReportsItsBytesEveryIntervalAndTheRestAtTheClose() {
     EmbeddedChannel channel = new EmbeddedChannel();
     ConnectionRecord record = new ConnectionRecord(CLIENT, new InetSocketAddress("10.244.2.4", 15006));
-    record.originalDestination(POD_IP);
+    record.originalDestination(new OriginalDestination(POD_IP));
     record.received(1000);
     record.sent(2000);
     metrics.tcpOpened(Direction.INBOUND, record, channel.eventLoop());

@@ -1,5 +1,7 @@
 package dev.outrigger.xds.translate;
 
+import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.net.ClientAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,7 +47,7 @@ class ListenerTranslatorTest {
   private static String chainFor(ListenerTable t, String ip, int port, String transport, Set<String> alpn) {
     InetSocketAddress dst = new InetSocketAddress(ip, port);
     ListenerSpec listener = t.forOriginalDestination(dst).orElseGet(() -> t.bound(15001).orElseThrow());
-    FilterChain chain = ListenerTable.chooseChain(listener, new ConnectionFacts(dst, APP, transport, alpn)).orElseThrow();
+    FilterChain chain = ListenerTable.chooseChain(listener, new ConnectionFacts(new OriginalDestination(dst), new ClientAddress(APP), transport, alpn)).orElseThrow();
     String target = chain.action() instanceof NetworkAction.TcpProxy tcp ? tcp.clusters().get(0).name()
         : "rds:" + ((NetworkAction.Http) chain.action()).rdsName();
     return listener.name() + " -> " + target;
@@ -99,10 +101,10 @@ class ListenerTranslatorTest {
     ListenerSpec spec = ListenerTranslator.listener(l);
     assertEquals(List.of("www.example.com"), spec.chains().get(0).match().serverNames());
     InetSocketAddress dst = new InetSocketAddress("93.184.216.34", 443);
-    assertEquals("outbound|443||www.example.com", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of("h2"), "www.example.com")));
-    assertEquals("outbound|443||wildcard.example.com", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of(), "api.example.com")));
-    assertEquals("PassthroughCluster", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of(), "example.org")));
-    assertEquals("PassthroughCluster", chosen(spec, new ConnectionFacts(dst, APP, "tls", Set.of(), "")));
+    assertEquals("outbound|443||www.example.com", chosen(spec, new ConnectionFacts(new OriginalDestination(dst), new ClientAddress(APP), "tls", Set.of("h2"), "www.example.com")));
+    assertEquals("outbound|443||wildcard.example.com", chosen(spec, new ConnectionFacts(new OriginalDestination(dst), new ClientAddress(APP), "tls", Set.of(), "api.example.com")));
+    assertEquals("PassthroughCluster", chosen(spec, new ConnectionFacts(new OriginalDestination(dst), new ClientAddress(APP), "tls", Set.of(), "example.org")));
+    assertEquals("PassthroughCluster", chosen(spec, new ConnectionFacts(new OriginalDestination(dst), new ClientAddress(APP), "tls", Set.of(), "")));
   }
 
   @Test

@@ -59,14 +59,14 @@ public final class ListenerTable {
   public static Optional<FilterChain> chooseChain(ListenerSpec listener, ConnectionFacts c) {
     List<FilterChain> candidates = listener.chains();
     candidates = narrow(candidates, ch -> ch.match().destinationPort() == 0 ? 0
-        : ch.match().destinationPort() == c.destination().getPort() ? 1 : -1);
-    candidates = narrow(candidates, ch -> prefixScore(ch.match().destinationPrefixes(), c.destination().getAddress()));
+        : ch.match().destinationPort() == c.destination().port() ? 1 : -1);
+    candidates = narrow(candidates, ch -> prefixScore(ch.match().destinationPrefixes(), c.destination().ip()));
     candidates = narrow(candidates, ch -> ch.match().serverNameScore(c.serverName()));
     candidates = narrow(candidates, ch -> ch.match().transportProtocol().isEmpty() ? 0
         : ch.match().transportProtocol().equals(c.transportProtocol()) ? 1 : -1);
     candidates = narrow(candidates, ch -> ch.match().applicationProtocols().isEmpty() ? 0
         : ch.match().applicationProtocols().stream().anyMatch(c.applicationProtocols()::contains) ? 1 : -1);
-    candidates = narrow(candidates, ch -> prefixScore(ch.match().sourcePrefixes(), c.source().getAddress()));
+    candidates = narrow(candidates, ch -> prefixScore(ch.match().sourcePrefixes(), c.source().ip()));
     return candidates.isEmpty() ? listener.defaultChain() : Optional.of(candidates.get(0));
   }
 

@@ -1,5 +1,7 @@
 package dev.outrigger.core.route.listener;
 
+import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.net.ClientAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.outrigger.core.route.table.WeightedCluster;
@@ -34,7 +36,7 @@ class ServerNameMatchTest {
       Optional.empty());
 
   private static String chosen(String transport, String serverName) {
-    return ListenerTable.chooseChain(LISTENER, new ConnectionFacts(DST, SRC, transport, Set.of(), serverName))
+    return ListenerTable.chooseChain(LISTENER, new ConnectionFacts(new OriginalDestination(DST), new ClientAddress(SRC), transport, Set.of(), serverName))
         .map(FilterChain::name).orElse("none");
   }
 
@@ -60,13 +62,13 @@ class ServerNameMatchTest {
     ListenerSpec l = new ListenerSpec("l", new InetSocketAddress("0.0.0.0", 443), false, false, List.of(
         chain("by-name", names("api.example.com")),
         chain("by-port", new FilterChainMatch(443, List.of(), "", Set.of(), List.of()))), Optional.empty());
-    assertEquals("by-port", ListenerTable.chooseChain(l, new ConnectionFacts(DST, SRC, "tls", Set.of(), "api.example.com"))
+    assertEquals("by-port", ListenerTable.chooseChain(l, new ConnectionFacts(new OriginalDestination(DST), new ClientAddress(SRC), "tls", Set.of(), "api.example.com"))
         .orElseThrow().name());
   }
 
   @Test
   void factsWithoutANameKeepTheirOldConstructor() {
-    assertEquals("", new ConnectionFacts(DST, SRC, "raw_buffer", Set.of()).serverName());
+    assertEquals("", new ConnectionFacts(new OriginalDestination(DST), new ClientAddress(SRC), "raw_buffer", Set.of()).serverName());
   }
 
   @Test

@@ -1,0 +1,38 @@
+package dev.outrigger.core.route;
+
+import io.netty.channel.Channel;
+
+/**
+ * How bytes are carried on an upstream connection: the connector's transport-security hook, chosen
+ * per upstream connection (Envoy's transport socket: raw_buffer or tls). The connector installs it
+ * on each new channel before the protocol handlers (relay, HTTP/1.1 or HTTP/2 codec), so those see
+ * plaintext whatever travels on the wire.
+ *
+ * <p>Part of what makes upstream connections interchangeable: pools key connections by it, so a TLS
+ * and a plaintext connection to the same endpoint never mix. Implementations are therefore values:
+ * equal when, and only when, their connections may be shared (a singleton, or a record of the
+ * identity and policy they present).
+ */
+public interface UpstreamTransport {
+  /** Bytes as they are (Envoy's raw_buffer): nothing to install. */
+  UpstreamTransport PLAINTEXT = new Plaintext();
+
+  /**
+   * Adds this transport's handlers to a new upstream channel. Runs once, on the channel's event
+   * loop, while the connector initialises the channel and before the protocol handlers are added.
+   */
+  void install(Channel channel);
+
+  /** {@link #PLAINTEXT}. */
+  final class Plaintext implements UpstreamTransport {
+    private Plaintext() {}
+
+    @Override
+    public void install(Channel channel) {}
+
+    @Override
+    public String toString() {
+      return "plaintext";
+    }
+  }
+}
