@@ -67,7 +67,7 @@ public final class MeshAct {
     mesh.reviewsByVersion().forEach((version, pod) -> {
       int count = tally.of(pod.name());
       BinomialTolerance tolerance = new BinomialTolerance(SPLIT_REQUESTS, (double) weights.get(version) / totalWeight, SIGMAS);
-      table.row(version + " (" + pod.name() + ")", weights.get(version) + " %", String.valueOf(count),
+      table.row(version + " (" + pod.name() + ")", weights.get(version) + " of " + totalWeight, String.valueOf(count),
           String.format("%.1f %%", 100.0 * count / SPLIT_REQUESTS), tolerance.describe(), tolerance.admits(count) ? "yes" : "NO");
     });
     System.out.println(table.render());
