@@ -6,6 +6,8 @@ import dev.outrigger.it.apps.Ncat;
 import dev.outrigger.it.apps.PongServer;
 import dev.outrigger.it.demo.DemoCluster;
 import dev.outrigger.it.demo.DemoCluster.Server;
+import dev.outrigger.it.demo.MeshAct;
+import dev.outrigger.it.demo.MeshCluster;
 import dev.outrigger.it.demo.TextTable;
 import dev.outrigger.it.harness.CommandFailedException;
 import dev.outrigger.it.harness.HostRequirements;
@@ -20,7 +22,9 @@ import java.util.Optional;
 /**
  * Shows, on real network namespaces, what the seed documents showed on Kubernetes: which
  * servers a sidecar can reach in each inbound mode (seed 004), what the app sees as its local
- * and peer address (seed 000), and the access log. Run as root: scripts/demo.
+ * and peer address (seed 000), and the access log; then, with a sidecar that a control plane
+ * configures over xDS, seed 003's 5/5/90 split and URI matches and seed 001's service-named log
+ * line. Run as root: scripts/demo.
  */
 public final class Demo {
   private Demo() {}
@@ -38,6 +42,7 @@ public final class Demo {
       printInterfaceMatrix(cluster);
       printAddresses(cluster);
       printAccessLog(cluster);
+      printMeshAct(network);
     } catch (CommandFailedException | WaitTimeoutException e) {
       // What failed and what it printed is the useful part; the stack trace is not.
       System.err.println("demo failed: " + e.getMessage());
@@ -98,6 +103,14 @@ public final class Demo {
       if (server.sidecar() != null) {
         printLines(server.pod().name() + " (inbound, " + server.label() + ")", server.sidecar().accessLog());
       }
+    }
+  }
+
+  /** Seed 003 (and seed 001's log line) with a sidecar configured by a control plane over xDS. */
+  private static void printMeshAct(PodNetwork network) {
+    System.out.println("Starting a control plane, Bookinfo's productpage and reviews v1/v2/v3, and a client whose sidecar it configures...\n");
+    try (MeshCluster mesh = new MeshCluster(network)) {
+      MeshAct.print(mesh);
     }
   }
 

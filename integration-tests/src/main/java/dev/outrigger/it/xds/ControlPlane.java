@@ -26,6 +26,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,6 +62,12 @@ public final class ControlPlane implements AutoCloseable {
   private final AtomicInteger openStreams = new AtomicInteger();
   private final EventLoopGroup eventLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private Server server;
+  /**
+   * Runs the server's callbacks (the stream observers). Its own, so that stopping can wait for
+   * them: a stream's last callback (the cancel when the server shuts down) writes trailers on
+   * the event loop, and must not run after close() ended the loop.
+   */
+  private ExecutorService streamExecutor;
   private BackgroundProcess relay;
 
   private ControlPlane(PodNetwork network) {
@@ -151,10 +160,11 @@ public final class ControlPlane implements AutoCloseable {
   private void startServer() {
     try {
       Files.deleteIfExists(socket);
-      DiscoveryServerCallbacks callbacks = new RecordingCallbacks();
-      V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache);
+      V3DiscoveryServer discovery = new V3DiscoveryServer(new RecordingCallbacks(), cache);
+      streamExecutor = Executors.newCachedThreadPool(daemonThreads());
       server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
           .channelType(EpollServerDomainSocketChannel.class)
+          .executor(streamExecutor)
           .bossEventLoopGroup(eventLoops)
           .workerEventLoopGroup(eventLoops)
           // istiod's settings (pilot/pkg/grpc/grpc.go ServerOptions, keepalive defaults of
@@ -188,11 +198,28 @@ public final class ControlPlane implements AutoCloseable {
     if (server != null) {
       try {
         server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        // The server has terminated once its transports have; the streams' last callbacks may
+        // still be queued.
+        streamExecutor.shutdown();
+        if (!streamExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+          System.err.println("xDS server: stream callbacks still running 10 s after shutdown");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       server = null;
+      streamExecutor = null;
     }
+  }
+
+  /** Daemon threads: a server left running must not keep a test or demo JVM alive. */
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "xds-server-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private String summary() {

@@ -15,19 +15,20 @@ import java.util.UUID;
 /**
  * curl from the client pod to a Service by name, the way an app in a mesh calls it: the name
  * resolves to the Service's VIP (--resolve stands in for cluster DNS), the connection to the VIP
- * is captured by iptables, and only the sidecar can know where it goes.
+ * is captured by iptables, and only the sidecar can know where it goes. Shared by XdsRoutingIT
+ * and the demo's third act.
  */
-final class ServiceCalls {
+public final class ServiceCalls {
   private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(3);
 
   private final Pod client;
 
-  ServiceCalls(Pod client) {
+  public ServiceCalls(Pod client) {
     this.client = client;
   }
 
   /** One request with its own x-request-id (to find its access-log line) and extra headers ("name: value"). */
-  Call get(String service, String vip, int port, String path, String... headers) {
+  public Call get(String service, String vip, int port, String path, String... headers) {
     String requestId = UUID.randomUUID().toString();
     List<String> options = new ArrayList<>(List.of("--resolve", service + ":" + port + ":" + vip,
         "-H", "x-request-id: " + requestId));
@@ -39,13 +40,13 @@ final class ServiceCalls {
     return new Call(requestId, exchange);
   }
 
-  record Call(String requestId, CurlExchange exchange) {
-    int status() {
+  public record Call(String requestId, CurlExchange exchange) {
+    public int status() {
       return exchange.status();
     }
 
     /** The pod that answered, from an EchoPage/StatusPage body ("Hostname: ..."), or null. */
-    String answeredBy() {
+    public String answeredBy() {
       return EchoPage.fields(exchange.body()).get("Hostname");
     }
   }
@@ -56,7 +57,7 @@ final class ServiceCalls {
    *
    * @return how many responses each pod gave, and how many were not 200
    */
-  Tally batch(String service, String vip, int port, String path, int count, String... headers) {
+  public Tally batch(String service, String vip, int port, String path, int count, String... headers) {
     List<String> argv = new ArrayList<>(List.of("curl", "-sS", "--max-time", "150",
         "--resolve", service + ":" + port + ":" + vip, "-w", "\ncode %{http_code}\n"));
     for (String header : headers) {
@@ -81,8 +82,8 @@ final class ServiceCalls {
     return new Tally(byPod, responses, notOk, result);
   }
 
-  record Tally(Map<String, Integer> byPod, int responses, int notOk, CommandResult result) {
-    int of(String pod) {
+  public record Tally(Map<String, Integer> byPod, int responses, int notOk, CommandResult result) {
+    public int of(String pod) {
       return byPod.getOrDefault(pod, 0);
     }
 
