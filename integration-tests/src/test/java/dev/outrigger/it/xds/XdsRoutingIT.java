@@ -212,6 +212,7 @@ class XdsRoutingIT extends PodNetworkTestBase {
           () -> assertEquals(404, call.status()),
           () -> assertEquals("NR", line.responseFlags()),
           () -> assertEquals("route_not_found", line.responseCodeDetails()),
+          () -> assertEquals("-", line.routeName(), "no route took it: Envoy logs no route name"),
           () -> assertEquals("-", line.upstreamHost()));
     }
   }

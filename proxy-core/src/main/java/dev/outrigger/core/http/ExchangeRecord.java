@@ -95,6 +95,6 @@ final class ExchangeRecord {
     return new AccessLogEntry(direction, start, method, path, protocol, responseCode, responseFlags(), details, null,
         transportFailureReason, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
         authority, upstreamHost, cluster, upstreamLocal, connection.originalDestination(),
-        connection.downstreamRemote(), null, routeName == null ? "default" : routeName);
+        connection.downstreamRemote(), null, routeName);
   }
 }

@@ -67,7 +67,7 @@ public final class InboundRouter implements Router {
     if (!Protocols.isHttp(facts)) {
       return new ConnectionPlan.Tcp(decision);
     }
-    HttpRouting.Forward forward = new HttpRouting.Forward(decision.withTimeout(http.routeTimeout()));
+    HttpRouting.Forward forward = new HttpRouting.Forward(decision.withTimeout(http.routeTimeout()).withRouteName(RouteDecision.PASSTHROUGH_ROUTE));
     return new ConnectionPlan.Http(request -> forward);
   }
 

@@ -72,7 +72,7 @@ public final class OutboundRouter implements Router {
     }
     return new ConnectionPlan.Http(request -> new HttpRouting.Forward(
         RouteDecision.to(cluster(destination, request.headers().get(HttpHeaderNames.HOST)), upstream)
-            .withTimeout(http.routeTimeout())));
+            .withTimeout(http.routeTimeout()).withRouteName(RouteDecision.PASSTHROUGH_ROUTE)));
   }
 
   /**

@@ -26,6 +26,16 @@ public record RouteDecision(String cluster, Upstream upstream, ClusterTarget tar
         HeaderMutations.NONE);
   }
 
+  /**
+   * The route name the passthrough path logs (without a control plane every request takes one
+   * catch-all route); a request no route took logs none, as Envoy.
+   */
+  public static final String PASSTHROUGH_ROUTE = "default";
+
+  public RouteDecision withRouteName(String name) {
+    return new RouteDecision(cluster, upstream, target, name, timeout, retry, fault, headers);
+  }
+
   public RouteDecision withTimeout(Duration value) {
     return new RouteDecision(cluster, upstream, target, routeName, value, retry, fault, headers);
   }
