@@ -191,7 +191,8 @@ public final class IstioCaSource implements CertificateSource {
     return root == e ? top : top + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 
-  private static Timer threadTimer() {
+  /** A daemon thread of its own: CreateCertificate blocks, so never an event loop. */
+  static Timer threadTimer() {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "outrigger-istio-ca");
       t.setDaemon(true);

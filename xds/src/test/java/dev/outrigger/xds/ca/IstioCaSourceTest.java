@@ -174,25 +174,8 @@ class IstioCaSourceTest {
         Duration.ofSeconds(4), 0.5, 0, new KeyType.Ecdsa("P256"));
     // start() would begin at once; build it stopped to attach the listener first.
     return new IstioCaSource(client, config.requestedIdentity(), config.keyType(), config.ttl(), config.graceRatio(),
-        config.graceRatioJitter(), Clock.systemUTC(), IstioCaSourceTest.threadTimer(),
+        config.graceRatioJitter(), Clock.systemUTC(), IstioCaSource.threadTimer(),
         new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), () -> 0);
-  }
-
-  static IstioCaSource.Timer threadTimer() {
-    var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-    return new IstioCaSource.Timer() {
-      @Override
-      public void schedule(Duration delay, Runnable task) {
-        if (!executor.isShutdown()) {
-          executor.schedule(task, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-      }
-
-      @Override
-      public void close() {
-        executor.shutdownNow();
-      }
-    };
   }
 
   @Test
