@@ -3,7 +3,7 @@
 # istiod (a pinned Istio release, minimal profile) as its control plane, seed 003's Bookinfo and
 # its routing. It builds the image, loads it into the cluster, installs Istio with a downloaded,
 # checksummed istioctl, deploys k8s/samples/003-bookinfo.yaml and a curl client
-# (k8s/kind/istiod/client.yaml), each injected with `outrigger kube-inject`, applies
+# (k8s/kind/istiod/client.yaml), each injected with `outrigger kube-inject --xds on`, applies
 # k8s/kind/istiod/bookinfo-routing.yaml (productpage URI matches; reviews subsets v1/v2/v3 split
 # 5/5/90), and checks, from inside the client pod:
 #   - every pod carries the sidecar and the volumes it needs to reach istiod;
@@ -44,11 +44,11 @@
 #
 # Depends on work not landed when this was written: the sidecar dials istiod only once the
 # xDS agent is wired into `outrigger proxy` (PROXY_CONFIG with a discoveryAddress turns it on),
-# and routes by istiod's resources only once the data path uses them. Outrigger's injector does
-# not yet mount the istio-ca-root-cert ConfigMap, the istio-ca token or the pod-info volume, nor
-# set PROXY_CONFIG: this script adds them with a kustomize patch after `outrigger kube-inject`
-# (k8s/kind/istiod/xds-patch.yaml), with the names, paths and settings of Istio's injection
-# template. That patch merges by name, so it stays correct once the injector writes them itself.
+# and routes by istiod's resources only once the data path uses them. The workloads are injected
+# with `outrigger kube-inject --xds on`, which gives each sidecar what Istio's injector gives it to
+# reach istiod: the istio-ca-root-cert ConfigMap, the istio-ca token and the pod-info volumes,
+# PROXY_CONFIG with istiod's address and Istio's ISTIO_META_* environment. The only patch left
+# (k8s/kind/istiod/kustomization.yaml) asks for JSON access-log lines, for the checks.
 # Why not Istio's own injector with our image as the proxy image: its template runs
 # `istio-iptables ...` and `proxy sidecar --domain ...` with pilot-agent's flags, which
 # `outrigger` does not accept, and labels pods security.istio.io/tlsMode=istio, which would make
@@ -93,7 +93,8 @@ on_exit "rm -rf '$work'"
 
 # --- manifests ---------------------------------------------------------------------------------
 
-# `outrigger kube-inject`, from the image under test or from this checkout.
+# `outrigger kube-inject --xds on` (istiod's volumes and environment, its default address
+# istiod.istio-system.svc:15012), from the image under test or from this checkout.
 kube_inject() {
   local image_flag=()
   if [ -n "$image" ]; then
@@ -101,18 +102,18 @@ kube_inject() {
   fi
   if [ "$inject" = docker ]; then
     [ -n "$image" ] || die "--inject docker needs --image (or a build)"
-    docker run --rm -i "$image" kube-inject ${image_flag[@]+"${image_flag[@]}"} -f -
+    docker run --rm -i "$image" kube-inject --xds on ${image_flag[@]+"${image_flag[@]}"} -f -
   else
-    "$root/bin/outrigger" kube-inject ${image_flag[@]+"${image_flag[@]}"} -f -
+    "$root/bin/outrigger" kube-inject --xds on ${image_flag[@]+"${image_flag[@]}"} -f -
   fi
 }
 
-# The workloads as they are applied: Bookinfo and the client, injected, then given the volumes and
-# environment of Istio's injector (k8s/kind/istiod/xds-patch.yaml) by kustomize.
+# The workloads as they are applied: Bookinfo and the client, injected, then given JSON access logs
+# (k8s/kind/istiod/kustomization.yaml) by kustomize.
 render_workloads() {
   local dir=$work/kustomize
   mkdir -p "$dir"
-  cp "$here/istiod/kustomization.yaml" "$here/istiod/xds-patch.yaml" "$dir/"
+  cp "$here/istiod/kustomization.yaml" "$dir/"
   { cat "$root/k8s/samples/003-bookinfo.yaml"; echo "---"; cat "$here/istiod/client.yaml"; } \
     | kube_inject > "$dir/injected.yaml"
   kubectl kustomize "$dir"

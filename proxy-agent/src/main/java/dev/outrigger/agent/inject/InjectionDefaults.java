@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param nativeSidecar inject the proxy as a native sidecar (Kubernetes >= 1.29)
  * @param holdApplication start the app containers only once the proxy is ready
  * @param inboundMode how the proxy hands inbound connections to the app
+ * @param istiod how the sidecars reach istiod; null: the cluster runs no istiod for them, and pods
+ *     get passthrough sidecars without istiod's volumes and environment
  */
-public record InjectionDefaults(String image, boolean nativeSidecar, boolean holdApplication, InboundMode inboundMode) {
+public record InjectionDefaults(String image, boolean nativeSidecar, boolean holdApplication, InboundMode inboundMode,
+    IstiodSettings istiod) {
   public static final String IMAGE_REPOSITORY = "outrigger/proxy";
 
   public InjectionDefaults {
@@ -20,6 +23,16 @@ public record InjectionDefaults(String image, boolean nativeSidecar, boolean hol
     if (image == null || image.isBlank()) {
       throw new IllegalArgumentException("image: '" + image + "' (expected: an image reference)");
     }
+  }
+
+  /** Passthrough sidecars: no istiod. */
+  public InjectionDefaults(String image, boolean nativeSidecar, boolean holdApplication, InboundMode inboundMode) {
+    this(image, nativeSidecar, holdApplication, inboundMode, null);
+  }
+
+  /** These defaults with sidecars wired to istiod as given (null: none). */
+  public InjectionDefaults withIstiod(IstiodSettings settings) {
+    return new InjectionDefaults(image, nativeSidecar, holdApplication, inboundMode, settings);
   }
 
   /** outrigger/proxy tagged with this build's version ("dev" outside a packaged jar). */

@@ -26,6 +26,30 @@ public final class InjectionOptions {
           + Annotations.INBOUND_MODE + ".")
   String inboundMode;
 
+  @Option(names = "--xds", paramLabel = "on|off",
+      description = "Wire the sidecars to istiod as Istio's injector does: PROXY_CONFIG with the discovery address,"
+          + " the istio-token, istiod-ca-cert and istio-podinfo volumes, Istio's ISTIO_META_* environment."
+          + " Only for clusters that run istiod (the pods need its istio-ca-root-cert ConfigMap)."
+          + " Default: on when --discovery-address is given, else off (passthrough sidecars).")
+  String xds;
+
+  @Option(names = "--discovery-address", paramLabel = "HOST:PORT",
+      description = "istiod's xDS address, written into PROXY_CONFIG (default with --xds on: "
+          + IstiodSettings.DEFAULT_DISCOVERY_ADDRESS + "); per pod: proxy.istio.io/config discoveryAddress.")
+  String discoveryAddress;
+
+  @Option(names = "--cluster-id", defaultValue = IstiodSettings.DEFAULT_CLUSTER_ID, paramLabel = "ID",
+      description = "ISTIO_META_CLUSTER_ID with --xds on (Istio's global.multiCluster.clusterName) [${DEFAULT-VALUE}].")
+  String clusterId;
+
+  @Option(names = "--trust-domain", defaultValue = IstiodSettings.DEFAULT_TRUST_DOMAIN, paramLabel = "DOMAIN",
+      description = "TRUST_DOMAIN with --xds on (Istio's meshConfig.trustDomain) [${DEFAULT-VALUE}].")
+  String trustDomain;
+
+  @Option(names = "--mesh-id", paramLabel = "ID",
+      description = "ISTIO_META_MESH_ID with --xds on (Istio's global.meshID; default: the trust domain).")
+  String meshId;
+
   /** The defaults these flags describe; IllegalArgumentException names the bad flag. */
   public InjectionDefaults defaults() {
     InboundMode mode;
@@ -38,6 +62,43 @@ public final class InjectionOptions {
     if (chosen.isBlank()) {
       throw new IllegalArgumentException("--image: '' (expected: an image reference)");
     }
-    return new InjectionDefaults(chosen, nativeSidecar, holdApplication, mode);
+    return new InjectionDefaults(chosen, nativeSidecar, holdApplication, mode, istiod());
+  }
+
+  /** The istiod settings, or null when --xds is off (explicitly, or by default without an address). */
+  private IstiodSettings istiod() {
+    boolean on;
+    if (xds == null) {
+      on = discoveryAddress != null;
+    } else if (xds.equalsIgnoreCase("on")) {
+      on = true;
+    } else if (xds.equalsIgnoreCase("off")) {
+      if (discoveryAddress != null) {
+        throw new IllegalArgumentException("--discovery-address " + discoveryAddress + " with --xds off"
+            + " (expected: one of the two)");
+      }
+      on = false;
+    } else {
+      throw new IllegalArgumentException("--xds: '" + xds + "' (expected: on or off)");
+    }
+    if (!on) {
+      return null;
+    }
+    String address = discoveryAddress == null ? IstiodSettings.DEFAULT_DISCOVERY_ADDRESS : discoveryAddress.trim();
+    if (!address.matches("[^\\s:]+:[0-9]{1,5}|\\[[0-9a-fA-F:.]+\\]:[0-9]{1,5}")
+        || Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)) > 65535) {
+      throw new IllegalArgumentException("--discovery-address: '" + discoveryAddress + "' (expected: host:port)");
+    }
+    requireValue("--cluster-id", clusterId);
+    requireValue("--trust-domain", trustDomain);
+    String mesh = meshId == null ? trustDomain : meshId;
+    requireValue("--mesh-id", mesh);
+    return new IstiodSettings(address, clusterId, mesh, trustDomain);
+  }
+
+  private static void requireValue(String flag, String value) {
+    if (value == null || value.isBlank() || value.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException(flag + ": '" + value + "' (expected: a value without spaces)");
+    }
   }
 }

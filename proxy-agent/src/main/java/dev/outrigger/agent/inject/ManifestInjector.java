@@ -34,7 +34,7 @@ public final class ManifestInjector {
   /** Injects a pod object as the webhook receives it; {@code where} names it in messages. */
   public PodInjector.Outcome injectPod(Map<String, Object> pod, String where) {
     try {
-      return pods.inject(new PodTemplate(pod));
+      return pods.inject(new PodTemplate(pod, WorkloadName.ofPod(pod)));
     } catch (InjectionException e) {
       throw e.in(where);
     }

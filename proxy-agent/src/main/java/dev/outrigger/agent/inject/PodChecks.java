@@ -24,17 +24,19 @@ final class PodChecks {
     }
   }
 
-  /** Checks made after an earlier injection of ours was removed. */
-  static void refuseConflicts(PodTemplate pod) {
+  /** Checks made after an earlier injection of ours was removed; {@code addedVolumes}: the volumes injection adds. */
+  static void refuseConflicts(PodTemplate pod, List<String> addedVolumes) {
     for (Map<String, Object> c : concat(pod.containers(), pod.initContainers())) {
       if (OUR_CONTAINERS.contains(Trees.text(c, "name"))) {
         throw new InjectionException("the pod already has a container named " + Trees.text(c, "name")
             + " but no " + Annotations.STATUS + " annotation saying it was injected; rename the container");
       }
     }
-    if (pod.volumes().stream().anyMatch(v -> ProxyContainer.TMP_VOLUME.equals(Trees.text(v, "name")))) {
-      throw new InjectionException("the pod already has a volume named " + ProxyContainer.TMP_VOLUME
-          + "; rename the volume");
+    for (Map<String, Object> v : pod.volumes()) {
+      if (addedVolumes.contains(Trees.text(v, "name"))) {
+        throw new InjectionException("the pod already has a volume named " + Trees.text(v, "name")
+            + "; rename the volume");
+      }
     }
     for (Map<String, Object> c : pod.containers()) {
       if (Integer.toString(SidecarPlanner.PROXY_UID).equals(pod.runAsUser(c))) {

@@ -31,8 +31,10 @@ public final class PodInjector {
     if (previous != null) {
       PreviousInjection.remove(pod, previous);
     }
-    PodChecks.refuseConflicts(pod);
-    SidecarPlan plan = SidecarPlanner.plan(PodOptions.from(pod.annotations(), defaults));
+    PodOptions options = PodOptions.from(pod.annotations(), defaults);
+    IstiodEnvironment istiod = defaults.istiod() == null ? null : IstiodEnvironment.of(defaults.istiod(), pod, options);
+    SidecarPlan plan = SidecarPlanner.plan(options, istiod);
+    PodChecks.refuseConflicts(pod, plan.volumeNames());
     apply(pod, plan);
     return Outcome.INJECTED;
   }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param capture whether an init container programs capture (false for interceptionMode NONE)
  * @param excludeInboundPorts the user's list only; the proxy's own ports are added by the plan
  * @param resources the proxy's requests/limits from sidecar.istio.io/proxy* annotations; empty = defaults
+ * @param proxyConfig the pod's proxy.istio.io/config, merged into PROXY_CONFIG when wired to istiod
  */
 record PodOptions(
     boolean capture,
@@ -28,7 +29,8 @@ record PodOptions(
     boolean nativeSidecar,
     InboundMode inboundMode,
     String image,
-    Map<String, Map<String, String>> resources) {
+    Map<String, Map<String, String>> resources,
+    ProxyConfigAnnotation proxyConfig) {
 
   static PodOptions from(Map<String, String> annotations, InjectionDefaults defaults) {
     ProxyConfigAnnotation proxyConfig = ProxyConfigAnnotation.parse(annotations.get(PROXY_CONFIG));
@@ -50,7 +52,8 @@ record PodOptions(
             ? AnnotationValues.bool(NATIVE_SIDECAR, annotations.get(NATIVE_SIDECAR)) : defaults.nativeSidecar(),
         inboundMode(annotations.get(INBOUND_MODE), defaults.inboundMode()),
         image(annotations.get(PROXY_IMAGE), defaults.image()),
-        resources(annotations));
+        resources(annotations),
+        proxyConfig);
   }
 
   /** The value of ISTIO_META_INTERCEPTION_MODE and of the init container's -m. */

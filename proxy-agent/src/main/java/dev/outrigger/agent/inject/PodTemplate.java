@@ -9,9 +9,17 @@ import java.util.Map;
  */
 final class PodTemplate {
   private final Map<String, Object> tree;
+  private final String workloadName;
 
-  PodTemplate(Map<String, Object> tree) {
+  /** @param workloadName the workload's name as Istio's injector names it (its DeploymentMeta), or null */
+  PodTemplate(Map<String, Object> tree, String workloadName) {
     this.tree = tree;
+    this.workloadName = workloadName;
+  }
+
+  /** The name of the workload this pod belongs to, or null when none can be told (ISTIO_META_WORKLOAD_NAME). */
+  String workloadName() {
+    return workloadName;
   }
 
   Map<String, String> annotations() {

@@ -1,5 +1,6 @@
 package dev.outrigger.agent.inject;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -7,14 +8,19 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * The fields of Istio's {@code proxy.istio.io/config} (a ProxyConfig in YAML or JSON) that
- * injection uses; the others concern Envoy and istiod and are ignored.
+ * Istio's {@code proxy.istio.io/config} (a ProxyConfig in YAML or JSON): the fields injection
+ * decides by, and all fields as given, which go into the sidecar's PROXY_CONFIG.
  *
  * @param holdApplicationUntilProxyStarts null when not set
  * @param interceptionMode null when not set
+ * @param fields every top-level field, in the annotation's order; empty without the annotation
  */
-record ProxyConfigAnnotation(Boolean holdApplicationUntilProxyStarts, String interceptionMode) {
-  static final ProxyConfigAnnotation NONE = new ProxyConfigAnnotation(null, null);
+record ProxyConfigAnnotation(Boolean holdApplicationUntilProxyStarts, String interceptionMode, Map<String, Object> fields) {
+  static final ProxyConfigAnnotation NONE = new ProxyConfigAnnotation(null, null, Map.of());
+
+  ProxyConfigAnnotation {
+    fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  }
 
   static ProxyConfigAnnotation parse(String value) {
     if (value == null || value.isBlank()) {
@@ -32,12 +38,23 @@ record ProxyConfigAnnotation(Boolean holdApplicationUntilProxyStarts, String int
     if (!(tree instanceof Map<?, ?> map)) {
       throw AnnotationValues.bad(Annotations.PROXY_CONFIG, value, "a ProxyConfig object in YAML or JSON");
     }
-    Object hold = map.get("holdApplicationUntilProxyStarts");
+    Map<String, Object> fields = new LinkedHashMap<>();
+    map.forEach((k, v) -> fields.put(String.valueOf(k), v));
+    Object hold = fields.get("holdApplicationUntilProxyStarts");
     Boolean holdValue = null;
     if (hold != null) {
       holdValue = AnnotationValues.bool(Annotations.PROXY_CONFIG + " holdApplicationUntilProxyStarts", String.valueOf(hold));
     }
-    Object mode = map.get("interceptionMode");
-    return new ProxyConfigAnnotation(holdValue, mode == null ? null : String.valueOf(mode));
+    Object address = fields.get("discoveryAddress");
+    if (address != null && !(address instanceof String)) {
+      throw AnnotationValues.bad(Annotations.PROXY_CONFIG + " discoveryAddress", String.valueOf(address), "host:port");
+    }
+    Object metadata = fields.get("proxyMetadata");
+    if (metadata != null && !(metadata instanceof Map)) {
+      throw AnnotationValues.bad(Annotations.PROXY_CONFIG + " proxyMetadata", String.valueOf(metadata),
+          "a map of variable names to values");
+    }
+    Object mode = fields.get("interceptionMode");
+    return new ProxyConfigAnnotation(holdValue, mode == null ? null : String.valueOf(mode), fields);
   }
 }

@@ -20,13 +20,21 @@ final class ProxyContainer {
 
   private ProxyContainer() {}
 
-  static Map<String, Object> of(PodOptions options, Map<String, Object> resources, boolean holdWithPostStart) {
+  /** @param istiod the environment for istiod, or null for a passthrough sidecar */
+  static Map<String, Object> of(PodOptions options, Map<String, Object> resources, boolean holdWithPostStart,
+      IstiodEnvironment istiod) {
+    List<Map<String, Object>> mounts = new ArrayList<>();
+    // The JVM extracts Netty's native library and writes its perf data under /tmp.
+    mounts.add(obj("name", TMP_VOLUME, "mountPath", "/tmp"));
+    if (istiod != null) {
+      mounts.addAll(IstiodVolumes.mounts());
+    }
     Map<String, Object> container = obj(
         "name", NAME,
         "image", options.image(),
         "imagePullPolicy", SidecarPlanner.PULL_POLICY,
         "args", List.of("proxy"),
-        "env", env(options),
+        "env", env(options, istiod),
         "ports", List.of(obj("containerPort", 15090, "name", "http-envoy-prom", "protocol", "TCP")),
         // Istio's timings: ready within 600 x 1s at start, then checked every 15s.
         "startupProbe", probe(1, 600),
@@ -40,8 +48,7 @@ final class ProxyContainer {
             "runAsGroup", SidecarPlanner.PROXY_UID,
             "runAsNonRoot", true,
             "runAsUser", SidecarPlanner.PROXY_UID),
-        // The JVM extracts Netty's native library and writes its perf data under /tmp.
-        "volumeMounts", List.of(obj("name", TMP_VOLUME, "mountPath", "/tmp")));
+        "volumeMounts", mounts);
     if (holdWithPostStart) {
       // The kubelet starts the next container only when this hook returns: the app waits for the proxy.
       container.put("lifecycle", obj("postStart", obj("exec", obj("command", List.of("outrigger", "wait")))));
@@ -53,14 +60,20 @@ final class ProxyContainer {
     return obj("name", TMP_VOLUME, "emptyDir", obj("medium", "Memory", "sizeLimit", "16Mi"));
   }
 
-  private static List<Map<String, Object>> env(PodOptions options) {
+  private static List<Map<String, Object>> env(PodOptions options, IstiodEnvironment istiod) {
     List<Map<String, Object>> env = new ArrayList<>();
     env.add(field("POD_NAME", "metadata.name"));
     env.add(field("POD_NAMESPACE", "metadata.namespace"));
     env.add(field("INSTANCE_IP", "status.podIP"));
     env.add(field("SERVICE_ACCOUNT", "spec.serviceAccountName"));
     env.add(field("HOST_IP", "status.hostIP"));
+    if (istiod != null) {
+      env.addAll(istiod.leading());
+    }
     env.add(obj("name", "ISTIO_META_INTERCEPTION_MODE", "value", options.interceptionMode()));
+    if (istiod != null) {
+      env.addAll(istiod.trailing());
+    }
     env.add(obj("name", AgentConfig.INBOUND_MODE, "value", options.inboundMode().label()));
     return env;
   }

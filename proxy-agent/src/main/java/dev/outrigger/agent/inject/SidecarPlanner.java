@@ -3,6 +3,7 @@ package dev.outrigger.agent.inject;
 import static dev.outrigger.agent.inject.Annotations.*;
 import static dev.outrigger.agent.inject.Trees.obj;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +17,20 @@ final class SidecarPlanner {
 
   private SidecarPlanner() {}
 
-  static SidecarPlan plan(PodOptions options) {
+  /** @param istiod the proxy's environment for istiod, or null for a passthrough sidecar */
+  static SidecarPlan plan(PodOptions options, IstiodEnvironment istiod) {
     Map<String, Object> init = options.capture() ? InitContainer.of(options, resources(options)) : null;
     // Native sidecars are held by their startupProbe already; the postStart hook is for the classic form.
     boolean postStartHold = options.holdApplication() && !options.nativeSidecar();
-    Map<String, Object> proxy = ProxyContainer.of(options, resources(options), postStartHold);
+    Map<String, Object> proxy = ProxyContainer.of(options, resources(options), postStartHold, istiod);
     if (options.nativeSidecar()) {
       proxy.put("restartPolicy", "Always");
     }
-    List<Map<String, Object>> volumes = List.of(ProxyContainer.tmpVolume());
+    List<Map<String, Object>> volumes = new ArrayList<>();
+    volumes.add(ProxyContainer.tmpVolume());
+    if (istiod != null) {
+      volumes.addAll(IstiodVolumes.volumes());
+    }
     return new SidecarPlan(init, proxy, options.nativeSidecar(), postStartHold, volumes, annotations(options));
   }
 

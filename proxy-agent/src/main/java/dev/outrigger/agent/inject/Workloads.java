@@ -39,7 +39,10 @@ final class Workloads {
       default -> null;
     };
     if (template != null) {
-      found.add(new Found(new PodTemplate(template), describe(kind, object)));
+      // Istio's kube-inject: a workload is named by its object, a Pod as the webhook names it.
+      String workload = template == object ? WorkloadName.ofPod(object)
+          : Trees.text(Trees.child(object, "metadata"), "name");
+      found.add(new Found(new PodTemplate(template, workload), describe(kind, object)));
     }
   }
 

@@ -63,6 +63,8 @@ class K8sManifestsTest {
   void injectedSamplesMatchTheSchemaToo(Path file) {
     String injected = inject(read(file)); // inject() checks every document against the schema
     assertTrue(injected.contains(ProxyContainer.NAME), file + " has workloads to inject");
+    String wired = inject(read(file), InjectionDefaults.standard().withIstiod(IstiodSettings.standard()));
+    assertTrue(wired.contains(IstiodVolumes.TOKEN), file + " wired to istiod");
   }
 
   @Test

@@ -85,4 +85,37 @@ class KubeInjectCommandTest {
     assertEquals(KubeInjectCommand.EXIT_REFUSED, badMode.exit());
     assertTrue(badMode.err().contains("--inbound-mode"), badMode.err());
   }
+
+  @Test
+  void xdsIsOffByDefaultAndOnWithItsFlagOrADiscoveryAddress() {
+    assertTrue(!run(POD, "-f", "-").out().contains("istio-token"), "off by default: passthrough sidecars");
+    assertTrue(!run(POD, "-f", "-", "--xds", "off").out().contains("PROXY_CONFIG"));
+    Run on = run(POD, "-f", "-", "--xds", "on");
+    assertEquals(0, on.exit(), on.err());
+    assertTrue(on.out().contains("'{\"discoveryAddress\":\"istiod.istio-system.svc:15012\"}'"), on.out());
+    assertTrue(on.out().contains("name: istio-token"), on.out());
+    KubernetesSchema.checkAll(on.out());
+    Run address = run(POD, "-f", "-", "--discovery-address", "istiod-1-30.istio-system.svc:15012",
+        "--cluster-id", "east", "--trust-domain", "example.org");
+    assertEquals(0, address.exit(), address.err());
+    assertTrue(address.out().contains("istiod-1-30.istio-system.svc:15012"), address.out());
+    assertTrue(address.out().contains("value: east"), address.out());
+    assertTrue(address.out().contains("name: ISTIO_META_MESH_ID\n      value: example.org"), address.out());
+  }
+
+  @Test
+  void badXdsFlagsAreRefusedNamingTheFlag() {
+    for (String[] flags : new String[][] {{"--xds", "maybe"}, {"--xds", "off", "--discovery-address", "istiod:15012"},
+        {"--discovery-address", "istiod"}, {"--discovery-address", "istiod:99999"}, {"--xds", "on", "--cluster-id", ""}}) {
+      String[] args = new String[flags.length + 2];
+      args[0] = "-f";
+      args[1] = "-";
+      System.arraycopy(flags, 0, args, 2, flags.length);
+      Run run = run(POD, args);
+      assertEquals(KubeInjectCommand.EXIT_REFUSED, run.exit(), String.join(" ", flags));
+      assertEquals("", run.out());
+      String named = flags[flags.length - 2].equals("--xds") ? "--xds" : flags[flags.length - 2];
+      assertTrue(run.err().contains(named), String.join(" ", flags) + ": " + run.err());
+    }
+  }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import dev.outrigger.agent.inject.InjectionDefaults;
+import dev.outrigger.agent.inject.IstiodSettings;
 import dev.outrigger.agent.inject.ManifestInjector;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -111,6 +112,35 @@ class WebhookServerTest {
     assertEquals(review.at("/request/object/metadata/ownerReferences"), pod.at("/metadata/ownerReferences"));
     assertEquals(review.at("/request/object/spec/tolerations"), pod.at("/spec/tolerations"));
     assertTrue(pod.at("/metadata/annotations").has("outrigger.dev/status"));
+  }
+
+  @Test
+  void withXdsOnThePatchedPodHasIstiodsVolumesAndEnvironment() throws Exception {
+    server.close();
+    server = WebhookServer.start(new InetSocketAddress("127.0.0.1", 0),
+        new CertificateFiles(certificates.cert, certificates.key), new AdmissionReviewer(new ManifestInjector(
+            new InjectionDefaults("outrigger/proxy:test", false, false, dev.outrigger.core.config.InboundMode.PRESERVE,
+                IstiodSettings.standard()))));
+    ObjectNode review = review();
+    JsonNode pod = patched(review.at("/request/object"), admit(review));
+    V1Pod checked = V1Pod.fromJson(JSON.writeValueAsString(pod)); // strict: unknown fields fail
+    assertEquals(List.of("kube-api-access-7xk2p", "outrigger-tmp", "istio-podinfo", "istio-token", "istiod-ca-cert"),
+        checked.getSpec().getVolumes().stream().map(v -> v.getName()).toList());
+    V1Container proxy = checked.getSpec().getContainers().get(1);
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    proxy.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    // The API server's pod has only a generateName: the workload is the ReplicaSet's Deployment.
+    assertEquals("httpbin-deployment", env.get("ISTIO_META_WORKLOAD_NAME"));
+    assertEquals("[\n    {\"containerPort\":80,\"protocol\":\"TCP\"}\n]", env.get("ISTIO_META_POD_PORTS"));
+    assertEquals("{\"discoveryAddress\":\"istiod.istio-system.svc:15012\"}", env.get("PROXY_CONFIG"));
+    assertEquals("Kubernetes", env.get("ISTIO_META_CLUSTER_ID"));
+    assertEquals(List.of("/tmp", "/var/run/secrets/istio", "/var/run/secrets/tokens", "/etc/istio/pod"),
+        proxy.getVolumeMounts().stream().map(m -> m.getMountPath()).toList());
+    assertEquals("istio-ca", checked.getSpec().getVolumes().get(3).getProjected().getSources().get(0)
+        .getServiceAccountToken().getAudience());
+
+    ((ObjectNode) review.get("request")).set("object", pod);
+    assertNull(admit(review).get("patch"), "a reinvocation patches nothing");
   }
 
   @Test
