@@ -21,6 +21,11 @@ final class OpensslServer implements AutoCloseable {
   final int port;
 
   OpensslServer(OpensslMeshCa.Leaf leaf, Path trustedRoot, String alpn, Path output) throws Exception {
+    this(leaf, trustedRoot, alpn, output, List.of());
+  }
+
+  /** @param extra more s_server options ({@code -www}: answer HTTP GETs with a status page) */
+  OpensslServer(OpensslMeshCa.Leaf leaf, Path trustedRoot, String alpn, Path output, List<String> extra) throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
@@ -28,6 +33,7 @@ final class OpensslServer implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
         "-cert", leaf.cert().toString(), "-key", leaf.key().toString(), "-cert_chain", leaf.ca().intermediate().toString(),
         "-CAfile", trustedRoot.toString(), "-Verify", "2", "-verify_return_error", "-alpn", alpn, "-tlsextdebug"));
+    command.addAll(extra);
     // stdin stays open (a pipe we never close until the end): s_server quits on EOF
     process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     long deadline = System.nanoTime() + 10_000_000_000L;
@@ -45,6 +51,14 @@ final class OpensslServer implements AutoCloseable {
 
   String output() throws IOException {
     return Files.readString(output);
+  }
+
+  String outputQuietly() {
+    try {
+      return output();
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** The server name the client sent, decoded from s_server's -tlsextdebug hex dump. */
