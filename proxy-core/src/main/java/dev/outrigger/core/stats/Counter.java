@@ -25,6 +25,8 @@ public enum Counter {
    * ssl.connection_error; the two below say when the server's certificate was the reason.
    */
   SSL_CONNECTION_ERROR,
+  /** Client TLS handshakes that failed where this proxy terminates TLS (no or a foreign certificate). */
+  DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL,
   /** The upstream's certificate did not chain to the mesh roots (Envoy's ssl.fail_verify_error). */
   SSL_FAIL_VERIFY_ERROR,
   /** The upstream's certificate had none of the cluster's SPIFFE SANs (Envoy's ssl.fail_verify_san). */
