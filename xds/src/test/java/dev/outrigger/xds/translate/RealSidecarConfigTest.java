@@ -103,6 +103,16 @@ public class RealSidecarConfigTest {
       fc.clearFilters().addAllFilters(kept);
     }
     ListenerSpec inbound = ListenerTranslator.listener(l.build());
+    var mtlsChains = inbound.chains().stream().filter(c -> c.tls().isPresent()).toList();
+    assertFalse(mtlsChains.isEmpty(), "istiod's mTLS inbound chains carry their DownstreamTlsContext");
+    for (var c : mtlsChains) {
+      var tls = c.tls().orElseThrow();
+      assertEquals("tls", c.match().transportProtocol(), c.name());
+      assertTrue(tls.requireClientCertificate(), c.name());
+      assertEquals("default", tls.certificateSecret());
+      assertEquals("ROOTCA", tls.validationSecret());
+      assertFalse(tls.alpn().contains("istio-peer-exchange"), tls.alpn().toString());
+    }
     assertEquals(l.getFilterChainsCount(), inbound.chains().size());
     Set<String> skipped = ListenerTranslator.skipped(l.build()).stream().map(s -> s.kind() + ":" + s.name())
         .collect(Collectors.toSet());
