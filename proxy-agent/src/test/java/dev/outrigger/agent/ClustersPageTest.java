@@ -22,7 +22,7 @@ class ClustersPageTest {
   private static MeshConfig mesh() {
     ClusterSpec reviews = new ClusterSpec(REVIEWS, ClusterSpec.Discovery.EDS, ClusterSpec.LbPolicy.ROUND_ROBIN,
         Duration.ofSeconds(10), new CircuitBreakers(4294967295L, 4294967295L, 4294967295L, 4294967295L),
-        Optional.empty(), List.of(), false, REVIEWS);
+        Optional.empty(), List.of(), Optional.empty(), REVIEWS);
     EndpointSet hosts = new EndpointSet(REVIEWS, List.of(
         new Endpoint(new InetSocketAddress("10.1.2.3", 9080), 1, Endpoint.Health.HEALTHY, "us-east1/us-east1-b/", Map.of()),
         new Endpoint(new InetSocketAddress("fd00::7", 9080), 3, Endpoint.Health.DRAINING, "", Map.of()),

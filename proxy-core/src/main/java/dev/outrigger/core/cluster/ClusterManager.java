@@ -16,13 +16,24 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ClusterManager {
   private final Map<String, ClusterState> states = new ConcurrentHashMap<>();
   private final LoadBalancer.RandomSource random;
+  private final UpstreamTransports transports;
 
   public ClusterManager() {
-    this(bound -> ThreadLocalRandom.current().nextInt(bound));
+    this(UpstreamTransports.NONE);
+  }
+
+  /** @param transports how mesh endpoints of ISTIO_MUTUAL clusters are connected to */
+  public ClusterManager(UpstreamTransports transports) {
+    this(bound -> ThreadLocalRandom.current().nextInt(bound), transports);
   }
 
   public ClusterManager(LoadBalancer.RandomSource random) {
+    this(random, UpstreamTransports.NONE);
+  }
+
+  public ClusterManager(LoadBalancer.RandomSource random, UpstreamTransports transports) {
     this.random = random;
+    this.transports = transports;
   }
 
   /** What choosing an endpoint in a cluster gave. */
@@ -52,7 +63,7 @@ public final class ClusterManager {
       return new Choice.Chosen(ClusterTarget.fixed(originalDestination), originalDestination);
     }
     ClusterState state = states.compute(cluster, (name, existing) -> existing == null
-        ? new ClusterState(spec.get(), random) : existing.updatedTo(spec.get()));
+        ? new ClusterState(spec.get(), random, transports) : existing.updatedTo(spec.get()));
     state.hosts(config.endpoints().get(spec.get().edsServiceName()));
     Optional<Upstream> chosen = state.pick();
     return chosen.<Choice>map(u -> new Choice.Chosen(state, u)).orElseGet(Choice.NoHealthyUpstream::new);

@@ -10,13 +10,13 @@ import java.util.Optional;
  * @param endpoints the hosts named in the cluster itself (STATIC and DNS clusters); EDS clusters
  *     get theirs from an {@link EndpointSet}
  * @param outlierDetection absent when the cluster has none
- * @param istioMutualAvailable whether istiod offers mTLS to endpoints with {@code tlsMode=istio}
- *     (a transport socket match, auto mTLS)
+ * @param istioMutual the mTLS istiod offers to endpoints with {@code tlsMode=istio} (a transport
+ *     socket match, auto mTLS), absent when it offers none
  * @param edsServiceName the name its endpoints come under in EDS (Istio: the cluster's own name)
  */
 public record ClusterSpec(String name, Discovery discovery, LbPolicy lbPolicy, Duration connectTimeout,
     CircuitBreakers circuitBreakers, Optional<OutlierDetection> outlierDetection, List<Endpoint> endpoints,
-    boolean istioMutualAvailable, String edsServiceName) {
+    Optional<UpstreamTlsSpec> istioMutual, String edsServiceName) {
   /** How the cluster's hosts are known. */
   public enum Discovery {
     /** From EDS (Istio's services). */
@@ -37,5 +37,15 @@ public record ClusterSpec(String name, Discovery discovery, LbPolicy lbPolicy, D
 
   public ClusterSpec {
     endpoints = List.copyOf(endpoints);
+  }
+
+  /** Whether istiod offers mTLS to endpoints with {@code tlsMode=istio}. */
+  public boolean istioMutualAvailable() {
+    return istioMutual.isPresent();
+  }
+
+  /** Whether connections to {@code endpoint} use ISTIO_MUTUAL: the cluster offers it and the endpoint has a sidecar. */
+  public Optional<UpstreamTlsSpec> tlsFor(Endpoint endpoint) {
+    return "istio".equals(endpoint.metadata().get("tlsMode")) ? istioMutual : Optional.empty();
   }
 }

@@ -2,6 +2,7 @@ package dev.outrigger.core.cluster;
 
 import dev.outrigger.core.route.ClusterTarget;
 import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.UpstreamTransport;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ClusterState implements ClusterTarget {
   private final LoadBalancer.RandomSource random;
+  private final UpstreamTransports transports;
   private volatile ClusterSpec spec;
   private volatile List<Endpoint> hosts = List.of();
   private volatile EndpointSet endpointSet;
@@ -34,8 +36,13 @@ public final class ClusterState implements ClusterTarget {
   }
 
   ClusterState(ClusterSpec spec, LoadBalancer.RandomSource random) {
+    this(spec, random, UpstreamTransports.NONE);
+  }
+
+  ClusterState(ClusterSpec spec, LoadBalancer.RandomSource random, UpstreamTransports transports) {
     this.spec = spec;
     this.random = random;
+    this.transports = transports;
     this.balancer = LoadBalancer.of(spec.lbPolicy(), this::activeRequests, random);
     this.outliers = new OutlierDetector(
         spec.outlierDetection().orElse(new OutlierDetection(0, 0, java.time.Duration.ZERO, java.time.Duration.ZERO, 0)),
@@ -114,7 +121,10 @@ public final class ClusterState implements ClusterTarget {
     synchronized (this) {
       chosen = balancer.choose(candidates);
     }
-    return chosen.map(e -> Upstream.direct(e.address()));
+    ClusterSpec current = spec;
+    // Auto mTLS, per endpoint: ISTIO_MUTUAL to an endpoint whose tlsMode says it has a sidecar.
+    return chosen.map(e -> Upstream.direct(e.address()).withTransport(
+        current.tlsFor(e).map(transports::istioMutual).orElse(UpstreamTransport.PLAINTEXT)));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.tls.UpstreamTlsException;
+
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.ClusterTarget;
@@ -99,7 +101,8 @@ final class Attempts {
     failed.ended(target(), 0);
     current = null;
     if (!retry(retries.onReset(RetryState.Reset.CONNECT_FAILURE, false, requestHasNoBody()))) {
-      exchange.fail(resetReply(LocalReply.connectFailure()));
+      exchange.fail(resetReply(cause instanceof UpstreamTlsException tls
+          ? LocalReply.tlsFailure(tls.envoyReason()) : LocalReply.connectFailure()));
     }
   }
 

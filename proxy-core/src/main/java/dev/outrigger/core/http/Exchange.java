@@ -52,7 +52,7 @@ final class Exchange {
     this.answer = routing instanceof HttpRouting.Answer a ? a : null;
     this.context = context;
     this.timers = new ExchangeTimers(downstream.eventLoop());
-    ProxyHeaders.prepareRequest(request.headers(), context.http(), down.upgrade());
+    ProxyHeaders.prepareRequest(request.headers(), context.http(), down.upgrade(), connection.downstreamTls());
     if (decision != null) {
       RouteHeaders.request(request.headers(), decision.headers());
     }

@@ -22,6 +22,17 @@ record LocalReply(HttpResponseStatus status, ResponseFlag flag, String details, 
         "upstream_reset_before_response_started{connection_failure}", RESET_BEFORE_HEADERS + "connection failure");
   }
 
+  /**
+   * A failed upstream TLS handshake: Envoy's connection pool reports it as a remote connection
+   * failure with the SSL socket's failure reason, in the body and in the details (spaces as
+   * underscores there, as Envoy sanitizes details).
+   */
+  static LocalReply tlsFailure(String transportFailureReason) {
+    return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.UPSTREAM_CONNECTION_FAILURE,
+        "upstream_reset_before_response_started{remote_connection_failure|" + transportFailureReason.replace(' ', '_') + "}",
+        RESET_BEFORE_HEADERS + "remote connection failure, transport failure reason: " + transportFailureReason);
+  }
+
   static LocalReply connectionTermination() {
     return new LocalReply(HttpResponseStatus.SERVICE_UNAVAILABLE, ResponseFlag.UPSTREAM_CONNECTION_TERMINATION,
         "upstream_reset_before_response_started{connection_termination}",

@@ -1,5 +1,8 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.tls.DownstreamTls;
+import dev.outrigger.core.tls.ForwardedClientCert;
+
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,11 +32,16 @@ final class ProxyHeaders {
    * Request going upstream: hop-by-hop headers out first (so that none of the headers set here can
    * be nominated away), a client's own XFCC out, then id, attempt count, forwarded proto, trace span.
    */
-  static void prepareRequest(HttpHeaders h, HttpSettings settings, boolean upgrade) {
+  static void prepareRequest(HttpHeaders h, HttpSettings settings, boolean upgrade, DownstreamTls tls) {
     removeHopByHop(h, upgrade);
-    // No client certificate on this connection, so a client's own claim is dropped (Envoy's
-    // SANITIZE / APPEND_FORWARD without a peer certificate): an app that trusts XFCC is not lied to.
-    h.remove(FORWARDED_CLIENT_CERT);
+    if (tls == null || tls.peer() == null) {
+      // No client certificate on this connection, so a client's own claim is dropped (Envoy's
+      // SANITIZE / APPEND_FORWARD without a peer certificate): an app that trusts XFCC is not lied to.
+      h.remove(FORWARDED_CLIENT_CERT);
+    } else {
+      // A verified mesh client: Istio's APPEND_FORWARD, the client's identity after what it forwarded.
+      h.set(FORWARDED_CLIENT_CERT, ForwardedClientCert.appendForward(h.get(FORWARDED_CLIENT_CERT), tls));
+    }
     if (!h.contains(REQUEST_ID)) {
       ThreadLocalRandom r = ThreadLocalRandom.current();
       // A version-4 UUID from the thread's generator: unique enough, and no SecureRandom per request.

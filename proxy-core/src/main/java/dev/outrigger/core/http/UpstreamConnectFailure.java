@@ -6,6 +6,7 @@ import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.relay.TransportFailures;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.stats.Counter;
+import dev.outrigger.core.tls.TlsFailureCounters;
 import io.netty.channel.ConnectTimeoutException;
 
 /**
@@ -21,6 +22,7 @@ final class UpstreamConnectFailure {
       Upstream upstream, Throwable cause) {
     boolean timedOut = cause instanceof ConnectTimeoutException;
     context.stats().increment(timedOut ? Counter.UPSTREAM_CX_CONNECT_TIMEOUT : Counter.UPSTREAM_CX_CONNECT_FAIL);
+    TlsFailureCounters.of(cause).forEach(c -> context.stats().increment(c));
     record.transportFailureReason = TransportFailures.reason(cause);
     DegradedLog.log("upstream connect failed", connection.describe() + " via " + record.cluster, upstream, cause);
   }

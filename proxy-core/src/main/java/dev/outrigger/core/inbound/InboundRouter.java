@@ -35,10 +35,16 @@ public final class InboundRouter implements Router {
   }
 
   public InboundRouter(InboundMode mode, HttpSettings http, ConfigStore store, ClusterManager clusters) {
+    this(mode, http, store, clusters, null);
+  }
+
+  /** @param tls this workload's TLS identity, to terminate istiod's mTLS chains; null: none (they are refused) */
+  public InboundRouter(InboundMode mode, HttpSettings http, ConfigStore store, ClusterManager clusters,
+      dev.outrigger.core.tls.TlsContexts tls) {
     this.endpoint = new InboundEndpoint(mode);
     this.http = http;
     this.store = store;
-    this.planner = new ChainPlanner(store, clusters);
+    this.planner = new ChainPlanner(store, clusters, tls);
   }
 
   /** Istio's inbound cluster for a port: {@code inbound|8080||}. */

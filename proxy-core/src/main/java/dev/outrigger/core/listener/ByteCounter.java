@@ -2,6 +2,7 @@ package dev.outrigger.core.listener;
 
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
+import dev.outrigger.core.tls.TlsPipelineNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
@@ -23,9 +24,16 @@ public final class ByteCounter extends ChannelDuplexHandler {
 
   /**
    * Passes bytes that were already read (and counted) once more through the handlers behind the
-   * counter, as protocol detection does when it hands its bytes to the HTTP codec.
+   * counter (behind the TLS handler where there is one), as protocol detection does when it hands
+   * its bytes to the HTTP codec.
    */
   public static void replay(Channel channel, ByteBuf bytes) {
+    // Where this proxy terminates TLS, the detected bytes are plaintext: they come out of TLS again.
+    ChannelHandlerContext tls = channel.pipeline().context(TlsPipelineNames.DOWNSTREAM_TLS);
+    if (tls != null) {
+      tls.fireChannelRead(bytes).fireChannelReadComplete();
+      return;
+    }
     ChannelHandlerContext counter = channel.pipeline().context(ByteCounter.class);
     if (counter == null) {
       channel.pipeline().fireChannelRead(bytes).fireChannelReadComplete();

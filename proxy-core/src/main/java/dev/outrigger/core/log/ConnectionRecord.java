@@ -20,6 +20,8 @@ public final class ConnectionRecord {
   ResponseFlag flag = ResponseFlag.NONE;
   String transportFailureReason;
   String requestedServerName;
+  /** Set when this proxy terminated the client's TLS: the client's identity and ours. */
+  dev.outrigger.core.tls.DownstreamTls downstreamTls;
   long bytesReceived;
   long bytesSent;
   long durationMillis = -1;
@@ -78,6 +80,15 @@ public final class ConnectionRecord {
   }
 
   /** The SNI of the client's TLS ClientHello (Envoy's %REQUESTED_SERVER_NAME%), or null. */
+  public void downstreamTls(dev.outrigger.core.tls.DownstreamTls tls) {
+    this.downstreamTls = tls;
+  }
+
+  /** The client's TLS identity when this proxy terminated its TLS, else null. */
+  public dev.outrigger.core.tls.DownstreamTls downstreamTls() {
+    return downstreamTls;
+  }
+
   public void requestedServerName(String serverName) {
     this.requestedServerName = serverName == null || serverName.isEmpty() ? null : serverName;
   }

@@ -17,6 +17,9 @@ import dev.outrigger.core.sniff.ClientHello;
 import dev.outrigger.core.sniff.ClientHelloParser;
 import dev.outrigger.core.sniff.Protocol;
 import dev.outrigger.core.sniff.SniffHandler;
+import dev.outrigger.core.tls.DownstreamTlsIdentity;
+import dev.outrigger.core.tls.TlsPipelineNames;
+import io.netty.handler.ssl.SslHandler;
 import dev.outrigger.core.stats.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -81,7 +84,11 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
   private void carryOut(Channel downstream, ConnectionRecord record, ConnectionFacts facts, Protocol protocol,
       ByteBuf sniffed, boolean inputClosed, long firstByteNanos) {
-    ConnectionPlan plan = router.plan(facts);
+    carryOut(downstream, record, facts, protocol, sniffed, inputClosed, firstByteNanos, router.plan(facts));
+  }
+
+  private void carryOut(Channel downstream, ConnectionRecord record, ConnectionFacts facts, Protocol protocol,
+      ByteBuf sniffed, boolean inputClosed, long firstByteNanos, ConnectionPlan plan) {
     if (plan instanceof ConnectionPlan.Http http) {
       if (protocol == Protocol.HTTP2) {
         Http2Pipeline.install(downstream, record, http.router(), context, sniffed);
@@ -90,6 +97,8 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (plan instanceof ConnectionPlan.Tcp tcp) {
       TcpRelays.start(downstream, record, tcp.decision(), context, sniffed, inputClosed);
+    } else if (plan instanceof ConnectionPlan.TerminateTls tls) {
+      terminateTls(downstream, record, tls, sniffed);
     } else if (plan instanceof ConnectionPlan.Refuse refusal) {
       if (sniffed != null) {
         sniffed.release();
@@ -97,6 +106,41 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
       ProxiedConnection connection = new ProxiedConnection(downstream, record, context.stats(),
           context.accessLog(), context.telemetry());
       connection.refuse(refusal.flag(), refusal.cluster(), refusal.why());
+    }
+  }
+
+  /**
+   * TLS ends here: an SslHandler after the handlers already there, fed the ClientHello bytes the
+   * detector read, then protocol detection again on the plaintext, whose plan carries on as for a
+   * plaintext connection. A failed handshake (no client certificate, a foreign root) closes the
+   * connection, logged and counted, as Envoy's listener does.
+   */
+  private void terminateTls(Channel downstream, ConnectionRecord record, ConnectionPlan.TerminateTls tls, ByteBuf sniffed) {
+    SslHandler ssl = tls.context().newHandler(downstream.alloc());
+    downstream.pipeline().addLast(TlsPipelineNames.DOWNSTREAM_TLS, ssl);
+    ssl.handshakeFuture().addListener(f -> {
+      if (f.isSuccess()) {
+        record.downstreamTls(DownstreamTlsIdentity.of(ssl.engine().getSession()));
+      } else {
+        context.stats().increment(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
+        DegradedLog.log("downstream TLS handshake failed", record, f.cause());
+        downstream.close();
+      }
+    });
+    SniffHandler.Decision decision = (sniffCtx, protocol, plaintext, inputClosed, firstByteNanos) -> {
+      sniffCtx.pipeline().remove(sniffCtx.handler());
+      carryOut(downstream, record, null, protocol, plaintext, inputClosed, firstByteNanos, tls.decrypted());
+    };
+    downstream.pipeline().addLast(PipelineNames.SNIFF, new SniffHandler(decision, new SniffExpiry(record, context),
+        context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
+    if (sniffed != null) {
+      ChannelHandlerContext sslCtx = downstream.pipeline().context(ssl);
+      try {
+        ssl.channelRead(sslCtx, sniffed);
+        ssl.channelReadComplete(sslCtx);
+      } catch (Exception e) {
+        sslCtx.fireExceptionCaught(e);
+      }
     }
   }
 

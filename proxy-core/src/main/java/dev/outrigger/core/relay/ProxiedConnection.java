@@ -7,6 +7,7 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.overload.ReadGate;
 import dev.outrigger.core.stats.Counter;
+import dev.outrigger.core.tls.TlsFailureCounters;
 import dev.outrigger.core.stats.ListenerStats;
 import dev.outrigger.core.telemetry.Telemetry;
 import io.netty.buffer.ByteBuf;
@@ -160,6 +161,7 @@ final class ProxiedConnection {
   void upstreamFailed(Counter counter, Throwable cause) {
     aborted = true;
     stats.increment(counter);
+    TlsFailureCounters.of(cause).forEach(stats::increment);
     record.flag(ResponseFlag.UPSTREAM_CONNECTION_FAILURE);
     record.transportFailureReason(TransportFailures.reason(cause));
     DegradedLog.log("upstream connect failed", record, cause);

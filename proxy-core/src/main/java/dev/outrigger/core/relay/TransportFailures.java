@@ -1,5 +1,6 @@
 package dev.outrigger.core.relay;
 
+import dev.outrigger.core.tls.UpstreamTlsException;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 
@@ -8,7 +9,8 @@ import java.net.ConnectException;
  * Envoy fills it: a connect the kernel failed is {@code delayed connect error: <strerror>} (Envoy's
  * ConnectionImpl when the socket reports its error), e.g. {@code delayed connect error: Connection
  * refused}; a connect that timed out was closed by the proxy itself and has no transport failure
- * reason (Envoy leaves it empty, so the log prints {@code -}).
+ * reason (Envoy leaves it empty, so the log prints {@code -}); a failed TLS handshake is
+ * Envoy's {@code TLS_error:|...:TLS_error_end} (see {@code TlsFailureReason}).
  */
 public final class TransportFailures {
   private static final String NETTY_PREFIX = "failed: ";
@@ -19,6 +21,9 @@ public final class TransportFailures {
   public static String reason(Throwable cause) {
     if (cause == null || cause instanceof ConnectTimeoutException) {
       return null;
+    }
+    if (cause instanceof UpstreamTlsException tls) {
+      return tls.envoyReason();
     }
     return "delayed connect error: " + strerror(cause);
   }

@@ -17,4 +17,11 @@ public sealed interface ConnectionPlan {
    * @param cluster the cluster it was meant for, or null
    */
   record Refuse(ResponseFlag flag, String cluster, String why) implements ConnectionPlan {}
+
+  /**
+   * Terminate the client's TLS (a filter chain with a DownstreamTlsContext: Istio's mTLS inbound
+   * chains), then carry out {@code decrypted} (an {@link Http} or {@link Tcp} plan) on the
+   * plaintext, whose protocol is detected again.
+   */
+  record TerminateTls(io.netty.handler.ssl.SslContext context, ConnectionPlan decrypted) implements ConnectionPlan {}
 }

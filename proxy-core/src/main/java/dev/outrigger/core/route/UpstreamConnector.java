@@ -48,11 +48,12 @@ public final class UpstreamConnector {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
         .handler(initializer(upstream.transport(), handler));
     if (upstream.bindAddress().isEmpty()) {
-      return bootstrap.connect(upstream.address());
+      return upstream.transport().established(bootstrap.connect(upstream.address()));
     }
     // Choose the source port at connect(), not bind(): ports are then shared across destinations.
     bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-    return bootstrap.connect(upstream.address(), upstream.bindAddress().get().address());
+    return upstream.transport().established(
+        bootstrap.connect(upstream.address(), upstream.bindAddress().get().address()));
   }
 
   /** Socket end first: the read budget, then the transport, then the protocol's {@code handler}. */

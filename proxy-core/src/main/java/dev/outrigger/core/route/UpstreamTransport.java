@@ -1,6 +1,7 @@
 package dev.outrigger.core.route;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 
 /**
  * How bytes are carried on an upstream connection: the connector's transport-security hook, chosen
@@ -22,6 +23,15 @@ public interface UpstreamTransport {
    * loop, while the connector initialises the channel and before the protocol handlers are added.
    */
   void install(Channel channel);
+
+  /**
+   * When a connection is ready for the protocol's bytes, given its TCP connect: the connect itself
+   * for plaintext; after the handshake for TLS, so that a failed handshake fails the connect (503
+   * UF, as Envoy counts a TLS failure as a connection failure).
+   */
+  default ChannelFuture established(ChannelFuture connected) {
+    return connected;
+  }
 
   /** {@link #PLAINTEXT}. */
   final class Plaintext implements UpstreamTransport {

@@ -20,6 +20,17 @@ public enum Counter {
   DOWNSTREAM_CX_RESET,
   UPSTREAM_CX_CONNECT_FAIL,
   UPSTREAM_CX_CONNECT_TIMEOUT,
+  /**
+   * Upstream TLS handshakes that failed (also counted in upstream_cx_connect_fail), as Envoy's
+   * ssl.connection_error; the two below say when the server's certificate was the reason.
+   */
+  SSL_CONNECTION_ERROR,
+  /** Client TLS handshakes that failed where this proxy terminates TLS (no or a foreign certificate). */
+  DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL,
+  /** The upstream's certificate did not chain to the mesh roots (Envoy's ssl.fail_verify_error). */
+  SSL_FAIL_VERIFY_ERROR,
+  /** The upstream's certificate had none of the cluster's SPIFFE SANs (Envoy's ssl.fail_verify_san). */
+  SSL_FAIL_VERIFY_SAN,
   /** The upstream reset its connection; the reset was passed on to the client. */
   UPSTREAM_CX_RESET,
   /** An upstream sent a response the proxy could not parse; that connection was closed (503 UPE). */

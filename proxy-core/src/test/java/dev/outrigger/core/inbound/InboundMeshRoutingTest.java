@@ -52,7 +52,7 @@ class InboundMeshRoutingTest {
 
   private static ClusterSpec originalDst(String name) {
     return new ClusterSpec(name, ClusterSpec.Discovery.ORIGINAL_DST, ClusterSpec.LbPolicy.ROUND_ROBIN,
-        Duration.ofSeconds(10), CircuitBreakers.ENVOY_DEFAULTS, Optional.empty(), List.of(), false, name);
+        Duration.ofSeconds(10), CircuitBreakers.ENVOY_DEFAULTS, Optional.empty(), List.of(), Optional.empty(), name);
   }
 
   private static InboundRouter router() {

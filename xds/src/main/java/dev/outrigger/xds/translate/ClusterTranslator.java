@@ -54,9 +54,7 @@ public final class ClusterTranslator {
     Duration connectTimeout = c.hasConnectTimeout() ? Protos.duration(c.getConnectTimeout())
         : ClusterSpec.ENVOY_DEFAULT_CONNECT_TIMEOUT;
     List<Endpoint> endpoints = c.hasLoadAssignment() ? endpoints(where, c.getLoadAssignment()) : List.of();
-    boolean istioMutual = c.getTransportSocketMatchesList().stream()
-        .anyMatch(m -> "istio".equals(m.getMatch().getFieldsOrDefault("tlsMode", Value.getDefaultInstance()).getStringValue())
-            && m.getTransportSocket().getName().contains("tls"));
+    Optional<dev.outrigger.core.cluster.UpstreamTlsSpec> istioMutual = UpstreamTlsTranslator.istioMutual(c, where);
     return new ClusterSpec(c.getName(), discovery, lb, connectTimeout, circuitBreakers(c), outlierDetection(c), endpoints,
         istioMutual, discovery == ClusterSpec.Discovery.EDS ? edsName(c) : c.getName());
   }

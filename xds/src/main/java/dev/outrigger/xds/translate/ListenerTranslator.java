@@ -1,5 +1,8 @@
 package dev.outrigger.xds.translate;
 
+import dev.outrigger.core.route.listener.DownstreamTlsSpec;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.outrigger.core.route.listener.FilterChain;
@@ -132,7 +135,31 @@ public final class ListenerTranslator {
     if (action == null) {
       throw new RejectedUpdate(where + ": no tcp_proxy or http_connection_manager");
     }
-    return new FilterChain(fc.getName(), match, action);
+    return new FilterChain(fc.getName(), match, action, downstreamTls(where, fc));
+  }
+
+  /** istiod's mTLS inbound chains: an envoy.transport_sockets.tls DownstreamTlsContext. */
+  private static Optional<DownstreamTlsSpec> downstreamTls(String where,
+      io.envoyproxy.envoy.config.listener.v3.FilterChain fc) throws RejectedUpdate {
+    if (!fc.hasTransportSocket() || !fc.getTransportSocket().hasTypedConfig()
+        || !fc.getTransportSocket().getTypedConfig().is(DownstreamTlsContext.class)) {
+      return Optional.empty();
+    }
+    DownstreamTlsContext tls;
+    try {
+      tls = fc.getTransportSocket().getTypedConfig().unpack(DownstreamTlsContext.class);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new RejectedUpdate(where + ": transport socket: " + e.getMessage());
+    }
+    var common = tls.getCommonTlsContext();
+    String certificate = common.getTlsCertificateSdsSecretConfigsCount() == 0
+        ? "default" : common.getTlsCertificateSdsSecretConfigs(0).getName();
+    String validation = common.hasCombinedValidationContext()
+        ? common.getCombinedValidationContext().getValidationContextSdsSecretConfig().getName()
+        : common.getValidationContextSdsSecretConfig().getName();
+    return Optional.of(new DownstreamTlsSpec(tls.hasRequireClientCertificate() && tls.getRequireClientCertificate().getValue(),
+        common.getAlpnProtocolsList().stream().filter(p -> !UpstreamTlsTranslator.PEER_EXCHANGE.equals(p)).toList(),
+        certificate, validation.isEmpty() ? "ROOTCA" : validation));
   }
 
   private static NetworkAction tcpProxy(String where, TcpProxy t) throws RejectedUpdate {

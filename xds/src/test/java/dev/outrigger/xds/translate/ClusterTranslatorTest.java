@@ -43,6 +43,12 @@ class ClusterTranslatorTest {
     assertEquals(0, c.outlierDetection().orElseThrow().consecutiveGatewayFailure(), "not enforced by default");
     assertEquals(Duration.ofSeconds(15), c.outlierDetection().orElseThrow().baseEjectionTime());
     assertTrue(c.istioMutualAvailable());
+    dev.outrigger.core.cluster.UpstreamTlsSpec tls = c.istioMutual().orElseThrow();
+    assertEquals("outbound_.9080_.v3_.reviews.default.svc.cluster.local", tls.sni());
+    assertEquals(java.util.List.of("istio"), tls.alpn(), "istio-peer-exchange is never offered without the exchange");
+    assertEquals(java.util.List.of("spiffe://cluster.local/ns/default/sa/bookinfo-reviews"), tls.subjectAltNames());
+    assertEquals("default", tls.certificateSecret());
+    assertEquals("ROOTCA", tls.validationSecret());
   }
 
   @Test

@@ -103,6 +103,16 @@ public class RealSidecarConfigTest {
       fc.clearFilters().addAllFilters(kept);
     }
     ListenerSpec inbound = ListenerTranslator.listener(l.build());
+    var mtlsChains = inbound.chains().stream().filter(c -> c.tls().isPresent()).toList();
+    assertFalse(mtlsChains.isEmpty(), "istiod's mTLS inbound chains carry their DownstreamTlsContext");
+    for (var c : mtlsChains) {
+      var tls = c.tls().orElseThrow();
+      assertEquals("tls", c.match().transportProtocol(), c.name());
+      assertTrue(tls.requireClientCertificate(), c.name());
+      assertEquals("default", tls.certificateSecret());
+      assertEquals("ROOTCA", tls.validationSecret());
+      assertFalse(tls.alpn().contains("istio-peer-exchange"), tls.alpn().toString());
+    }
     assertEquals(l.getFilterChainsCount(), inbound.chains().size());
     Set<String> skipped = ListenerTranslator.skipped(l.build()).stream().map(s -> s.kind() + ":" + s.name())
         .collect(Collectors.toSet());
@@ -118,6 +128,14 @@ public class RealSidecarConfigTest {
     ClusterSpec cluster = ClusterTranslator.cluster(proto);
     assertEquals("outbound|9080|v1|productpage.default.svc.cluster.local", cluster.name());
     assertTrue(cluster.istioMutualAvailable(), "transport_socket_matches with tlsMode istio");
+    dev.outrigger.core.cluster.UpstreamTlsSpec tls = cluster.istioMutual().orElseThrow();
+    assertEquals("outbound_.9080_.v1_.productpage.default.svc.cluster.local", tls.sni());
+    assertEquals(List.of("spiffe://cluster.local/ns/default/sa/bookinfo-productpage",
+        "spiffe://cluster.local/ns/default/sa/default"), tls.subjectAltNames());
+    assertEquals("default", tls.certificateSecret());
+    assertEquals("ROOTCA", tls.validationSecret());
+    assertFalse(tls.alpn().contains("istio-peer-exchange"), "no metadata-exchange frame: never offered " + tls.alpn());
+    assertTrue(tls.alpn().contains("istio"), tls.alpn().toString());
     List<ClusterLoadAssignment> clas = TestResources.resources(dump, ClusterLoadAssignment.class);
     assertEquals(3, clas.size());
     for (ClusterLoadAssignment cla : clas) {

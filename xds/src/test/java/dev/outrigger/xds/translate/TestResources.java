@@ -30,6 +30,8 @@ public final class TestResources {
       .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HTTPFault.getDescriptor())
           .add(io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDescriptor())
           .add(io.envoyproxy.envoy.config.cluster.v3.Cluster.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
           .add(io.envoyproxy.envoy.config.listener.v3.Listener.getDescriptor())
           .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
           .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())

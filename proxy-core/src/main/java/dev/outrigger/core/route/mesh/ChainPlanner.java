@@ -8,6 +8,7 @@ import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.RouteDecision;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.listener.ConnectionFacts;
+import dev.outrigger.core.route.listener.DownstreamTlsSpec;
 import dev.outrigger.core.route.listener.FilterChain;
 import dev.outrigger.core.route.listener.ListenerSpec;
 import dev.outrigger.core.route.listener.ListenerTable;
@@ -16,7 +17,10 @@ import dev.outrigger.core.route.table.FaultPolicy;
 import dev.outrigger.core.route.table.HeaderMutations;
 import dev.outrigger.core.route.table.RetryPolicy;
 import dev.outrigger.core.route.table.WeightedCluster;
+import dev.outrigger.core.tls.ServerTlsPolicy;
+import dev.outrigger.core.tls.TlsContexts;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,10 +33,17 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ChainPlanner {
   private final ConfigStore store;
   private final ClusterManager clusters;
+  /** This workload's identity for chains that terminate TLS; null when it has none. */
+  private final TlsContexts tls;
 
   public ChainPlanner(ConfigStore store, ClusterManager clusters) {
+    this(store, clusters, null);
+  }
+
+  public ChainPlanner(ConfigStore store, ClusterManager clusters, TlsContexts tls) {
     this.store = store;
     this.clusters = clusters;
+    this.tls = tls;
   }
 
   /**
@@ -47,6 +58,9 @@ public final class ChainPlanner {
           "no filter chain of listener " + listener.name() + " matches");
     }
     NetworkAction action = chain.get().action();
+    if (chain.get().tls().isPresent() && tls != null) {
+      return terminateTls(config, chain.get(), chain.get().tls().get(), original);
+    }
     if (action instanceof NetworkAction.TcpProxy tcp) {
       return tcpProxy(config, tcp, original);
     }
@@ -58,6 +72,27 @@ public final class ChainPlanner {
     }
     NetworkAction.Http http = (NetworkAction.Http) action;
     return new ConnectionPlan.Http(new TableRouter(store, clusters, http, original));
+  }
+
+  /**
+   * A chain with a DownstreamTlsContext (istiod's mTLS inbound chains): TLS ends here, with the
+   * client certificate required as the context says, then the chain's own action on the plaintext.
+   * Without an identity yet, Envoy's SDS-not-ready socket closes the connection: refused, NR.
+   */
+  private ConnectionPlan terminateTls(MeshConfig config, FilterChain chain, DownstreamTlsSpec spec, Upstream original) {
+    ConnectionPlan inner = chain.action() instanceof NetworkAction.TcpProxy tcp
+        ? tcpProxy(config, tcp, original)
+        : new ConnectionPlan.Http(new TableRouter(store, clusters, (NetworkAction.Http) chain.action(), original));
+    if (inner instanceof ConnectionPlan.Refuse) {
+      return inner;
+    }
+    try {
+      return new ConnectionPlan.TerminateTls(
+          tls.server(new ServerTlsPolicy(spec.alpn(), spec.requireClientCertificate(), List.of())), inner);
+    } catch (SSLException e) {
+      return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null,
+          "filter chain " + chain.name() + " terminates TLS: " + e.getMessage());
+    }
   }
 
   private ConnectionPlan tcpProxy(MeshConfig config, NetworkAction.TcpProxy tcp, Upstream original) {

@@ -1,0 +1,13 @@
+package dev.outrigger.core.tls;
+
+import java.util.List;
+
+/**
+ * A downstream connection this proxy terminated TLS on: who the client proved to be (absent when
+ * it presented no certificate) and the URI SANs of the certificate this proxy presented.
+ */
+public record DownstreamTls(PeerIdentity peer, String peerSubject, List<String> localUriSans) {
+  public DownstreamTls {
+    localUriSans = List.copyOf(localUriSans);
+  }
+}

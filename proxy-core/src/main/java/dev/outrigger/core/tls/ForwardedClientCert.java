@@ -1,0 +1,32 @@
+package dev.outrigger.core.tls;
+
+/**
+ * The x-forwarded-client-cert element Envoy adds for a client that presented a certificate, as
+ * Istio configures the sidecar's inbound HCM (forward_client_cert_details APPEND_FORWARD,
+ * set_current_client_cert_details subject, dns and uri): {@code By=<our URI SAN>} for each of ours,
+ * then {@code Hash=<hex SHA-256 of the client's DER certificate>}, {@code Subject="<subject>"}
+ * (quoted, empty for istiod's certificates), {@code URI=<client URI SAN>} for each (Envoy's
+ * mutateXfccRequestHeader).
+ */
+public final class ForwardedClientCert {
+  private ForwardedClientCert() {}
+
+  public static String element(DownstreamTls tls) {
+    StringBuilder b = new StringBuilder();
+    for (String by : tls.localUriSans()) {
+      b.append("By=").append(by).append(';');
+    }
+    b.append("Hash=").append(tls.peer().sha256Hex());
+    b.append(";Subject=\"").append(tls.peerSubject()).append('"');
+    for (String uri : tls.peer().uriSans()) {
+      b.append(";URI=").append(uri);
+    }
+    return b.toString();
+  }
+
+  /** APPEND_FORWARD: the client's own elements kept, ours appended after a comma. */
+  public static String appendForward(String existing, DownstreamTls tls) {
+    String mine = element(tls);
+    return existing == null || existing.isEmpty() ? mine : existing + "," + mine;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.outrigger.core.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.core.relay.TransportFailures;
+import dev.outrigger.core.route.Upstream;
+import dev.outrigger.core.route.UpstreamConnector;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ISTIO_MUTUAL towards a real TLS server, {@code openssl s_server -Verify} (as an Envoy server
+ * sidecar): this proxy's certificate is accepted, the SNI and ALPN list are what Istio's cluster
+ * sets, and the server's SPIFFE SAN and root are verified, a failure worded as Envoy's.
+ */
+class MeshTlsTransportTest {
+  private static final String SERVER_ID = "spiffe://cluster.local/ns/default/sa/server";
+  private static final String SNI = "outbound_.8080_._.server.default.svc.cluster.local";
+  private static final List<String> ALPN = List.of("istio-http/1.1", "istio");
+
+  @TempDir static Path dir;
+  static OpensslMeshCa mesh;
+  static OpensslMeshCa.Leaf client;
+  static OpensslMeshCa.Leaf server;
+  static OpensslMeshCa.Leaf foreignServer;
+  static EventLoopGroup group;
+
+  @BeforeAll
+  static void ca() throws Exception {
+    mesh = OpensslMeshCa.create(dir, "mesh");
+    client = mesh.issue("client", "spiffe://cluster.local/ns/default/sa/client");
+    server = mesh.issue("server", SERVER_ID);
+    foreignServer = OpensslMeshCa.create(dir, "foreign").issue("server", SERVER_ID);
+    group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+  }
+
+  @Test
+  void offersIstiosSniAndAlpnAndVerifiesTheServersSan() throws Exception {
+    try (OpensslServer s = new OpensslServer(server, mesh.root(), "istio-http/1.1,h2", dir.resolve("ok.out"))) {
+      ChannelFuture f = connect(s, List.of(SERVER_ID));
+      assertTrue(f.isSuccess(), () -> "handshake: " + f.cause());
+      SslHandler tls = f.channel().pipeline().get(SslHandler.class);
+      assertEquals("istio-http/1.1", tls.applicationProtocol());
+      f.channel().close().sync();
+      waitFor(s, "ALPN protocols advertised by the client");
+      assertTrue(s.output().contains("ALPN protocols advertised by the client: istio-http/1.1, istio"), s.output());
+      assertEquals(SNI, s.offeredServerName());
+    }
+  }
+
+  @Test
+  void aServerWithAnotherSpiffeIdIsRefusedAsEnvoyWordsIt() throws Exception {
+    try (OpensslServer s = new OpensslServer(server, mesh.root(), "istio-http/1.1", dir.resolve("san.out"))) {
+      ChannelFuture f = connect(s, List.of("spiffe://cluster.local/ns/default/sa/someone-else"));
+      assertInstanceOf(UpstreamTlsException.class, f.cause());
+      assertEquals("TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:"
+          + "verify cert failed: verify SAN list:TLS_error_end", TransportFailures.reason(f.cause()));
+      assertEquals(List.of(dev.outrigger.core.stats.Counter.SSL_CONNECTION_ERROR, dev.outrigger.core.stats.Counter.SSL_FAIL_VERIFY_SAN),
+          TlsFailureCounters.of(f.cause()));
+    }
+  }
+
+  @Test
+  void aServerOfAnotherRootIsRefused() throws Exception {
+    try (OpensslServer s = new OpensslServer(foreignServer, mesh.root(), "istio-http/1.1", dir.resolve("root.out"))) {
+      ChannelFuture f = connect(s, List.of(SERVER_ID));
+      assertEquals("TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end",
+          TransportFailures.reason(f.cause()));
+      assertEquals(List.of(dev.outrigger.core.stats.Counter.SSL_CONNECTION_ERROR, dev.outrigger.core.stats.Counter.SSL_FAIL_VERIFY_ERROR),
+          TlsFailureCounters.of(f.cause()));
+    }
+  }
+
+  @Test
+  void usesBoringSsl() {
+    assertEquals(SslProvider.OPENSSL, TlsContexts.defaultProvider(), "netty-tcnative-boringssl-static loads here");
+  }
+
+  private ChannelFuture connect(OpensslServer s, List<String> sans) throws Exception {
+    TlsContexts contexts = new TlsContexts(new FixedCertificateSource(client.identity()));
+    MeshTlsTransport transport = new MeshTlsTransport(contexts, SNI, new ClientTlsPolicy(ALPN, sans));
+    Upstream upstream = Upstream.direct(s.address()).withTransport(transport);
+    ChannelFuture f = group.next().submit(() -> new UpstreamConnector(Duration.ofSeconds(5))
+        .connect(group.next(), upstream, new ChannelInboundHandlerAdapter())).get(5, TimeUnit.SECONDS);
+    f.await(10, TimeUnit.SECONDS);
+    return f;
+  }
+
+  private static void waitFor(OpensslServer s, String text) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!s.output().contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.outrigger.core.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A mesh CA made with the openssl CLI, shaped as istiod's: a root, an intermediate that signs the
+ * workloads, and leaves (ECDSA P-256) whose only name is a URI SAN, with an empty subject.
+ */
+final class OpensslMeshCa {
+  final Path dir;
+  final String name;
+
+  private OpensslMeshCa(Path dir, String name) {
+    this.dir = dir;
+    this.name = name;
+  }
+
+  /** A root and an intermediate in {@code dir}, their files prefixed with {@code name}. */
+  static OpensslMeshCa create(Path dir, String name) throws IOException {
+    OpensslMeshCa ca = new OpensslMeshCa(dir, name);
+    ca.run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", ca.file("root.key"), "-out", ca.file("root.pem"), "-days", "3650", "-subj", "/O=" + name,
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    Files.writeString(dir.resolve(name + "-inter.ext"),
+        "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
+    ca.run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", ca.file("inter.key"), "-out", ca.file("inter.csr"), "-subj", "/O=" + name + "/CN=intermediate");
+    ca.run("x509", "-req", "-in", ca.file("inter.csr"), "-CA", ca.file("root.pem"), "-CAkey", ca.file("root.key"),
+        "-CAcreateserial", "-out", ca.file("inter.pem"), "-days", "3650", "-extfile", ca.file("inter.ext"));
+    return ca;
+  }
+
+  /** A workload leaf for {@code spiffeId}; its files are {@code <name>-<leaf>.key/.pem}. */
+  Leaf issue(String leaf, String spiffeId) throws IOException {
+    Files.writeString(dir.resolve(name + "-" + leaf + ".ext"),
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+            + "extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=critical,URI:" + spiffeId + "\n");
+    run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", file(leaf + ".key"), "-out", file(leaf + ".csr"), "-subj", "/");
+    run("x509", "-req", "-in", file(leaf + ".csr"), "-CA", file("inter.pem"), "-CAkey", file("inter.key"),
+        "-CAcreateserial", "-out", file(leaf + ".pem"), "-days", "365", "-extfile", file(leaf + ".ext"));
+    return new Leaf(this, dir.resolve(name + "-" + leaf + ".key"), dir.resolve(name + "-" + leaf + ".pem"));
+  }
+
+  Path root() {
+    return dir.resolve(name + "-root.pem");
+  }
+
+  Path intermediate() {
+    return dir.resolve(name + "-inter.pem");
+  }
+
+  private String file(String suffix) {
+    return dir.resolve(name + "-" + suffix).toString();
+  }
+
+  private void run(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add("openssl");
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("openssl " + String.join(" ", args) + " failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  record Leaf(OpensslMeshCa ca, Path key, Path cert) {
+    /** This leaf as the proxy's identity: its chain (leaf, intermediate) and the CA's root. */
+    IdentityMaterial identity() throws Exception {
+      List<X509Certificate> chain = new ArrayList<>();
+      chain.add(certificate(cert));
+      chain.add(certificate(ca.intermediate()));
+      return new IdentityMaterial(privateKey(key), chain, List.of(certificate(ca.root())));
+    }
+
+    /** The leaf's DER SHA-256, as {@code openssl x509 -outform DER | sha256sum} prints it. */
+    String sha256() throws Exception {
+      Process p = new ProcessBuilder("bash", "-c", "openssl x509 -in '" + cert + "' -outform DER | sha256sum").start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out.split(" ")[0].trim();
+    }
+  }
+
+  static X509Certificate certificate(Path pem) throws Exception {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+  }
+
+  static PrivateKey privateKey(Path pem) throws Exception {
+    String text = Files.readString(pem)
+        .replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
+    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(text)));
+  }
+}
