@@ -62,8 +62,11 @@ public final class ClusterManager {
     if (spec.get().discovery() == ClusterSpec.Discovery.ORIGINAL_DST) {
       return new Choice.Chosen(ClusterTarget.fixed(originalDestination), originalDestination);
     }
-    ClusterState state = states.compute(cluster, (name, existing) -> existing == null
-        ? new ClusterState(spec.get(), random, transports) : existing.updatedTo(spec.get()));
+    ClusterState existing = states.get(cluster);
+    // The map's lock only when the cluster is new or its spec changed, not on every request.
+    ClusterState state = existing != null && existing.spec() == spec.get() ? existing
+        : states.compute(cluster, (name, current) -> current == null
+            ? new ClusterState(spec.get(), random, transports) : current.updatedTo(spec.get()));
     state.hosts(config.endpoints().get(spec.get().edsServiceName()));
     Optional<Upstream> chosen = state.pick();
     return chosen.<Choice>map(u -> new Choice.Chosen(state, u)).orElseGet(Choice.NoHealthyUpstream::new);

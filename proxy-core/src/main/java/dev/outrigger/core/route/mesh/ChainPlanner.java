@@ -113,20 +113,10 @@ public final class ChainPlanner {
 
   /** One cluster of a weighted set, by weight; null when the set is empty or all weights are 0. */
   static String pick(List<WeightedCluster> weighted) {
-    int total = weighted.stream().mapToInt(WeightedCluster::weight).sum();
     if (weighted.size() == 1) {
       return weighted.get(0).name();
     }
-    if (total <= 0) {
-      return null;
-    }
-    int draw = ThreadLocalRandom.current().nextInt(total);
-    for (WeightedCluster c : weighted) {
-      draw -= c.weight();
-      if (draw < 0) {
-        return c.name();
-      }
-    }
-    return null;
+    int total = weighted.stream().mapToInt(WeightedCluster::weight).sum();
+    return total <= 0 ? null : WeightedCluster.pick(weighted, ThreadLocalRandom.current().nextInt(total));
   }
 }

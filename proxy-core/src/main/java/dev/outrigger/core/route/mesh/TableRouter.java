@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Routes each request of one HTTP connection by the route table its listener names, read from the
@@ -50,7 +51,7 @@ final class TableRouter implements HttpRouter {
           r.name());
     }
     RouteAction.Forward forward = (RouteAction.Forward) r.action();
-    String cluster = ChainPlanner.pick(forward.clusters());
+    String cluster = forward.pick(ThreadLocalRandom.current().nextInt(forward.totalWeight()));
     ClusterManager.Choice choice = clusters.choose(config, cluster, original);
     if (choice instanceof ClusterManager.Choice.Chosen c) {
       return new HttpRouting.Forward(new RouteDecision(cluster, c.upstream(), c.target(), r.name(), r.timeout(),

@@ -19,14 +19,7 @@ public sealed interface RouteAction {
 
     /** The cluster for a request, by weight: {@code draw} is uniform in [0, total weight). */
     public String pick(int draw) {
-      int left = draw;
-      for (WeightedCluster c : clusters) {
-        left -= c.weight();
-        if (left < 0) {
-          return c.name();
-        }
-      }
-      return clusters.get(clusters.size() - 1).name();
+      return WeightedCluster.pick(clusters, draw);
     }
   }
 
