@@ -121,7 +121,8 @@ final class AdminEndpoints {
     return xds.handle((snapshot, failure) -> {
       ObjectNode dump;
       try {
-        dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EmptyXds.SNAPSHOT));
+        dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EmptyXds.SNAPSHOT,
+            agent.certificates().flatMap(c -> c.contexts().identity())));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }

@@ -67,6 +67,14 @@ class AgentMtlsTest {
     assertTrue(metrics.contains("outrigger_cert_expiry_seconds{resource_name=\"default\"}"), metrics);
     String dump = get(agent.adminPort(), "/config_dump").body();
     assertTrue(dump.contains("\"mode_without_istiod\" : \"STRICT\""), dump);
+    // istioctl proxy-config secret reads Envoy's SecretsConfigDump: "default" with the key redacted, and "ROOTCA".
+    assertTrue(dump.contains("envoy.admin.v3.SecretsConfigDump"), dump);
+    assertTrue(dump.contains("\"private_key\" : {\n") || dump.contains("\"private_key\""), dump);
+    assertTrue(dump.contains("W3JlZGFjdGVkXQ=="), "the key is Envoy's [redacted]: " + dump);
+    assertTrue(dump.contains("\"ROOTCA\""), dump);
+    String keyPem = Files.readString(certs.resolve("key.pem"));
+    String keyBody = keyPem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+    assertFalse(dump.contains(keyBody) || stats.contains(keyBody) || metrics.contains(keyBody), "key material shown");
   }
 
   /** A one-day self-signed ECDSA certificate with only a URI SAN, as the three files Istio mounts. */
