@@ -65,10 +65,11 @@ public final class ChainPlanner {
       return tcpProxy(config, tcp, original);
     }
     if (!"raw_buffer".equals(facts.transportProtocol())) {
-      // An HTTP chain for TLS bytes (istiod's mTLS inbound chains) needs TLS termination, which
-      // this proxy does not do yet; the HTTP codec on a ClientHello would only answer 400.
+      // An HTTP chain for TLS bytes that nothing terminates (the chain has no DownstreamTlsContext,
+      // or this sidecar has no certificate): the HTTP codec on a ClientHello would only answer 400.
       return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null, "filter chain " + chain.get().name()
-          + " of listener " + listener.name() + " serves HTTP over TLS, which needs TLS termination (not supported yet)");
+          + " of listener " + listener.name() + " serves HTTP over TLS, which needs TLS termination"
+          + (chain.get().tls().isPresent() ? " and a workload certificate (FILE_MOUNTED_CERTS, or istiod's CA)" : ""));
     }
     NetworkAction.Http http = (NetworkAction.Http) action;
     return new ConnectionPlan.Http(new TableRouter(store, clusters, http, original));
