@@ -59,7 +59,16 @@ public record WorkloadIdentity(
 
   /** Reads POD_NAME, POD_NAMESPACE, ISTIO_META_WORKLOAD_NAME, ISTIO_META_APP/VERSION/CLUSTER_ID and the labels. */
   public static WorkloadIdentity fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, Map.of());
+  }
+
+  /**
+   * As {@link #fromEnvironment(Map)}, with the pod's labels from the injector's downward-API file
+   * (where Istio's injector puts them; it no longer sets ISTIO_METAJSON_LABELS) over the JSON ones.
+   */
+  public static WorkloadIdentity fromEnvironment(Map<String, String> env, Map<String, String> podLabels) {
     Map<String, String> labels = labels(env.get(LABELS_JSON));
+    labels.putAll(podLabels);
     String workload = first(env.get("ISTIO_META_WORKLOAD_NAME"), workloadOfPod(env.get("POD_NAME")));
     String app = first(env.get("ISTIO_META_APP"), labels.get("app"), labels.get("app.kubernetes.io/name"));
     String version = first(env.get("ISTIO_META_VERSION"), labels.get("version"), labels.get("app.kubernetes.io/version"));
