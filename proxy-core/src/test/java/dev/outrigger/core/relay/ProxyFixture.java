@@ -40,6 +40,12 @@ public final class ProxyFixture implements AutoCloseable {
 
   public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http)
       throws Exception {
+    this(mode, connectTimeout, idleTimeout, http, dev.outrigger.core.telemetry.Telemetry.NONE);
+  }
+
+  /** @param telemetry where requests and connections are reported (IstioMetrics for label tests) */
+  public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http,
+      dev.outrigger.core.telemetry.Telemetry telemetry) throws Exception {
     ProxySettings settings = new ProxySettings(0, 0, mode, connectTimeout, idleTimeout, true, false, 1);
     server = new ProxyServer(settings, http, ch -> {
       onAccept.get().run();
@@ -48,7 +54,7 @@ public final class ProxyFixture implements AutoCloseable {
         throw failure;
       }
       return new dev.outrigger.core.net.OriginalDestination(destination.get());
-    }, new AccessLog(line -> record(line.toString())), dev.outrigger.core.telemetry.Telemetry.NONE);
+    }, new AccessLog(line -> record(line.toString())), telemetry);
     server.start();
   }
 
