@@ -100,7 +100,7 @@ public record AgentConfig(
             e.get(EXIT_ON_ZERO_ACTIVE_CONNECTIONS, TerminationDrain.defaults().exitOnZeroActiveConnections(), Env::onOff),
             e.get(MINIMUM_DRAIN_DURATION, TerminationDrain.defaults().minimumDrainDuration(), Env::duration)),
         e.get(LOG_LEVEL, "info", Env::logLevel),
-        TelemetryConfig.fromEnvironment(env, e),
+        TelemetryConfig.fromEnvironment(env, e, pod, xds),
         e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration),
         OverloadConfig.fromEnvironment(e),
         xds,

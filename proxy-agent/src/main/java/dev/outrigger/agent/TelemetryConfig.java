@@ -3,10 +3,14 @@ package dev.outrigger.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.core.log.AccessLogEncoding;
+import dev.outrigger.core.peer.NodeMetadata;
+import dev.outrigger.core.peer.PeerMetadata;
 import dev.outrigger.core.telemetry.WorkloadIdentity;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import io.envoyproxy.envoy.config.core.v3.Node;
 
 /**
  * Access-log encoding, metrics ports, the app's metrics to merge, and who this pod is for the
@@ -41,7 +45,13 @@ public record TelemetryConfig(
   /** The app's scrape endpoint on this pod: {@code http://127.0.0.1:<port><path>}. */
   public record AppMetricsTarget(int port, String path) {}
 
-  static TelemetryConfig fromEnvironment(Map<String, String> env, AgentConfig.Env e) {
+  /**
+   * @param pod the pod's labels (for this pod's metric labels)
+   * @param xds the control plane, whose node this pod sends in Istio's HTTP metadata exchange;
+   *     without one nothing is exchanged
+   */
+  static TelemetryConfig fromEnvironment(Map<String, String> env, AgentConfig.Env e, PodInfo pod,
+      Optional<XdsConfig> xds) {
     int agentPort = e.get(AgentConfig.AGENT_PORT, 15020, AgentConfig.Env::port);
     AppMetricsTarget app = e.get(AgentConfig.PROMETHEUS_ANNOTATIONS, null, TelemetryConfig::appMetrics);
     if (app != null && app.port() == agentPort) {
@@ -50,9 +60,12 @@ public record TelemetryConfig(
     }
     WorkloadIdentity identity;
     try {
-      identity = WorkloadIdentity.fromEnvironment(env);
+      identity = WorkloadIdentity.fromEnvironment(env, pod.labels());
     } catch (IllegalArgumentException badLabels) {
       throw new ConfigException(badLabels.getMessage());
+    }
+    if (xds.isPresent()) {
+      identity = identity.withNode(nodeMetadata(xds.get().node()));
     }
     return new TelemetryConfig(
         e.get(AgentConfig.ACCESS_LOG_ENCODING, AccessLogEncoding.TEXT, AccessLogEncoding::parse),
@@ -62,6 +75,12 @@ public record TelemetryConfig(
         e.get(AgentConfig.APP_METRICS_TIMEOUT, Duration.ofSeconds(10), AgentConfig.Env::positiveDuration),
         e.get(AgentConfig.TCP_REPORTING_INTERVAL, Duration.ofSeconds(5), AgentConfig.Env::duration),
         identity);
+  }
+
+  /** The node as Envoy's peer_metadata filter reads its own: the metadata, the locality under it. */
+  static NodeMetadata nodeMetadata(Node node) {
+    return new NodeMetadata(node.getId(),
+        PeerMetadata.fromStruct(node.getMetadata(), node.getLocality().getRegion(), node.getLocality().getZone()));
   }
 
   /**

@@ -1,11 +1,16 @@
 package dev.outrigger.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.outrigger.agent.TelemetryConfig.AppMetricsTarget;
 import dev.outrigger.core.log.AccessLogEncoding;
+import dev.outrigger.core.peer.NodeMetadata;
+import dev.outrigger.core.peer.PeerMetadata;
+import dev.outrigger.core.telemetry.WorkloadIdentity;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +46,25 @@ class TelemetryConfigTest {
     assertEquals(Duration.ZERO, t.tcpReportingInterval());
     assertEquals("details-v1", t.identity().workload());
     assertEquals("bookinfo", t.identity().namespace());
+  }
+
+  @Test
+  void withIstiodThePodExchangesItsNodeAndItsLabelsComeFromTheInjectorsFile() {
+    PodInfo pod = new PodInfo(Map.of("app", "reviews", "version", "v2",
+        "service.istio.io/canonical-name", "reviews", "service.istio.io/canonical-revision", "v2"), Map.of());
+    Map<String, String> env = Map.of("POD_NAME", "reviews-v2-5f7b8c9d4-x2x4z", "POD_NAMESPACE", "default",
+        "INSTANCE_IP", "10.244.1.7", "ISTIO_META_WORKLOAD_NAME", "reviews-v2", "PILOT_ADDRESS", "10.0.0.9:15012",
+        "ISTIO_META_OWNER", "kubernetes://apis/apps/v1/namespaces/default/deployments/reviews-v2");
+    WorkloadIdentity identity = AgentConfig.fromEnvironment(env, pod, () -> List.of("10.244.1.7")).telemetry().identity();
+    assertEquals("reviews", identity.app());
+    assertEquals("v2", identity.version());
+    NodeMetadata node = identity.node();
+    assertEquals("sidecar~10.244.1.7~reviews-v2-5f7b8c9d4-x2x4z.default~default.svc.cluster.local", node.id());
+    assertEquals(new PeerMetadata("reviews-v2-5f7b8c9d4-x2x4z", "Kubernetes", "default", "reviews-v2", "reviews", "v2",
+        "reviews", "v2", "deployment", "", "", ""), node.metadata());
+
+    assertNull(AgentConfig.fromEnvironment(Map.of("POD_NAMESPACE", "default"), pod, List::of).telemetry().identity()
+        .node(), "without istiod nothing is exchanged");
   }
 
   @Test

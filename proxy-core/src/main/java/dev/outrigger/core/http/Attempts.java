@@ -1,5 +1,6 @@
 package dev.outrigger.core.http;
 
+import dev.outrigger.core.tls.TlsPrincipals;
 import dev.outrigger.core.tls.UpstreamTlsException;
 
 import dev.outrigger.core.ListenerContext;
@@ -111,6 +112,7 @@ final class Attempts {
     exchange.enter(ExchangePhase.AWAITING_RESPONSE);
     record.upstreamHost = (InetSocketAddress) b.channel().remoteAddress();
     record.upstreamLocal = (InetSocketAddress) b.channel().localAddress();
+    record.upstreamTls = TlsPrincipals.upstream(b.channel());
     // A failed write may end this attempt inside a later write (lost() then retries or the
     // exchange replies), so whether it is still the current one is checked after each.
     a.writeHead(down.request());

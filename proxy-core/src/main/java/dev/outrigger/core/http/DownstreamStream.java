@@ -1,6 +1,7 @@
 package dev.outrigger.core.http;
 
 import dev.outrigger.core.overload.ReadGate;
+import dev.outrigger.core.peer.PeerHeaders;
 import dev.outrigger.core.route.table.HeaderMutations;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -94,11 +95,12 @@ final class DownstreamStream {
    *
    * @return the bytes of its body
    */
-  int reply(LocalReply reply, HeaderMutations routeHeaders) {
+  int reply(LocalReply reply, HeaderMutations routeHeaders, PeerHeaders peers) {
     boolean http10 = request.decoderResult().isSuccess() && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     FullHttpResponse response = reply.toResponse(channel.alloc(), http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
     int bytes = response.content().readableBytes();
     RouteHeaders.response(response.headers(), routeHeaders);
+    peers.onResponse(response.headers()); // Envoy's local replies pass the metadata exchange filter too
     HttpUtil.setKeepAlive(response, keepAlive);
     channel.writeAndFlush(response, channel.voidPromise());
     return bytes;

@@ -3,6 +3,7 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.ListenerContext;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.peer.PeerHeaders;
 import dev.outrigger.core.relay.DegradedLog;
 import dev.outrigger.core.relay.Resets;
 import dev.outrigger.core.route.HttpRouting;
@@ -53,12 +54,15 @@ final class Exchange {
     this.context = context;
     this.timers = new ExchangeTimers(downstream.eventLoop());
     ProxyHeaders.prepareRequest(request.headers(), context.http(), down.upgrade(), connection.downstreamTls());
+    PeerHeaders peers = PeerHeaders.onRequest(context.direction(), request.headers(),
+        context.telemetry().metadataExchange());
     if (decision != null) {
       RouteHeaders.request(request.headers(), decision.headers());
     }
     this.record = new ExchangeRecord(connection, request, owner.protocol(request),
         decision != null ? decision.cluster() : answer.cluster(),
         decision != null ? decision.routeName() : answer.routeName());
+    record.peers = peers;
     if (decision != null) {
       RetryState retries = new RetryState(decision.retry(), decision.target(), context.stats(),
           bound -> ThreadLocalRandom.current().nextLong(bound));
@@ -250,6 +254,7 @@ final class Exchange {
     record.responseCode = code;
     record.details = "via_upstream";
     record.upstreamServiceTime = (System.nanoTime() - from.sentNanos()) / 1_000_000;
+    record.peers.onResponse(response.headers());
     ResponseFraming.forClient(response, down, record.upstreamServiceTime, decision.headers());
     down.write(response);
     return true;
@@ -364,7 +369,7 @@ final class Exchange {
       down.endAfterExchange(); // the rest of the request body would be read as a new request
     }
     // Envoy adds the route's response headers to the replies it makes for a routed request too.
-    record.bytesSent = down.reply(reply, decision != null ? decision.headers() : HeaderMutations.NONE);
+    record.bytesSent = down.reply(reply, decision != null ? decision.headers() : HeaderMutations.NONE, record.peers);
     finish(ExchangePhase.ENDED);
   }
 

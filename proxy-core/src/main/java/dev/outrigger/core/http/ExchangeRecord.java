@@ -4,6 +4,9 @@ import dev.outrigger.core.Direction;
 import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.peer.MeshPeer;
+import dev.outrigger.core.peer.PeerHeaders;
+import dev.outrigger.core.tls.TlsPrincipals;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -44,6 +47,10 @@ final class ExchangeRecord {
   InetSocketAddress upstreamLocal;
   /** Envoy's upstream transport failure reason: why the upstream connect failed, or null. */
   String transportFailureReason;
+  /** The identities on the last attempt's upstream connection. */
+  TlsPrincipals upstreamTls = TlsPrincipals.NONE;
+  /** The request's metadata exchange: the peer's workload, when it sent one. */
+  PeerHeaders peers = PeerHeaders.NONE;
 
   /** Reads the request's fields after the proxy's own headers (request id) were set. */
   ExchangeRecord(ConnectionRecord connection, HttpRequest request, String protocol, String cluster, String routeName) {
@@ -95,6 +102,13 @@ final class ExchangeRecord {
     return new AccessLogEntry(direction, start, method, path, protocol, responseCode, responseFlags(), details, null,
         transportFailureReason, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
         authority, upstreamHost, cluster, upstreamLocal, connection.originalDestination(),
-        connection.downstreamRemote(), null, routeName);
+        connection.downstreamRemote(), null, routeName, peer(direction));
+  }
+
+  /** The client (inbound) or the upstream server (outbound): its TLS identity and exchanged workload. */
+  private MeshPeer peer(Direction direction) {
+    MeshPeer tls = direction == Direction.INBOUND ? connection.tlsPeer(direction)
+        : upstreamTls == TlsPrincipals.NONE ? MeshPeer.NONE : new MeshPeer(upstreamTls.peer(), upstreamTls.local(), null);
+    return peers.peer() == null ? tls : tls.withMetadata(peers.peer());
   }
 }

@@ -2,6 +2,8 @@ package dev.outrigger.core.log;
 
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.peer.MeshPeer;
+import dev.outrigger.core.tls.TlsPrincipals;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
@@ -22,6 +24,8 @@ public final class ConnectionRecord {
   String requestedServerName;
   /** Set when this proxy terminated the client's TLS: the client's identity and ours. */
   dev.outrigger.core.tls.DownstreamTls downstreamTls;
+  /** The identities on the upstream connection's mesh TLS, once connected. */
+  TlsPrincipals upstreamTls = TlsPrincipals.NONE;
   long bytesReceived;
   long bytesSent;
   long durationMillis = -1;
@@ -89,6 +93,22 @@ public final class ConnectionRecord {
     return downstreamTls;
   }
 
+  /** The identities on the upstream connection (for outbound metric labels). */
+  public void upstreamTls(TlsPrincipals principals) {
+    this.upstreamTls = principals;
+  }
+
+  /**
+   * The peer of this direction's reports, by its TLS identity: inbound the client (on a connection
+   * this proxy terminated TLS on), outbound the upstream server.
+   */
+  public MeshPeer tlsPeer(Direction direction) {
+    TlsPrincipals p = direction == Direction.INBOUND
+        ? (downstreamTls == null ? TlsPrincipals.NONE : downstreamTls.principals())
+        : upstreamTls;
+    return p == TlsPrincipals.NONE ? MeshPeer.NONE : new MeshPeer(p.peer(), p.local(), null);
+  }
+
   public void requestedServerName(String serverName) {
     this.requestedServerName = serverName == null || serverName.isEmpty() ? null : serverName;
   }
@@ -118,7 +138,8 @@ public final class ConnectionRecord {
   public AccessLogEntry toEntry(Direction direction) {
     return new AccessLogEntry(direction, start, null, null, null, 0, flag.code(), null, null, transportFailureReason,
         bytesReceived, bytesSent, durationMillis, null, null, null, null, null,
-        upstreamHost, cluster, upstreamLocal, downstreamLocal, downstreamRemote, requestedServerName, null);
+        upstreamHost, cluster, upstreamLocal, downstreamLocal, downstreamRemote, requestedServerName, null,
+        tlsPeer(direction));
   }
 
   public long bytesReceived() {

@@ -6,6 +6,7 @@ import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.route.RouteDecision;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.telemetry.Telemetry;
+import dev.outrigger.core.tls.TlsPrincipals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -44,6 +45,7 @@ public final class TcpRelays {
           // For outlier detection a connection made is a success, a failed connect a gateway failure.
           decision.target().attemptEnded(decision.upstream(), f.isSuccess() ? 200 : 0);
           if (f.isSuccess()) {
+            record.upstreamTls(TlsPrincipals.upstream(f.channel()));
             connection.upstreamConnected(f.channel());
           } else {
             boolean timedOut = f.cause() instanceof ConnectTimeoutException;

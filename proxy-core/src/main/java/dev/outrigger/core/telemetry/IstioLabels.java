@@ -2,6 +2,8 @@ package dev.outrigger.core.telemetry;
 
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.log.AccessLog;
+import dev.outrigger.core.peer.MeshPeer;
+import dev.outrigger.core.peer.PeerMetadata;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -11,11 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The values of Istio's standard labels (istio/proxy istio_stats), in Istio's order. This proxy
- * knows its own pod and not the peer's (there is no metadata exchange and no mTLS), so the peer side
- * is {@value WorkloadIdentity#UNKNOWN}, its canonical revision {@code latest}, as Istio reports a
- * peer it could not identify. The destination service is what the app asked for: the HTTP authority
- * outbound, else the original destination {@code ip:port}.
+ * The values of Istio's standard labels (istio/proxy istio_stats, populatePeerInfo), in Istio's
+ * order. This proxy's own side comes from its pod; the peer's from what the connection proved (the
+ * first URI SAN of each certificate on its mesh TLS) and what the peer told in the HTTP metadata
+ * exchange, else, for an outbound request, from the endpoint's istiod metadata; what is not known is
+ * {@value WorkloadIdentity#UNKNOWN}, a canonical revision {@code latest}. A peer's namespace is the
+ * one in its SPIFFE id first. connection_security_policy is said by the server side only:
+ * {@code mutual_tls} when both ends presented a URI SAN, else {@code none}; the client reports
+ * {@code unknown}, as Istio's does.
  */
 final class IstioLabels {
   static final String UNKNOWN = WorkloadIdentity.UNKNOWN;
@@ -36,6 +41,7 @@ final class IstioLabels {
 
   // <service>.<namespace>.svc[.<cluster domain>], the form of a Kubernetes service's DNS name.
   private static final Pattern SERVICE_DNS_NAME = Pattern.compile("([^.]+)\\.([^.]+)\\.svc(\\..*)?\\.?");
+  private static final String NAMESPACE_KEY = "/ns/";
 
   private final WorkloadIdentity self;
 
@@ -44,92 +50,117 @@ final class IstioLabels {
   }
 
   /** Values for {@link #TCP_NAMES}. */
-  String[] tcp(Direction direction, Object destination, String flags) {
-    List<String> v = peerAndService(direction, destination);
+  String[] tcp(Direction direction, Object destination, MeshPeer peer, String flags) {
+    List<String> v = peerAndService(direction, destination, peer);
     v.add("tcp");
     v.add(flags);
-    v.add(securityPolicy(direction));
+    v.add(securityPolicy(direction, peer));
     return v.toArray(new String[0]);
   }
 
   /** Values for {@link #HTTP_NAMES}; gRPC is not told apart yet, so the protocol is http. */
-  String[] http(Direction direction, Object destination, int responseCode, String flags) {
-    List<String> v = peerAndService(direction, destination);
+  String[] http(Direction direction, Object destination, MeshPeer peer, int responseCode, String flags) {
+    List<String> v = peerAndService(direction, destination, peer);
     v.add("http");
     v.add(Integer.toString(responseCode));
     v.add("");
     v.add(flags);
-    v.add(securityPolicy(direction));
+    v.add(securityPolicy(direction, peer));
     return v.toArray(new String[0]);
   }
 
-  private List<String> peerAndService(Direction direction, Object destination) {
+  private List<String> peerAndService(Direction direction, Object destination, MeshPeer peer) {
     List<String> v = new ArrayList<>(HTTP_NAMES.length);
-    boolean outbound = direction == Direction.OUTBOUND;
-    v.add(outbound ? "source" : "destination");
-    if (outbound && destination instanceof MeshDestination m) {
-      self(v);
-      v.add(m.workload());
-      v.add(m.workloadNamespace());
-      v.add(UNKNOWN); // principal: no mTLS
-      v.add(m.canonicalService()); // Istio's app and version fall back to the canonical name and revision
-      v.add(m.canonicalRevision());
-      v.add(m.service());
-      v.add(m.canonicalService());
-      v.add(m.canonicalRevision());
-      v.add(m.serviceName());
-      v.add(m.serviceNamespace());
-      v.add(m.cluster());
-    } else if (outbound) {
-      self(v);
-      peer(v, true);
-      v.add(service(destination));
-      v.add(UNKNOWN);
-      v.add("latest");
-      v.add(serviceName(destination));
-      v.add(serviceNamespace(destination));
-      v.add(UNKNOWN);
+    if (direction == Direction.OUTBOUND) {
+      client(v, destination, peer);
     } else {
-      peer(v, false);
-      v.add(self.workload());
-      v.add(self.namespace());
-      v.add(UNKNOWN); // principal: no mTLS
-      v.add(self.app());
-      v.add(self.version());
-      v.add(service(destination));
-      v.add(self.canonicalService());
-      v.add(self.canonicalRevision());
-      v.add(self.canonicalService());
-      v.add(self.namespace());
-      v.add(self.cluster());
+      server(v, destination, peer);
     }
     return v;
   }
 
-  /** This pod as the source, in Istio's order of the source labels. */
-  private void self(List<String> v) {
+  /** reporter=source: this pod, then the server (its exchanged workload, else the endpoint's). */
+  private void client(List<String> v, Object destination, MeshPeer peer) {
+    MeshDestination mesh = destination instanceof MeshDestination m ? m : null;
+    PeerMetadata w = peer.metadata() != null ? peer.metadata() : mesh != null ? mesh.endpoint() : null;
+    // The server's certificate, else the identity it claimed in the exchange (sidecars claim none).
+    String principal = !peer.principal().isEmpty() ? peer.principal()
+        : peer.metadata() != null ? peer.metadata().identity() : "";
+    String namespace = peerNamespace(principal, w);
+    v.add("source");
     v.add(self.workload());
     v.add(self.canonicalService());
     v.add(self.canonicalRevision());
     v.add(self.namespace());
-    v.add(UNKNOWN); // principal: no mTLS
+    v.add(orUnknown(peer.localPrincipal()));
     v.add(self.app());
     v.add(self.version());
     v.add(self.cluster());
+    v.add(w == null ? UNKNOWN : orUnknown(w.workloadName()));
+    v.add(orUnknown(namespace));
+    v.add(orUnknown(principal));
+    v.add(w == null ? UNKNOWN : orUnknown(w.appName()));
+    v.add(w == null ? UNKNOWN : orUnknown(w.appVersion()));
+    v.add(mesh != null ? mesh.service() : service(destination));
+    v.add(w == null ? UNKNOWN : orUnknown(w.canonicalName()));
+    v.add(w == null || w.canonicalRevision().isEmpty() ? "latest" : w.canonicalRevision());
+    v.add(mesh != null ? mesh.serviceName() : serviceName(destination));
+    String serviceNamespace = mesh != null ? mesh.serviceNamespace() : serviceNamespace(destination);
+    v.add(!serviceNamespace.equals(UNKNOWN) ? serviceNamespace : orUnknown(namespace));
+    v.add(w == null ? UNKNOWN : orUnknown(w.clusterId()));
   }
 
-  /** The peer's workload labels, all unknown: a source has 8 of them, a destination 5. */
-  private static void peer(List<String> v, boolean destination) {
-    if (destination) {
-      v.addAll(List.of(UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN));
-    } else {
-      v.addAll(List.of(UNKNOWN, UNKNOWN, "latest", UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN));
+  /** reporter=destination: the client (its certificate and exchanged workload), then this pod. */
+  private void server(List<String> v, Object destination, MeshPeer peer) {
+    PeerMetadata w = peer.metadata();
+    v.add("destination");
+    v.add(w == null ? UNKNOWN : orUnknown(w.workloadName()));
+    v.add(w == null ? UNKNOWN : orUnknown(w.canonicalName()));
+    v.add(w == null || w.canonicalRevision().isEmpty() ? "latest" : w.canonicalRevision());
+    v.add(orUnknown(peerNamespace(peer.principal(), w)));
+    v.add(orUnknown(peer.principal()));
+    v.add(w == null ? UNKNOWN : orUnknown(w.appName()));
+    v.add(w == null ? UNKNOWN : orUnknown(w.appVersion()));
+    v.add(w == null ? UNKNOWN : orUnknown(w.clusterId()));
+    v.add(self.workload());
+    v.add(self.namespace());
+    v.add(orUnknown(peer.localPrincipal()));
+    v.add(self.app());
+    v.add(self.version());
+    v.add(service(destination));
+    v.add(self.canonicalService());
+    v.add(self.canonicalRevision());
+    v.add(self.canonicalService());
+    v.add(self.namespace());
+    v.add(self.cluster());
+  }
+
+  private static String securityPolicy(Direction direction, MeshPeer peer) {
+    if (direction == Direction.OUTBOUND) {
+      return UNKNOWN; // Istio's client side never says
     }
+    return peer.mutualTls() ? "mutual_tls" : "none";
   }
 
-  private static String securityPolicy(Direction direction) {
-    // Istio: a server-side report without mTLS says none; a client side cannot know, so unknown.
-    return direction == Direction.INBOUND ? "none" : UNKNOWN;
+  /**
+   * The namespace in a SPIFFE id ({@code <trust domain>/ns/<namespace>/sa/<account>}), else the one
+   * the workload names; empty when neither does.
+   */
+  static String peerNamespace(String principal, PeerMetadata workload) {
+    int at = principal.indexOf(NAMESPACE_KEY);
+    if (at >= 0) {
+      int begin = at + NAMESPACE_KEY.length();
+      int end = principal.indexOf('/', begin);
+      String namespace = end < 0 ? principal.substring(begin) : principal.substring(begin, end);
+      if (!namespace.isEmpty()) {
+        return namespace;
+      }
+    }
+    return workload == null ? "" : workload.namespace();
+  }
+
+  private static String orUnknown(String value) {
+    return value == null || value.isEmpty() ? UNKNOWN : value;
   }
 
   /** destination_service: the authority as sent (Istio's host-header fallback), else ip:port. */

@@ -4,10 +4,13 @@ import dev.outrigger.core.Direction;
 import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.peer.MeshPeer;
+import dev.outrigger.core.peer.MetadataExchange;
 import io.netty.channel.EventLoop;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -37,7 +40,7 @@ public final class IstioMetrics implements Telemetry {
   /** Envoy's default histogram buckets, which Istio's histograms use unless a pod overrides them. */
   static final double[] BUCKETS = {
       0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000};
-  /** Label sets beyond this many (per kind) lose their destination, so that memory stays bounded. */
+  /** Label sets beyond this many (per kind) lose their destination and peer, so that memory stays bounded. */
   public static final int DEFAULT_MAX_SERIES = 10_000;
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -45,6 +48,7 @@ public final class IstioMetrics implements Telemetry {
   private final Duration tcpReportingInterval;
   private final int maxSeries;
   private volatile EndpointDirectory endpoints = EndpointDirectory.NONE;
+  private final MetadataExchange exchange;
 
   private final Counter requestsTotal = counter("istio_requests_total", "Requests handled by the proxy", IstioLabels.HTTP_NAMES);
   private final Histogram requestDuration = histogram("istio_request_duration_milliseconds", "Request durations");
@@ -75,6 +79,16 @@ public final class IstioMetrics implements Telemetry {
     this.labels = new IstioLabels(self);
     this.tcpReportingInterval = tcpReportingInterval;
     this.maxSeries = maxSeries;
+    this.exchange = self.node() == null ? MetadataExchange.OFF : MetadataExchange.of(self.node());
+    CounterWithCallback.builder().name("outrigger_peer_metadata_invalid_total")
+        .help("x-envoy-peer-metadata values that could not be read (not base64 or not a protobuf Struct)")
+        .callback(c -> c.call(exchange.invalid())).register(registry);
+  }
+
+  /** This pod's node in Istio's HTTP metadata exchange, when it has one (a control plane). */
+  @Override
+  public MetadataExchange metadataExchange() {
+    return exchange;
   }
 
   public IstioMetrics(WorkloadIdentity self, Duration tcpReportingInterval) {
@@ -109,8 +123,8 @@ public final class IstioMetrics implements Telemetry {
     Object destination = meshDestination(e).map(Object.class::cast).orElseGet(() ->
         e.direction() == Direction.OUTBOUND && e.authority() != null && !e.authority().isEmpty()
             ? e.authority() : e.downstreamLocalAddress());
-    HttpSeries s = series(httpSeries, new SeriesKey(e.direction(), destination, e.responseCode(), flags(e)),
-        k -> new HttpSeries(labels.http(k.direction(), k.destination(), k.responseCode(), k.flags())));
+    HttpSeries s = series(httpSeries, new SeriesKey(e.direction(), destination, e.peer(), e.responseCode(), flags(e)),
+        k -> new HttpSeries(labels.http(k.direction(), k.destination(), k.peer(), k.responseCode(), k.flags())));
     s.requests.inc();
     s.duration.observe(Math.max(0, e.durationMillis()));
     s.requestBytes.observe(e.bytesReceived());
@@ -155,8 +169,9 @@ public final class IstioMetrics implements Telemetry {
           : meshDestination(c.direction, c.record.cluster(), c.record.upstreamHost()).map(Object.class::cast)
               .orElse(c.record.originalDestination());
       String flags = end != null ? flags(end) : ResponseFlag.NONE.code();
-      c.series = series(tcpSeries, new SeriesKey(c.direction, destination, 0, flags),
-          k -> new TcpSeries(labels.tcp(k.direction(), k.destination(), k.flags())));
+      MeshPeer peer = end != null ? end.peer() : c.record.tlsPeer(c.direction);
+      c.series = series(tcpSeries, new SeriesKey(c.direction, destination, peer, 0, flags),
+          k -> new TcpSeries(labels.tcp(k.direction(), k.destination(), k.peer(), k.flags())));
       c.series.opened.inc();
     }
     long received = end != null ? end.bytesReceived() : c.record.bytesReceived();
@@ -179,9 +194,9 @@ public final class IstioMetrics implements Telemetry {
       overflow.inc();
       if (!overflowLogged) {
         overflowLogged = true;
-        log.warn("more than {} metric label sets: further destinations are reported as unknown", maxSeries);
+        log.warn("more than {} metric label sets: further destinations and peers are reported as unknown", maxSeries);
       }
-      key = new SeriesKey(key.direction(), IstioLabels.OVERFLOW, key.responseCode(), key.flags());
+      key = new SeriesKey(key.direction(), IstioLabels.OVERFLOW, MeshPeer.NONE, key.responseCode(), key.flags());
     }
     return all.computeIfAbsent(key, create);
   }
@@ -200,8 +215,11 @@ public final class IstioMetrics implements Telemetry {
         .classicOnly().classicUpperBounds(BUCKETS).withoutExemplars().register(registry);
   }
 
-  /** One label set; {@code destination} is an authority, an ip:port or {@link IstioLabels#OVERFLOW}. */
-  private record SeriesKey(Direction direction, Object destination, int responseCode, String flags) {}
+  /**
+   * One label set; {@code destination} is a {@link MeshDestination}, an authority, an ip:port or
+   * {@link IstioLabels#OVERFLOW}; {@code peer} what is known of the other end.
+   */
+  private record SeriesKey(Direction direction, Object destination, MeshPeer peer, int responseCode, String flags) {}
 
   /** An open connection, told apart from the others by its client and original destination. */
   private record ConnectionKey(Direction direction, InetSocketAddress client, InetSocketAddress destination) {}

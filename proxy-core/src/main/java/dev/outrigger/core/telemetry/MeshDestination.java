@@ -1,5 +1,6 @@
 package dev.outrigger.core.telemetry;
 
+import dev.outrigger.core.peer.PeerMetadata;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,10 +9,12 @@ import java.util.Optional;
  * Istio cluster name ({@code outbound|9080|v1|reviews.default.svc.cluster.local}) and the workload
  * from the chosen endpoint's metadata, which istiod writes as
  * {@code name;namespace;canonical service;canonical revision;cluster} (istio "workload" metadata).
- * Istio's stats filter falls back to exactly these when there is no metadata exchange.
+ * Istio's stats filter falls back to that workload when the server sent none in the metadata
+ * exchange (istio/proxy istio_stats, extractEndpointMetadata).
+ *
+ * @param endpoint the endpoint's workload, or null when istiod gave it none
  */
-record MeshDestination(String service, String serviceName, String serviceNamespace, String workload,
-    String workloadNamespace, String canonicalService, String canonicalRevision, String cluster) {
+record MeshDestination(String service, String serviceName, String serviceNamespace, PeerMetadata endpoint) {
   private static final String UNKNOWN = WorkloadIdentity.UNKNOWN;
 
   /** The destination for a request to {@code cluster}, if that is a service cluster. */
@@ -27,10 +30,7 @@ record MeshDestination(String service, String serviceName, String serviceNamespa
     String[] labels = host.split("\\.");
     String name = labels[0];
     String namespace = labels.length >= 3 && labels[2].equals("svc") ? labels[1] : UNKNOWN;
-    String[] w = endpointMetadata.getOrDefault("workload", "").split(";", -1);
-    boolean known = w.length == 5 && !w[0].isEmpty();
-    return Optional.of(new MeshDestination(host, name, namespace,
-        known ? w[0] : UNKNOWN, known ? w[1] : UNKNOWN,
-        known ? w[2] : UNKNOWN, known ? w[3] : "latest", known ? w[4] : UNKNOWN));
+    PeerMetadata endpoint = PeerMetadata.fromEndpoint(endpointMetadata.get("workload")).orElse(null);
+    return Optional.of(new MeshDestination(host, name, namespace, endpoint));
   }
 }

@@ -3,6 +3,7 @@ package dev.outrigger.core.telemetry;
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
+import dev.outrigger.core.peer.MetadataExchange;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 
@@ -28,6 +29,14 @@ public interface Telemetry {
 
   /** An HTTP request completed (or failed with a local reply). */
   void httpRequest(AccessLogEntry entry);
+
+  /**
+   * Istio's HTTP metadata exchange, which feeds the peer's workload labels: this proxy's values and
+   * the reading of a peer's. Off by default (nothing sent, nothing read).
+   */
+  default MetadataExchange metadataExchange() {
+    return MetadataExchange.OFF;
+  }
 
   /** Reports nothing. */
   Telemetry NONE = new Telemetry() {

@@ -3,6 +3,7 @@ package dev.outrigger.core.telemetry;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.outrigger.core.peer.NodeMetadata;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,10 +24,22 @@ import java.util.regex.Pattern;
  * @param canonicalService the label {@code service.istio.io/canonical-name}, else the app, else the workload
  * @param canonicalRevision the label {@code service.istio.io/canonical-revision}, else the version, else {@code latest}
  * @param cluster {@code ISTIO_META_CLUSTER_ID} (the injector's default is {@code Kubernetes})
+ * @param node this proxy's xDS node, which the HTTP metadata exchange sends to peers; null without
+ *     a control plane (then nothing is exchanged)
  */
 public record WorkloadIdentity(
     String workload, String namespace, String app, String version, String canonicalService,
-    String canonicalRevision, String cluster) {
+    String canonicalRevision, String cluster, NodeMetadata node) {
+
+  public WorkloadIdentity(String workload, String namespace, String app, String version, String canonicalService,
+      String canonicalRevision, String cluster) {
+    this(workload, namespace, app, version, canonicalService, canonicalRevision, cluster, null);
+  }
+
+  /** This identity, exchanging {@code node} with its HTTP peers. */
+  public WorkloadIdentity withNode(NodeMetadata value) {
+    return new WorkloadIdentity(workload, namespace, app, version, canonicalService, canonicalRevision, cluster, value);
+  }
 
   public static final String UNKNOWN = "unknown";
   /** Pod labels as JSON, as older injectors pass them (pilot-agent reads ISTIO_METAJSON_*). */
@@ -46,7 +59,16 @@ public record WorkloadIdentity(
 
   /** Reads POD_NAME, POD_NAMESPACE, ISTIO_META_WORKLOAD_NAME, ISTIO_META_APP/VERSION/CLUSTER_ID and the labels. */
   public static WorkloadIdentity fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, Map.of());
+  }
+
+  /**
+   * As {@link #fromEnvironment(Map)}, with the pod's labels from the injector's downward-API file
+   * (where Istio's injector puts them; it no longer sets ISTIO_METAJSON_LABELS) over the JSON ones.
+   */
+  public static WorkloadIdentity fromEnvironment(Map<String, String> env, Map<String, String> podLabels) {
     Map<String, String> labels = labels(env.get(LABELS_JSON));
+    labels.putAll(podLabels);
     String workload = first(env.get("ISTIO_META_WORKLOAD_NAME"), workloadOfPod(env.get("POD_NAME")));
     String app = first(env.get("ISTIO_META_APP"), labels.get("app"), labels.get("app.kubernetes.io/name"));
     String version = first(env.get("ISTIO_META_VERSION"), labels.get("version"), labels.get("app.kubernetes.io/version"));

@@ -10,4 +10,9 @@ public record DownstreamTls(PeerIdentity peer, String peerSubject, List<String> 
   public DownstreamTls {
     localUriSans = List.copyOf(localUriSans);
   }
+
+  /** The first URI SAN of the client's certificate and of ours, as Istio's stats filter reads them. */
+  public TlsPrincipals principals() {
+    return new TlsPrincipals(peer == null ? "" : peer.uri().orElse(""), localUriSans.isEmpty() ? "" : localUriSans.get(0));
+  }
 }

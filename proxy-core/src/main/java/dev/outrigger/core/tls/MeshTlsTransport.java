@@ -56,6 +56,7 @@ public record MeshTlsTransport(TlsContexts contexts, String sni, ClientTlsPolicy
       }
       handler.handshakeFuture().addListener(h -> {
         if (h.isSuccess()) {
+          TlsPrincipals.upstream(channel, handler.engine().getSession());
           ready.setSuccess();
         } else {
           channel.close();

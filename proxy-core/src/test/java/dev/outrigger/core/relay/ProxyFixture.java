@@ -46,6 +46,17 @@ public final class ProxyFixture implements AutoCloseable {
   /** A proxy with a workload identity and the inbound mTLS mode that applies without istiod. */
   public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http,
       dev.outrigger.core.tls.MeshTls tls) throws Exception {
+    this(mode, connectTimeout, idleTimeout, http, dev.outrigger.core.telemetry.Telemetry.NONE, tls);
+  }
+
+  /** @param telemetry where requests and connections are reported (IstioMetrics for label tests) */
+  public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http,
+      dev.outrigger.core.telemetry.Telemetry telemetry) throws Exception {
+    this(mode, connectTimeout, idleTimeout, http, telemetry, dev.outrigger.core.tls.MeshTls.NONE);
+  }
+
+  public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http,
+      dev.outrigger.core.telemetry.Telemetry telemetry, dev.outrigger.core.tls.MeshTls tls) throws Exception {
     ProxySettings settings = new ProxySettings(0, 0, mode, connectTimeout, idleTimeout, true, false, 1);
     server = new ProxyServer(settings, http, dev.outrigger.core.overload.OverloadSettings.defaults(), tls, ch -> {
       onAccept.get().run();
@@ -54,7 +65,7 @@ public final class ProxyFixture implements AutoCloseable {
         throw failure;
       }
       return new dev.outrigger.core.net.OriginalDestination(destination.get());
-    }, new AccessLog(line -> record(line.toString())), dev.outrigger.core.telemetry.Telemetry.NONE);
+    }, new AccessLog(line -> record(line.toString())), telemetry);
     server.start();
   }
 

@@ -10,15 +10,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads samples back from a text exposition, so tests compare values, not formatting. */
-final class Exposition {
+public final class Exposition {
   private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
   private final List<Sample> samples = new ArrayList<>();
 
-  Exposition(String text) {
+  public Exposition(String text) {
     for (String line : text.split("\n")) {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
@@ -39,7 +39,7 @@ final class Exposition {
   }
 
   /** The samples of {@code name} whose labels include all of {@code labels}. */
-  List<Sample> find(String name, Map<String, String> labels) {
+  public List<Sample> find(String name, Map<String, String> labels) {
     List<Sample> out = new ArrayList<>();
     for (Sample s : samples) {
       if (s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet())) {
@@ -50,13 +50,13 @@ final class Exposition {
   }
 
   /** The one sample of {@code name} with these labels; fails if there is none or several. */
-  Sample one(String name, Map<String, String> labels) {
+  public Sample one(String name, Map<String, String> labels) {
     List<Sample> found = find(name, labels);
     assertEquals(1, found.size(), "samples of " + name + labels + ": " + found);
     return found.get(0);
   }
 
-  double value(String name, Map<String, String> labels) {
+  public double value(String name, Map<String, String> labels) {
     return one(name, labels).value();
   }
 }

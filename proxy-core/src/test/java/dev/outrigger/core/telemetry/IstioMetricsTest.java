@@ -9,6 +9,11 @@ import dev.outrigger.core.log.AccessLogEntry;
 import dev.outrigger.core.log.ConnectionRecord;
 import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.peer.MeshPeer;
+import dev.outrigger.core.peer.PeerMetadata;
+import dev.outrigger.core.tls.DownstreamTls;
+import dev.outrigger.core.tls.PeerIdentity;
+import dev.outrigger.core.tls.TlsPrincipals;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,6 +32,8 @@ class IstioMetricsTest {
   private static final InetSocketAddress SERVICE_IP = new InetSocketAddress("10.96.12.7", 9080);
   private static final InetSocketAddress POD_IP = new InetSocketAddress("10.244.2.4", 9080);
   private static final InetSocketAddress CLIENT = new InetSocketAddress("10.244.3.3", 44008);
+  private static final String REVIEWS_ID = "spiffe://cluster.local/ns/default/sa/bookinfo-reviews";
+  private static final String PRODUCTPAGE_ID = "spiffe://cluster.local/ns/bookinfo/sa/bookinfo-productpage";
 
   private final IstioMetrics metrics = new IstioMetrics(PRODUCTPAGE, Duration.ofSeconds(5));
 
@@ -253,8 +260,116 @@ class IstioMetricsTest {
     assertEquals("reviews-v2", labels.get("destination_workload"));
     assertEquals("default", labels.get("destination_workload_namespace"));
     assertEquals("reviews", labels.get("destination_canonical_service"));
-    assertEquals("v2", labels.get("destination_version"));
+    assertEquals("v2", labels.get("destination_canonical_revision"));
+    // istiod's endpoint encoding has no app and version (istio/proxy convertEndpointMetadata)
+    assertEquals("unknown", labels.get("destination_app"));
+    assertEquals("unknown", labels.get("destination_version"));
     assertEquals("Kubernetes", labels.get("destination_cluster"));
+  }
+
+  @Test
+  void anInboundMutualTlsRequestNamesBothPrincipalsAndTheClientsNamespace() {
+    metrics.httpRequest(http(Direction.INBOUND, 200, new MeshPeer(REVIEWS_ID, PRODUCTPAGE_ID, null)));
+    Map<String, String> labels = scrape().one("istio_requests_total", Map.of()).labels();
+    assertEquals(REVIEWS_ID, labels.get("source_principal"));
+    assertEquals("default", labels.get("source_workload_namespace"), "from the SPIFFE id");
+    assertEquals(PRODUCTPAGE_ID, labels.get("destination_principal"));
+    assertEquals("mutual_tls", labels.get("connection_security_policy"));
+    assertEquals("unknown", labels.get("source_workload"), "no metadata exchange");
+  }
+
+  @Test
+  void anInboundPlaintextRequestHasNoPrincipalsAndNoPolicy() {
+    metrics.httpRequest(http(Direction.INBOUND, 200, MeshPeer.NONE));
+    metrics.httpRequest(http(Direction.INBOUND, 201, new MeshPeer("", PRODUCTPAGE_ID, null)));
+    Exposition e = scrape();
+    for (String code : List.of("200", "201")) {
+      Map<String, String> labels = e.one("istio_requests_total", Map.of("response_code", code)).labels();
+      assertEquals("unknown", labels.get("source_principal"));
+      assertEquals("none", labels.get("connection_security_policy"), "mutual TLS needs both SANs: " + code);
+    }
+  }
+
+  @Test
+  void anInboundRequestsExchangedMetadataNamesTheSource() {
+    PeerMetadata reviews = new PeerMetadata("reviews-v2-abc", "Kubernetes", "other", "reviews-v2", "reviews", "v2",
+        "reviews", "v2", "deployment", "", "", "");
+    metrics.httpRequest(http(Direction.INBOUND, 200, new MeshPeer(REVIEWS_ID, PRODUCTPAGE_ID, reviews)));
+    Map<String, String> labels = scrape().one("istio_requests_total", Map.of()).labels();
+    assertEquals("reviews-v2", labels.get("source_workload"));
+    assertEquals("reviews", labels.get("source_canonical_service"));
+    assertEquals("v2", labels.get("source_canonical_revision"));
+    assertEquals("default", labels.get("source_workload_namespace"), "the SPIFFE id's namespace wins");
+    assertEquals("reviews", labels.get("source_app"));
+    assertEquals("v2", labels.get("source_version"));
+    assertEquals("Kubernetes", labels.get("source_cluster"));
+    assertEquals("productpage-v1", labels.get("destination_workload"));
+  }
+
+  @Test
+  void anOutboundMutualTlsRequestNamesTheServersPrincipalAndOurs() {
+    metrics.httpRequest(http(Direction.OUTBOUND, 200, new MeshPeer(REVIEWS_ID, PRODUCTPAGE_ID, null)));
+    Map<String, String> labels = scrape().one("istio_requests_total", Map.of()).labels();
+    assertEquals("source", labels.get("reporter"));
+    assertEquals(PRODUCTPAGE_ID, labels.get("source_principal"));
+    assertEquals(REVIEWS_ID, labels.get("destination_principal"));
+    assertEquals("default", labels.get("destination_workload_namespace"));
+    assertEquals("unknown", labels.get("connection_security_policy"), "Istio's client side does not say");
+  }
+
+  @Test
+  void theServersExchangedMetadataWinsOverTheEndpointsAndFillsTheServiceNamespace() {
+    String cluster = "outbound|9080|v2|reviews.default.svc.cluster.local";
+    metrics.endpoints((c, host) -> Optional.of(Map.of("workload", "old;default;old;v0;Kubernetes")));
+    PeerMetadata reviews = new PeerMetadata("reviews-v2-abc", "east", "default", "reviews-v2", "reviews", "v2",
+        "reviews", "v2", "deployment", "", "", "");
+    metrics.httpRequest(new AccessLogEntry(Direction.OUTBOUND, Instant.now(), "GET", "/", "HTTP/1.1", 200, "-", null,
+        null, null, 0, 10, 1, null, null, "curl", "id", "reviews:9080", POD_IP, cluster, null, SERVICE_IP, CLIENT, null,
+        "split", new MeshPeer("", "", reviews)));
+    Map<String, String> labels = scrape().one("istio_requests_total", Map.of()).labels();
+    assertEquals("reviews-v2", labels.get("destination_workload"));
+    assertEquals("reviews", labels.get("destination_app"));
+    assertEquals("v2", labels.get("destination_version"));
+    assertEquals("east", labels.get("destination_cluster"));
+    assertEquals("unknown", labels.get("destination_principal"), "plaintext, and sidecars claim no IDENTITY");
+
+    IstioMetrics other = new IstioMetrics(PRODUCTPAGE, Duration.ZERO);
+    PeerMetadata external = new PeerMetadata("", "", "shop", "web", "", "", "", "", "", "", "", "");
+    other.httpRequest(http(Direction.OUTBOUND, 200, new MeshPeer("", "", external)));
+    Map<String, String> passthrough = new Exposition(PrometheusText.text(other.registry()))
+        .one("istio_requests_total", Map.of()).labels();
+    assertEquals("shop", passthrough.get("destination_service_namespace"), "the peer's namespace as the fallback");
+    assertEquals("latest", passthrough.get("destination_canonical_revision"));
+  }
+
+  @Test
+  void anInboundMutualTlsConnectionIsReportedWithItsPrincipals() {
+    ConnectionRecord record = new ConnectionRecord(CLIENT, POD_IP);
+    record.downstreamTls(new DownstreamTls(new PeerIdentity(List.of(REVIEWS_ID), "ab"), "", List.of(PRODUCTPAGE_ID)));
+    record.finish();
+    metrics.tcpClosed(record.toEntry(Direction.INBOUND));
+    Map<String, String> labels = scrape().one("istio_tcp_connections_closed_total", Map.of()).labels();
+    assertEquals(REVIEWS_ID, labels.get("source_principal"));
+    assertEquals(PRODUCTPAGE_ID, labels.get("destination_principal"));
+    assertEquals("mutual_tls", labels.get("connection_security_policy"));
+
+    ConnectionRecord outbound = new ConnectionRecord(CLIENT, SERVICE_IP);
+    outbound.upstreamTls(new TlsPrincipals(REVIEWS_ID, PRODUCTPAGE_ID));
+    outbound.finish();
+    metrics.tcpClosed(outbound.toEntry(Direction.OUTBOUND));
+    Map<String, String> out = scrape().one("istio_tcp_connections_closed_total", Map.of("reporter", "source")).labels();
+    assertEquals(PRODUCTPAGE_ID, out.get("source_principal"));
+    assertEquals(REVIEWS_ID, out.get("destination_principal"));
+    assertEquals("unknown", out.get("connection_security_policy"));
+  }
+
+  @Test
+  void peersBeyondTheSeriesLimitAreDroppedToo() {
+    IstioMetrics small = new IstioMetrics(PRODUCTPAGE, Duration.ZERO, 1);
+    small.httpRequest(http(Direction.INBOUND, 200, MeshPeer.NONE));
+    small.httpRequest(http(Direction.INBOUND, 200, new MeshPeer("spiffe://x/ns/a/sa/b", PRODUCTPAGE_ID, null)));
+    Exposition e = new Exposition(PrometheusText.text(small.registry()));
+    assertEquals(1, e.value("istio_requests_total", Map.of("source_principal", "unknown", "destination_service", "unknown")));
   }
 
   @Test
@@ -275,6 +390,12 @@ class IstioMetricsTest {
     InetSocketAddress original = d == Direction.OUTBOUND ? SERVICE_IP : POD_IP;
     return new AccessLogEntry(d, Instant.now(), "GET", "/", "HTTP/1.1", code, flags, null, null, null, in, out,
         millis, null, null, "curl", "id", authority, original, "cluster", null, original, CLIENT, null, "default");
+  }
+
+  private static AccessLogEntry http(Direction d, int code, MeshPeer peer) {
+    InetSocketAddress original = d == Direction.OUTBOUND ? SERVICE_IP : POD_IP;
+    return new AccessLogEntry(d, Instant.now(), "GET", "/", "HTTP/1.1", code, "-", null, null, null, 0, 0,
+        1, null, null, "curl", "id", "web.example.com", original, "cluster", null, original, CLIENT, null, "default", peer);
   }
 
   private static AccessLogEntry tcp(Direction d, long in, long out, String flags) {

@@ -8,6 +8,9 @@ import dev.outrigger.core.Direction;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.net.OriginalDestination;
+import dev.outrigger.core.peer.MetadataExchange;
+import dev.outrigger.core.peer.NodeMetadata;
+import dev.outrigger.core.peer.PeerMetadata;
 import dev.outrigger.core.relay.ProxyFixture;
 import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.HttpRouting;
@@ -16,11 +19,17 @@ import dev.outrigger.core.route.Router;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.listener.ConnectionFacts;
 import dev.outrigger.core.stats.Counter;
+import dev.outrigger.core.telemetry.Exposition;
+import dev.outrigger.core.telemetry.IstioMetrics;
+import dev.outrigger.core.telemetry.PrometheusText;
+import dev.outrigger.core.telemetry.WorkloadIdentity;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An inbound chain with a DownstreamTlsContext, against {@code openssl s_client} offering Istio's
  * ALPN with a client certificate (as an Envoy client sidecar): TLS terminated, the client
  * certificate required and verified, HTTP served to the app in plaintext with Envoy's XFCC, whose
- * Hash is the client certificate's DER SHA-256.
+ * Hash is the client certificate's DER SHA-256; the istio_* labels name the client by its
+ * certificate and by the workload it sent in the HTTP metadata exchange, which the app never sees.
  */
 class InboundMutualTlsTest {
   private static final String SERVER_ID = "spiffe://cluster.local/ns/default/sa/server";
@@ -42,8 +52,17 @@ class InboundMutualTlsTest {
   static OpensslMeshCa.Leaf client;
   static OpensslMeshCa.Leaf server;
   static OpensslMeshCa.Leaf foreignClient;
+  /** This proxy's pod, and the node it exchanges with its HTTP peers. */
+  private static final WorkloadIdentity SERVER_WORKLOAD =
+      new WorkloadIdentity("server", "default", "server", "v1", "server", "v1", "Kubernetes");
+  private static final NodeMetadata SERVER_NODE = new NodeMetadata("sidecar~10.0.0.2~server-1.default~default.svc.cluster.local",
+      new PeerMetadata("server-1", "Kubernetes", "default", "server", "server", "v1", "server", "v1", "", "", "", ""));
+  /** The client sidecar's workload, as its x-envoy-peer-metadata says. */
+  private static final PeerMetadata CLIENT_WORKLOAD =
+      new PeerMetadata("client-1", "Kubernetes", "default", "client", "client", "v3", "client", "v3", "", "", "", "");
   private ProxyFixture proxy;
   private HttpServer app;
+  private IstioMetrics metrics;
 
   @BeforeAll
   static void ca() throws Exception {
@@ -55,11 +74,14 @@ class InboundMutualTlsTest {
 
   @BeforeEach
   void start() throws Exception {
-    proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1), HttpSettings.defaults());
+    metrics = new IstioMetrics(SERVER_WORKLOAD.withNode(SERVER_NODE), Duration.ZERO);
+    proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1), HttpSettings.defaults(),
+        metrics);
     app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     app.createContext("/", exchange -> {
       String xfcc = exchange.getRequestHeaders().getFirst("x-forwarded-client-cert");
-      byte[] body = ("xfcc=" + xfcc).getBytes(StandardCharsets.UTF_8);
+      String mx = exchange.getRequestHeaders().getFirst(MetadataExchange.METADATA_HEADER);
+      byte[] body = ("xfcc=" + xfcc + " mx=" + mx).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
       exchange.close();
@@ -105,6 +127,51 @@ class InboundMutualTlsTest {
   }
 
   @Test
+  void aMeshClientIsNamedInTheMetricsByItsCertificateAndItsExchangedWorkload() throws Exception {
+    String clientMx = MetadataExchange.of(new NodeMetadata("client-node", CLIENT_WORKLOAD)).value();
+    String out = sClient(client, MetadataExchange.ID_HEADER + ": client-node\r\n"
+        + MetadataExchange.METADATA_HEADER + ": " + clientMx + "\r\n");
+    assertTrue(out.contains("HTTP/1.1 200"), out);
+    assertTrue(out.contains(" mx=null"), "the app does not see the exchange: " + out);
+    assertTrue(out.contains(MetadataExchange.ID_HEADER + ": " + SERVER_NODE.id()), "our node answers: " + out);
+    assertTrue(out.contains(MetadataExchange.METADATA_HEADER + ": " + MetadataExchange.of(SERVER_NODE).value()), out);
+
+    Map<String, String> labels = requestLabels();
+    assertEquals("destination", labels.get("reporter"));
+    assertEquals(CLIENT_ID, labels.get("source_principal"));
+    assertEquals(SERVER_ID, labels.get("destination_principal"));
+    assertEquals("mutual_tls", labels.get("connection_security_policy"));
+    assertEquals("client", labels.get("source_workload"));
+    assertEquals("default", labels.get("source_workload_namespace"));
+    assertEquals("v3", labels.get("source_version"));
+  }
+
+  @Test
+  void aPlaintextClientIsUnknownWithNoSecurityPolicy() throws Exception {
+    try (Socket s = proxy.connect(Direction.INBOUND)) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: server\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      String out = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(out.contains("HTTP/1.1 200") && out.contains("xfcc=null"), out);
+      assertTrue(!out.contains(MetadataExchange.ID_HEADER), "nothing sent, nothing answered: " + out);
+    }
+    Map<String, String> labels = requestLabels();
+    assertEquals("unknown", labels.get("source_principal"));
+    assertEquals("unknown", labels.get("destination_principal"));
+    assertEquals("none", labels.get("connection_security_policy"));
+  }
+
+  /** The labels of the one request series, once the request has been reported. */
+  private Map<String, String> requestLabels() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (new Exposition(PrometheusText.text(metrics.registry())).find("istio_requests_total", Map.of()).isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return new Exposition(PrometheusText.text(metrics.registry())).one("istio_requests_total", Map.of()).labels();
+  }
+
+  @Test
   void aClientOfAForeignRootIsRefused() throws Exception {
     String out = sClient(foreignClient);
     assertTrue(!out.contains("xfcc="), out);
@@ -117,7 +184,11 @@ class InboundMutualTlsTest {
 
   /** openssl s_client as a client sidecar: its certificate, Istio's ALPN and SNI, one request. */
   private String sClient(OpensslMeshCa.Leaf leaf) throws Exception {
+    return sClient(leaf, "");
+  }
+
+  private String sClient(OpensslMeshCa.Leaf leaf, String headers) throws Exception {
     return MeshClient.request(proxy.server.port(Direction.INBOUND), leaf, mesh, "istio-http/1.1,istio",
-        "GET / HTTP/1.1\r\nHost: server\r\nConnection: close\r\n\r\n");
+        "GET / HTTP/1.1\r\nHost: server\r\nConnection: close\r\n" + headers + "\r\n");
   }
 }

@@ -15,6 +15,10 @@ import dev.outrigger.core.route.Router;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.listener.ConnectionFacts;
 import dev.outrigger.core.stats.Counter;
+import dev.outrigger.core.telemetry.Exposition;
+import dev.outrigger.core.telemetry.IstioMetrics;
+import dev.outrigger.core.telemetry.PrometheusText;
+import dev.outrigger.core.telemetry.WorkloadIdentity;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -22,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Plaintext HTTP from the app, ISTIO_MUTUAL to the upstream (openssl s_server -Verify -www, as a
  * server sidecar): served through TLS; a server with the wrong identity is Envoy's 503 UF with the
- * TLS transport failure reason in the body and the access log, and counted.
+ * TLS transport failure reason in the body and the access log, and counted. The istio_* labels
+ * name both ends by their certificates' URI SANs.
  */
 class MeshTlsHttpPathTest {
   private static final String CLUSTER = "outbound|8080||server.default.svc.cluster.local";
@@ -41,18 +47,23 @@ class MeshTlsHttpPathTest {
   static OpensslMeshCa mesh;
   static OpensslMeshCa.Leaf client;
   static OpensslMeshCa.Leaf server;
+  private static final String CLIENT_ID = "spiffe://cluster.local/ns/default/sa/client";
   private ProxyFixture proxy;
+  private IstioMetrics metrics;
 
   @BeforeAll
   static void ca() throws Exception {
     mesh = OpensslMeshCa.create(dir, "mesh");
-    client = mesh.issue("client", "spiffe://cluster.local/ns/default/sa/client");
+    client = mesh.issue("client", CLIENT_ID);
     server = mesh.issue("server", SERVER_ID);
   }
 
   @BeforeEach
   void start() throws Exception {
-    proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1), HttpSettings.defaults());
+    metrics = new IstioMetrics(new WorkloadIdentity("client", "default", "client", "v1", "client", "v1", "Kubernetes"),
+        Duration.ZERO);
+    proxy = new ProxyFixture(InboundMode.PRESERVE, Duration.ofSeconds(5), Duration.ofHours(1), HttpSettings.defaults(),
+        metrics);
   }
 
   @AfterEach
@@ -67,6 +78,12 @@ class MeshTlsHttpPathTest {
       String response = get();
       assertTrue(response.contains(" 200 ok\r\n") && response.contains("s_server -accept"), response);
       assertTrue(s.output().contains("depth=0 \nverify return:1"), "s_server verified our certificate: " + s.output());
+      Map<String, String> labels = requestLabels();
+      assertEquals("source", labels.get("reporter"));
+      assertEquals(CLIENT_ID, labels.get("source_principal"), "our certificate's URI SAN");
+      assertEquals(SERVER_ID, labels.get("destination_principal"), "the server's certificate's URI SAN");
+      assertEquals("default", labels.get("destination_workload_namespace"), "from the server's SPIFFE id");
+      assertEquals("unknown", labels.get("connection_security_policy"), "Istio's client side does not say");
     }
   }
 
@@ -85,6 +102,16 @@ class MeshTlsHttpPathTest {
       assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.SSL_FAIL_VERIFY_SAN));
       assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.UPSTREAM_CX_CONNECT_FAIL));
     }
+  }
+
+  /** The labels of the one request series, once the request has been reported. */
+  private Map<String, String> requestLabels() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (new Exposition(PrometheusText.text(metrics.registry())).find("istio_requests_total", Map.of()).isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return new Exposition(PrometheusText.text(metrics.registry())).one("istio_requests_total", Map.of()).labels();
   }
 
   private void route(OpensslServer s, List<String> sans) throws Exception {
