@@ -54,12 +54,11 @@
 # KIND_NODE_IMAGE otherwise), kubectl (1.21 or newer: its built-in kustomize renders the patch),
 # jq, curl, tar, sha256sum (or shasum), and the internet: istioctl from github.com/istio/istio
 # releases (ISTIO_VERSION, default 1.30.3, cached under ~/.cache/outrigger-e2e), Istio's images,
-# the Bookinfo and curl images. --istioctl uses an istioctl already installed (it must be of ISTIO_VERSION).
+# the Bookinfo, curl and go-httpbin images. --istioctl uses an istioctl already installed (it must be of ISTIO_VERSION).
 # --inject local runs bin/outrigger kube-inject (Java and the built jar) instead of the image.
 # --render DIR only writes what would be applied (DIR/workloads.yaml, DIR/routing.yaml,
 # DIR/plain-client.yaml, DIR/peer-authentication.yaml with STRICT) and exits: no cluster, no
-# internet. The images pulled: Bookinfo's, curl's and go-httpbin's (docker.io/mccutchen/go-httpbin,
-# the one Istio's samples/httpbin uses).
+# internet.
 #
 # Depends on work not landed when this was written: the sidecar dials istiod only once the
 # xDS agent is wired into `outrigger proxy` (PROXY_CONFIG with a discoveryAddress turns it on),
