@@ -570,6 +570,9 @@ client_sa=$(kubectl get pod "$client" -n "$ns" -o jsonpath='{.spec.serviceAccoun
 spiffe() {
   echo "spiffe://cluster.local/ns/$ns/sa/$1"
 }
+# On a failure, the server sidecar's own messages too.
+# shellcheck disable=SC2016 # expanded when it runs, at exit
+on_exit '[ "$rc" -eq 0 ] || { kubectl logs -n "$ns" "$server" -c outrigger-proxy --tail=200 | grep -v "^{" | tail -40; } >&2 || true'
 
 # GET on a sidecar's admin port, which listens on 127.0.0.1 inside its pod, through `kubectl
 # port-forward` (as istioctl reaches Envoy's): httpbin's container has no HTTP client to exec.
