@@ -2,10 +2,12 @@
 # End-to-end test against a real istiod on a kind cluster: Outrigger as the sidecar of every pod,
 # istiod (a pinned Istio release, minimal profile) as its control plane, seed 003's Bookinfo and
 # its routing. It builds the image, loads it into the cluster, installs Istio with a downloaded,
-# checksummed istioctl, deploys k8s/samples/003-bookinfo.yaml and a curl client
-# (k8s/kind/istiod/client.yaml), each injected with `outrigger kube-inject --xds on`, applies
-# k8s/kind/istiod/bookinfo-routing.yaml (productpage URI matches; reviews subsets v1/v2/v3 split
-# 5/5/90), and checks, from inside the client pod:
+# checksummed istioctl, deploys k8s/samples/003-bookinfo.yaml, a curl client
+# (k8s/kind/istiod/client.yaml) and httpbin (k8s/kind/istiod/httpbin.yaml), each injected with
+# `outrigger kube-inject --xds on` and labelled security.istio.io/tlsMode=istio (so istiod's auto
+# mTLS makes every call between them mTLS), and a curl pod without a sidecar
+# (k8s/kind/istiod/plain-client.yaml); applies k8s/kind/istiod/bookinfo-routing.yaml (productpage
+# URI matches; reviews subsets v1/v2/v3 split 5/5/90), and checks, from inside the client pod:
 #   - every pod carries the sidecar and the volumes it needs to reach istiod;
 #   - the client sidecar's 127.0.0.1:15000/config_dump holds istiod's resources: dynamic
 #     listeners, the reviews subset clusters, the reviews virtual host, the v1 endpoint;
@@ -27,6 +29,21 @@
 #     `istioctl proxy-status <client pod>` (istiod's clusters, listeners and routes against the
 #     sidecar's config_dump) is printed for information only: it reads the whole dump as Envoy's
 #     admin ConfigDump, which Outrigger's dump follows only where it can.
+# Then mTLS, under a namespace-wide PeerAuthentication, STRICT first:
+#   - it reaches the httpbin sidecar: every chain of its virtualInbound listener for port 8080 has
+#     a TLS transport socket (its config_dump, read through kubectl port-forward);
+#   - the pod without a sidecar, calling the httpbin pod's IP:8080 in plain text, is closed
+#     (curl: empty reply or connection reset);
+#   - the client, through its sidecar, gets httpbin's /headers (200), and httpbin saw Envoy's
+#     X-Forwarded-Client-Cert with By=spiffe://cluster.local/ns/default/sa/httpbin,
+#     URI=spiffe://cluster.local/ns/default/sa/curl and a 64-hex Hash=;
+#   - the client sidecar's access-log line for it: upstream_cluster
+#     outbound|8000||httpbin.default.svc.cluster.local, the httpbin pod as upstream_host, 200;
+#   - the httpbin sidecar's /stats: workload_cert.present: 1 (istiod's CA issued its certificate);
+#   - `istioctl proxy-config secret <client pod>` lists default and ROOTCA with a valid cert (its
+#     output is printed; an empty list fails, anything short of the two valid rows is reported);
+# then PERMISSIVE: the plain-text call is served (200). The PeerAuthentication is deleted at the
+# end (and on exit).
 # Exits non-zero on any difference; deletes the cluster on exit unless --keep or KEEP_CLUSTER=1.
 #
 #   k8s/kind/e2e-istiod.sh [--image outrigger/proxy:<version>] [--keep] [--reuse]
@@ -37,22 +54,25 @@
 # KIND_NODE_IMAGE otherwise), kubectl (1.21 or newer: its built-in kustomize renders the patch),
 # jq, curl, tar, sha256sum (or shasum), and the internet: istioctl from github.com/istio/istio
 # releases (ISTIO_VERSION, default 1.30.3, cached under ~/.cache/outrigger-e2e), Istio's images,
-# the Bookinfo and curl images. --istioctl uses an istioctl already installed (it must be of ISTIO_VERSION).
+# the Bookinfo, curl and go-httpbin images. --istioctl uses an istioctl already installed (it must be of ISTIO_VERSION).
 # --inject local runs bin/outrigger kube-inject (Java and the built jar) instead of the image.
-# --render DIR only writes what would be applied (DIR/workloads.yaml, DIR/routing.yaml) and exits:
-# no cluster, no internet.
+# --render DIR only writes what would be applied (DIR/workloads.yaml, DIR/routing.yaml,
+# DIR/plain-client.yaml, DIR/peer-authentication.yaml with STRICT) and exits: no cluster, no
+# internet.
 #
 # Depends on work not landed when this was written: the sidecar dials istiod only once the
 # xDS agent is wired into `outrigger proxy` (PROXY_CONFIG with a discoveryAddress turns it on),
 # and routes by istiod's resources only once the data path uses them. The workloads are injected
 # with `outrigger kube-inject --xds on`, which gives each sidecar what Istio's injector gives it to
 # reach istiod: the istio-ca-root-cert ConfigMap, the istio-ca token and the pod-info volumes,
-# PROXY_CONFIG with istiod's address and Istio's ISTIO_META_* environment. The only patch left
-# (k8s/kind/istiod/kustomization.yaml) asks for JSON access-log lines, for the checks.
+# PROXY_CONFIG with istiod's address and Istio's ISTIO_META_* environment, POD_NAMESPACE and
+# SERVICE_ACCOUNT (the identity asked of istiod's CA). The patch
+# (k8s/kind/istiod/kustomization.yaml) asks for JSON access-log lines, for the checks, and adds the
+# pod label security.istio.io/tlsMode=istio, which Istio's injector adds and Outrigger's does not
+# yet.
 # Why not Istio's own injector with our image as the proxy image: its template runs
 # `istio-iptables ...` and `proxy sidecar --domain ...` with pilot-agent's flags, which
-# `outrigger` does not accept, and labels pods security.istio.io/tlsMode=istio, which would make
-# istiod ask clients for mTLS, which Outrigger does not do yet.
+# `outrigger` does not accept.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -108,15 +128,29 @@ kube_inject() {
   fi
 }
 
-# The workloads as they are applied: Bookinfo and the client, injected, then given JSON access logs
-# (k8s/kind/istiod/kustomization.yaml) by kustomize.
+# The workloads as they are applied: Bookinfo, the client and httpbin, injected, then given JSON
+# access logs and the tlsMode label (k8s/kind/istiod/kustomization.yaml) by kustomize.
 render_workloads() {
   local dir=$work/kustomize
   mkdir -p "$dir"
   cp "$here/istiod/kustomization.yaml" "$dir/"
-  { cat "$root/k8s/samples/003-bookinfo.yaml"; echo "---"; cat "$here/istiod/client.yaml"; } \
+  { cat "$root/k8s/samples/003-bookinfo.yaml"; echo "---"; cat "$here/istiod/client.yaml"
+    echo "---"; cat "$here/istiod/httpbin.yaml"; } \
     | kube_inject > "$dir/injected.yaml"
   kubectl kustomize "$dir"
+}
+
+# The namespace-wide PeerAuthentication of the mTLS checks, in MODE (STRICT or PERMISSIVE).
+peer_authentication() {
+  cat <<EOF
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+spec:
+  mtls:
+    mode: $1
+EOF
 }
 
 if [ -n "$render_dir" ]; then
@@ -125,7 +159,9 @@ if [ -n "$render_dir" ]; then
   mkdir -p "$render_dir"
   render_workloads > "$render_dir/workloads.yaml"
   cp "$root/k8s/kind/istiod/bookinfo-routing.yaml" "$render_dir/routing.yaml"
-  echo "$e2e_name: wrote $render_dir/workloads.yaml and $render_dir/routing.yaml"
+  cp "$root/k8s/kind/istiod/plain-client.yaml" "$render_dir/plain-client.yaml"
+  peer_authentication STRICT > "$render_dir/peer-authentication.yaml"
+  echo "$e2e_name: wrote $render_dir/{workloads,routing,plain-client,peer-authentication}.yaml"
   exit 0
 fi
 
@@ -207,8 +243,10 @@ for attempt in $(seq 1 10); do
 done
 render_workloads > "$work/workloads.yaml"
 kubectl apply -n "$ns" -f "$work/workloads.yaml"
-deployments=(details-v1 ratings-v1 reviews-v1 reviews-v2 reviews-v3 productpage-v1 curl)
-for d in "${deployments[@]}"; do
+# As it is: no sidecar, no tlsMode label.
+kubectl apply -n "$ns" -f "$here/istiod/plain-client.yaml"
+deployments=(details-v1 ratings-v1 reviews-v1 reviews-v2 reviews-v3 productpage-v1 curl httpbin)
+for d in "${deployments[@]}" curl-plain; do
   # Bookinfo's reviews is a Java server: pulling and starting it takes minutes on a small machine.
   kubectl -n "$ns" rollout status "deployment/$d" --timeout=600s
 done
@@ -471,10 +509,13 @@ xds_types=(
   type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment
   type.googleapis.com/envoy.config.route.v3.RouteConfiguration
 )
+# The pods with a sidecar (a native sidecar is an init container); curl-plain has none.
 pods=()
 while read -r pod; do
   pods+=("$pod")
-done < <(kubectl get pods -n "$ns" -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}')
+done < <(kubectl get pods -n "$ns" \
+  -o jsonpath='{range .items[*]}{.metadata.name} {.spec.initContainers[*].name} {.spec.containers[*].name}{"\n"}{end}' \
+  | awk '/ outrigger-proxy( |$)/ { print $1 }')
 # pod -> "TYPE=STATUS ..." for CDS, LDS, EDS, RDS, from istiod's syncz (istioctl proxy-status -o json).
 sync_status() {
   "$istioctl" proxy-status -n "$ns" -o json 2>"$work/ps.err" | jq -r "$jq_defs"'
@@ -518,5 +559,180 @@ done
 # istiod's configuration against the sidecar's config_dump, for the record.
 echo "--- istioctl proxy-status $client.$ns (information only)"
 "$istioctl" proxy-status "$client.$ns" 2>&1 | head -40 || true
+
+# --- checks: mTLS under a PeerAuthentication --------------------------------------------------
+
+server=$(pod_of app=httpbin)
+server_ip=$(kubectl get pod "$server" -n "$ns" -o jsonpath='{.status.podIP}')
+plain=$(pod_of app=curl-plain)
+server_sa=$(kubectl get pod "$server" -n "$ns" -o jsonpath='{.spec.serviceAccountName}')
+client_sa=$(kubectl get pod "$client" -n "$ns" -o jsonpath='{.spec.serviceAccountName}')
+spiffe() {
+  echo "spiffe://cluster.local/ns/$ns/sa/$1"
+}
+# On a failure, the server sidecar's own messages too.
+# shellcheck disable=SC2016 # expanded when it runs, at exit
+on_exit '[ "$rc" -eq 0 ] || { kubectl logs -n "$ns" "$server" -c outrigger-proxy --tail=200 | grep -v "^{" | tail -40; } >&2 || true'
+
+# GET on a sidecar's admin port, which listens on 127.0.0.1 inside its pod, through `kubectl
+# port-forward` (as istioctl reaches Envoy's): httpbin's container has no HTTP client to exec.
+admin_get() {
+  local pod=$1 path=$2 out=$work/port-forward.out pf port="" status=0
+  kubectl port-forward -n "$ns" "pod/$pod" :15000 > "$out" 2>&1 &
+  pf=$!
+  for _ in $(seq 1 50); do
+    port=$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9][0-9]*\) -> 15000.*/\1/p' "$out" | head -n 1)
+    [ -n "$port" ] && break
+    kill -0 "$pf" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ -n "$port" ]; then
+    curl -fsS --max-time 10 "http://127.0.0.1:$port$path" || status=$?
+  else
+    echo "$e2e_name: kubectl port-forward $pod :15000 gave no port: $(head -c 300 "$out")" >&2
+    status=1
+  fi
+  kill "$pf" 2>/dev/null || true
+  wait "$pf" 2>/dev/null || true
+  return "$status"
+}
+
+# The chains of the httpbin sidecar's virtualInbound listener for port 8080 (the app's port), one
+# word each: tls (a TLS transport socket: istiod's DownstreamTlsContext) or plain.
+server_inbound_chains() {
+  admin_get "$server" /config_dump > "$work/server_dump.json" || return 1
+  # shellcheck disable=SC2016 # jq's variables
+  jq -r "$jq_defs"'
+    [dumps("ListenersConfigDump") | (f("dynamic_listeners") // [])[] | (f("active_state") // {}) | .listener
+     | select(.name == "virtualInbound") | (f("filter_chains") // [])[]
+     | select(((f("filter_chain_match") // {}) | f("destination_port")) == 8080)
+     | (f("transport_socket") // {}) as $ts
+     | if ($ts.name == "envoy.transport_sockets.tls"
+           or ((($ts | f("typed_config")) // {})["@type"] // "" | endswith("DownstreamTlsContext")))
+       then "tls" else "plain" end] | join(" ")' "$work/server_dump.json"
+}
+
+# The pod without a sidecar calls httpbin's pod IP in plain text: prints curl's status code (000
+# when there was no answer) and returns curl's exit code; its message goes to $work/plain.err.
+plain_call() {
+  kubectl exec -n "$ns" "$plain" -c curl -- \
+    curl -sS -o /dev/null --max-time 5 -w '%{http_code}' "http://$server_ip:8080/headers" 2>"$work/plain.err"
+}
+
+peer_authentication STRICT | kubectl apply -n "$ns" -f -
+on_exit "kubectl delete peerauthentication default -n '$ns' --ignore-not-found >/dev/null"
+
+# istiod pushes the new inbound listener within seconds: wait until port 8080 has only TLS chains.
+chains=
+for _ in $(seq 1 45); do
+  chains=$(server_inbound_chains 2>/dev/null || true)
+  if [ -n "$chains" ] && [[ " $chains " != *" plain "* ]]; then
+    break
+  fi
+  sleep 2
+done
+if [ -n "$chains" ] && [[ " $chains " != *" plain "* ]]; then
+  pass "STRICT reached $server: its virtualInbound chains for port 8080 are all TLS ($chains)"
+else
+  fail "STRICT never reached $server's config_dump: its virtualInbound chains for port 8080 are [${chains:-none}] after 90 s"
+fi
+
+# (3) Plain text under STRICT: no chain matches, the sidecar closes the connection (curl 52: empty
+# reply; 56: reset). Retried for a while, in case the listener is swapped just after the dump.
+plain_rc=0
+for _ in $(seq 1 15); do
+  plain_rc=0
+  plain_code=$(plain_call) || plain_rc=$?
+  [ "$plain_rc" -eq 0 ] || break
+  sleep 2
+done
+if [ "$plain_rc" -eq 52 ] || [ "$plain_rc" -eq 56 ]; then
+  pass "STRICT: plain text from $plain to $server_ip:8080 is closed ($(tr -d '\r\n' < "$work/plain.err"))"
+else
+  fail "STRICT: plain text from $plain to $server_ip:8080 -> HTTP $plain_code, curl exit $plain_rc $(head -c 300 "$work/plain.err") (expected the connection closed: curl exit 52 or 56)"
+fi
+
+# (1) Through the client sidecar: auto mTLS to the httpbin pod (tlsMode=istio), whose sidecar
+# terminates it and adds the XFCC. The request is made once, so that its access-log line is the
+# last one for /headers.
+headers_start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+reply=$(in_client curl -sS --max-time 10 -w '\n%{http_code}' http://httpbin:8000/headers 2>"$work/headers.err") || true
+code=$(tail -n 1 <<<"$reply")
+body=$(sed '$d' <<<"$reply")
+if [ "$code" = 200 ]; then
+  pass "STRICT: GET httpbin:8000/headers from $client -> 200"
+else
+  fail "STRICT: GET httpbin:8000/headers from $client -> ${code:-nothing}: $(head -c 300 <<<"$body") $(head -c 300 "$work/headers.err")"
+fi
+# go-httpbin lists each header's values; the server sidecar's element is the last one.
+xfcc=$(jq -r '.headers["X-Forwarded-Client-Cert"] // empty | if type == "array" then join(",") else . end' <<<"$body" 2>/dev/null || true)
+xfcc_own=${xfcc##*,}
+xfcc_by=$(tr ';' '\n' <<<"$xfcc_own" | sed -n 's/^By=//p')
+xfcc_uri=$(tr ';' '\n' <<<"$xfcc_own" | sed -n 's/^URI=//p')
+xfcc_hash=$(tr ';' '\n' <<<"$xfcc_own" | sed -n 's/^Hash=//p')
+if [ -z "$xfcc" ]; then
+  fail "STRICT: httpbin saw no X-Forwarded-Client-Cert (the request did not arrive over mTLS, or the sidecar added none): $(head -c 300 <<<"$body")"
+elif [ "$xfcc_by" = "$(spiffe "$server_sa")" ] && [ "$xfcc_uri" = "$(spiffe "$client_sa")" ] \
+    && [[ "$xfcc_hash" =~ ^[0-9a-f]{64}$ ]]; then
+  pass "STRICT: httpbin saw X-Forwarded-Client-Cert: $xfcc"
+else
+  fail "STRICT: httpbin saw X-Forwarded-Client-Cert: $xfcc (expected By=$(spiffe "$server_sa"), URI=$(spiffe "$client_sa"), Hash= 64 hex digits)"
+fi
+
+# (2) The client sidecar's access-log line for it, and the server sidecar's certificate.
+sleep 3 # the access log is flushed every second
+httpbin_cluster="outbound|8000||httpbin.$ns.svc.cluster.local"
+line=$(kubectl logs -n "$ns" "$client" -c outrigger-proxy --since-time="$headers_start" \
+  | jq -rR 'fromjson? | objects | select(.path == "/headers")
+      | [.upstream_cluster, .upstream_host, (.response_code | tostring), .response_flags]
+      | map(. // "-" | tostring) | @tsv' | tail -n 1)
+IFS=$'\t' read -r log_cluster log_host log_code log_flags <<<"$line" || true
+if [ "${log_cluster:-}" = "$httpbin_cluster" ] && [ "${log_host:-}" = "$server_ip:8080" ] && [ "${log_code:-}" = 200 ]; then
+  pass "STRICT: access log: /headers -> $log_cluster, upstream_host $log_host, 200"
+else
+  fail "STRICT: access log: /headers -> [${line:-no line}] (expected $httpbin_cluster, $server_ip:8080, 200; flags ${log_flags:--})"
+fi
+if admin_get "$server" /stats > "$work/server_stats.txt"; then
+  grep '^workload_cert\.' "$work/server_stats.txt" | sed 's/^/  /' || true
+  if grep -qx 'workload_cert.present: 1' "$work/server_stats.txt"; then
+    pass "$server /stats: workload_cert.present: 1 (source $(sed -n 's/^workload_cert\.source: //p' "$work/server_stats.txt"))"
+  else
+    fail "$server /stats: $(grep '^workload_cert\.present' "$work/server_stats.txt" || echo 'no workload_cert.present') (expected workload_cert.present: 1)"
+  fi
+else
+  fail "$server /stats could not be read"
+fi
+
+# (4) istioctl reads the sidecar's SecretsConfigDump as Envoy's.
+echo "--- istioctl proxy-config secret $client.$ns"
+"$istioctl" proxy-config secret "$client.$ns" > "$work/secrets.txt" 2>&1 || true
+cat "$work/secrets.txt"
+# The rows under the table's header; without a header (an error), none.
+secret_rows=$(awk '/^RESOURCE NAME/ { header = 1; next } header && NF > 0 { n++ } END { print n + 0 }' "$work/secrets.txt")
+if [ "$secret_rows" -eq 0 ]; then
+  fail "istioctl proxy-config secret $client.$ns lists no secret"
+elif grep -Eq '^default +Cert Chain +ACTIVE +true ' "$work/secrets.txt" \
+    && grep -Eq '^ROOTCA +CA +ACTIVE +true ' "$work/secrets.txt"; then
+  pass "istioctl proxy-config secret $client.$ns: default and ROOTCA, ACTIVE, valid cert"
+else
+  note "istioctl proxy-config secret $client.$ns lists $secret_rows secret(s), not both default and ROOTCA ACTIVE with a valid cert (see above)"
+fi
+
+# (3) Plain text under PERMISSIVE: served as without mTLS.
+peer_authentication PERMISSIVE | kubectl apply -n "$ns" -f -
+plain_rc=1
+plain_code=
+for _ in $(seq 1 45); do
+  plain_rc=0
+  plain_code=$(plain_call) || plain_rc=$?
+  [ "$plain_rc" -eq 0 ] && [ "$plain_code" = 200 ] && break
+  sleep 2
+done
+if [ "$plain_rc" -eq 0 ] && [ "$plain_code" = 200 ]; then
+  pass "PERMISSIVE: plain text from $plain to $server_ip:8080 -> 200"
+else
+  fail "PERMISSIVE: plain text from $plain to $server_ip:8080 -> HTTP ${plain_code:-none}, curl exit $plain_rc $(head -c 300 "$work/plain.err") after 90 s"
+fi
+kubectl delete peerauthentication default -n "$ns"
 
 finish
