@@ -54,6 +54,7 @@ class TelemetryConfigTest {
         "service.istio.io/canonical-name", "reviews", "service.istio.io/canonical-revision", "v2"), Map.of());
     Map<String, String> env = Map.of("POD_NAME", "reviews-v2-5f7b8c9d4-x2x4z", "POD_NAMESPACE", "default",
         "INSTANCE_IP", "10.244.1.7", "ISTIO_META_WORKLOAD_NAME", "reviews-v2", "PILOT_ADDRESS", "10.0.0.9:15012",
+        "SERVICE_ACCOUNT", "bookinfo-reviews",
         "ISTIO_META_OWNER", "kubernetes://apis/apps/v1/namespaces/default/deployments/reviews-v2");
     WorkloadIdentity identity = AgentConfig.fromEnvironment(env, pod, () -> List.of("10.244.1.7")).telemetry().identity();
     assertEquals("reviews", identity.app());
