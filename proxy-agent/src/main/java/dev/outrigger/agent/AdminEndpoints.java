@@ -63,6 +63,8 @@ final class AdminEndpoints {
     String why = agent.state() == Agent.State.LIVE && agent.overloaded() ? "OVERLOADED" : agent.state().name();
     if (agent.state() == Agent.State.LIVE && !agent.overloaded() && !agent.xdsReady()) {
       why = agent.controlPlane().map(cp -> cp.stats().notReadyReason()).orElse(why);
+    } else if (agent.state() == Agent.State.LIVE && !agent.overloaded() && !agent.certificateReady()) {
+      why = agent.certificates().map(WorkloadCertificates::notReadyReason).orElse(why);
     }
     return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why + "\n");
   }
@@ -99,6 +101,7 @@ final class AdminEndpoints {
     stats.put("agent.scrapes_total", agent.metricsEndpoints().scrapes());
     stats.put("agent.app_scrape_failures_total", agent.metricsEndpoints().appScrapeFailures());
     agent.controlPlane().ifPresent(cp -> stats.putAll(cp.stats().snapshot()));
+    agent.certificates().ifPresent(c -> stats.putAll(c.snapshot()));
     if (List.of("json").equals(query.get("format"))) {
       return Reply.json(json(stats));
     }
@@ -118,7 +121,8 @@ final class AdminEndpoints {
     return xds.handle((snapshot, failure) -> {
       ObjectNode dump;
       try {
-        dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EmptyXds.SNAPSHOT));
+        dump = (ObjectNode) Json.MAPPER.readTree(XdsConfigDump.toJson(failure == null ? snapshot : EmptyXds.SNAPSHOT,
+            agent.certificates().flatMap(c -> c.contexts().identity())));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -185,6 +189,7 @@ final class AdminEndpoints {
     dump.put(AgentConfig.TCP_REPORTING_INTERVAL, Durations.format(t.tcpReportingInterval()));
     dump.put("workload_identity", t.identity());
     XdsConfig.describe(c.xds(), dump);
+    c.mtls().describe(dump);
     return dump;
   }
 

@@ -7,6 +7,7 @@ import dev.outrigger.core.net.SockoptOriginalDestination;
 import dev.outrigger.core.overload.OverloadState;
 import dev.outrigger.core.server.ProxyServer;
 import dev.outrigger.core.telemetry.IstioMetrics;
+import dev.outrigger.core.tls.MeshTls;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -33,6 +34,8 @@ final class Agent {
   private final BufferedLineWriter accessLogOutput;
   /** istiod over ADS, when configured; empty in passthrough. */
   private final Optional<ControlPlane> controlPlane;
+  /** The workload certificate for mTLS; empty when none is configured. */
+  private final Optional<WorkloadCertificates> certificates;
   // Admin and status answer from their own thread, so readiness stays responsive under load.
   private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final List<Channel> httpServers = new ArrayList<>();
@@ -46,8 +49,11 @@ final class Agent {
     IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
     this.accessLogOutput = BufferedLineWriter.stdout(config.accessLogFlushInterval());
     AccessLog accessLog = new AccessLog(config.proxy().accessLog(), telemetry.accessLogEncoding().newFormat(), accessLogOutput);
-    this.proxy = new ProxyServer(config.proxy(), config.http(), config.overload(), new SockoptOriginalDestination(),
+    this.certificates = WorkloadCertificates.start(config.mtls(), config.xds());
+    MeshTls tls = certificates.map(c -> MeshTls.of(c.contexts(), config.mtls().staticMode())).orElse(MeshTls.NONE);
+    this.proxy = new ProxyServer(config.proxy(), config.http(), config.overload(), tls, new SockoptOriginalDestination(),
         accessLog, metrics);
+    certificates.ifPresent(c -> c.register(metrics.registry()));
     OverloadGauges.register(metrics.registry(), proxy.overload());
     metrics.endpoints(proxy.clusters()::metadata); // istio_* destination labels from the mesh's endpoints
     this.controlPlane = config.xds().map(xds -> new ControlPlane(xds, proxy.config()));
@@ -63,6 +69,7 @@ final class Agent {
         controlPlane.get().start();
       } catch (IOException e) {
         proxy.close();
+        certificates.ifPresent(WorkloadCertificates::close);
         throw e;
       }
     }
@@ -135,7 +142,20 @@ final class Agent {
    * one slow dependency into an outage.
    */
   boolean ready() {
-    return isReady(state, proxy.isReady(), proxy.overload().state()) && xdsReady();
+    return isReady(state, proxy.isReady(), proxy.overload().state()) && xdsReady() && certificateReady();
+  }
+
+  /**
+   * With a certificate source, not before a certificate is there, and not once it has expired (a
+   * failed renewal alone keeps the pod ready while the current one is valid). Envoy's listeners
+   * likewise wait for their SDS secrets before the server is ready.
+   */
+  boolean certificateReady() {
+    return certificates.map(WorkloadCertificates::valid).orElse(true);
+  }
+
+  Optional<WorkloadCertificates> certificates() {
+    return certificates;
   }
 
   /**
@@ -180,6 +200,7 @@ final class Agent {
     httpServers.forEach(ch -> ch.close().syncUninterruptibly());
     controlPlane.ifPresent(ControlPlane::close);
     proxy.close();
+    certificates.ifPresent(WorkloadCertificates::close);
     accessLogOutput.close();
     adminGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     log.info("stopped ({} connections cut at the end of the drain period)", cut);

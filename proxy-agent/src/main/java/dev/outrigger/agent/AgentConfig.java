@@ -28,10 +28,12 @@ import java.util.function.Supplier;
  * @param overload the buffer budget over all connections (default: half the direct memory)
  * @param xds istiod's address and credentials; empty when no control plane is configured
  *     (passthrough)
+ * @param mtls where the workload certificate comes from, and the inbound mTLS mode without istiod
  */
 public record AgentConfig(
     ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, TerminationDrain drain, String logLevel,
-    TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload, Optional<XdsConfig> xds) {
+    TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload, Optional<XdsConfig> xds,
+    MeshTlsConfig mtls) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   public static final String OUTBOUND_PORT = "OUTRIGGER_OUTBOUND_PORT";
@@ -87,6 +89,7 @@ public record AgentConfig(
     } catch (IllegalArgumentException crossFieldProblem) {
       throw new ConfigException(crossFieldProblem.getMessage());
     }
+    Optional<XdsConfig> xds = XdsConfig.fromEnvironment(env, e, pod, podAddresses);
     return new AgentConfig(
         proxy,
         HttpConfig.fromEnvironment(e),
@@ -100,7 +103,8 @@ public record AgentConfig(
         TelemetryConfig.fromEnvironment(env, e),
         e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration),
         OverloadConfig.fromEnvironment(e),
-        XdsConfig.fromEnvironment(env, e, pod, podAddresses));
+        xds,
+        MeshTlsConfig.fromEnvironment(env, e, xds));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

@@ -40,7 +40,13 @@ import sun.misc.Signal;
       "xDS (istiod), off unless a discovery address is given:",
       "  PILOT_ADDRESS host:port, or PROXY_CONFIG {\"discoveryAddress\":...} as Istio's injector sets it",
       "  OUTRIGGER_XDS on|off [on when an address is given]  ISTIOD_SAN  XDS_ROOT_CA",
-      "  plaintext with controlPlaneAuthPolicy NONE or port 15010; else TLS + the projected token"
+      "  plaintext with controlPlaneAuthPolicy NONE or port 15010; else TLS + the projected token",
+      "mTLS (workload certificate):",
+      "  FILE_MOUNTED_CERTS true: read OUTRIGGER_CERT_DIR/{cert-chain,key,root-cert}.pem [/etc/certs]",
+      "  else istiod's CA when xDS runs over TLS, or CA_ADDR: SECRET_TTL [24h]",
+      "  SECRET_GRACE_PERIOD_RATIO [0.5]  ECC_SIGNATURE_ALGORITHM ECDSA|RSA [ECDSA]  TRUST_DOMAIN",
+      "  OUTRIGGER_MTLS_MODE STRICT|PERMISSIVE|DISABLE, inbound without istiod",
+      "                             [PERMISSIVE with a certificate, else DISABLE]"
     })
 final class ProxyCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);

@@ -19,6 +19,9 @@ import io.envoyproxy.envoy.admin.v3.UpdateFailureState;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import dev.outrigger.core.tls.IdentityMaterial;
+import dev.outrigger.xds.dump.SecretsDump;
 import java.util.TreeMap;
 
 /**
@@ -41,6 +44,11 @@ public final class XdsConfigDump {
   private XdsConfigDump() {}
 
   public static ConfigDump build(XdsSnapshot snapshot) {
+    return build(snapshot, Optional.empty());
+  }
+
+  /** @param identity the workload's certificate, shown as Envoy shows SDS secrets (after the routes) */
+  public static ConfigDump build(XdsSnapshot snapshot, Optional<IdentityMaterial> identity) {
     Map<ResourceType, XdsSnapshot.TypeSnapshot> t = snapshot.types();
     ClustersConfigDump.Builder clusters = ClustersConfigDump.newBuilder().setVersionInfo(t.get(ResourceType.CLUSTER).version());
     each(t.get(ResourceType.CLUSTER), (name, resource, s) -> clusters.addDynamicActiveClusters(
@@ -70,6 +78,7 @@ public final class XdsConfigDump {
         .addConfigs(Any.pack(endpoints.build()))
         .addConfigs(Any.pack(listeners.build()))
         .addConfigs(Any.pack(routes.build()))
+        .addConfigs(Any.pack(SecretsDump.build(identity)))
         .addConfigs(Any.pack(skipped(t.get(ResourceType.LISTENER))))
         .build();
   }
@@ -101,7 +110,11 @@ public final class XdsConfigDump {
    * here); should printing still fail, an error saying why.
    */
   public static String toJson(XdsSnapshot snapshot) {
-    ConfigDump dump = build(snapshot);
+    return toJson(snapshot, Optional.empty());
+  }
+
+  public static String toJson(XdsSnapshot snapshot, Optional<IdentityMaterial> identity) {
+    ConfigDump dump = build(snapshot, identity);
     try {
       return PrintableJson.print(dump);
     } catch (InvalidProtocolBufferException | RuntimeException unknownType) {

@@ -16,18 +16,28 @@ import dev.outrigger.core.route.listener.ConnectionFacts;
 import dev.outrigger.core.route.listener.ListenerSpec;
 import dev.outrigger.core.route.mesh.ChainPlanner;
 import dev.outrigger.core.route.mesh.MeshListeners;
+import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.tls.MeshTls;
+import dev.outrigger.core.tls.PeerAuthenticationMode;
+import dev.outrigger.core.tls.ServerTlsPolicy;
+import dev.outrigger.core.tls.TlsContexts;
+import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Traffic arriving for the pod's app. With a mesh configuration, istiod's inbound listener chooses
  * the chain by destination port; its clusters connect to the app as the inbound mode says. Without
- * one, every connection and request goes to the app under {@code inbound|<port>||}.
+ * one, every connection and request goes to the app under {@code inbound|<port>||}, after the
+ * static PeerAuthentication mode's mTLS termination (or refusal).
  */
 public final class InboundRouter implements Router {
   private final InboundEndpoint endpoint;
   private final HttpSettings http;
   private final ConfigStore store;
   private final ChainPlanner planner;
+  private final Optional<TlsContexts> tls;
+  private final StaticPeerAuthentication peerAuthentication;
 
   /** A router with no control plane: passthrough only. */
   public InboundRouter(InboundMode mode, HttpSettings http) {
@@ -35,16 +45,26 @@ public final class InboundRouter implements Router {
   }
 
   public InboundRouter(InboundMode mode, HttpSettings http, ConfigStore store, ClusterManager clusters) {
-    this(mode, http, store, clusters, null);
+    this(mode, http, store, clusters, MeshTls.NONE);
   }
 
   /** @param tls this workload's TLS identity, to terminate istiod's mTLS chains; null: none (they are refused) */
   public InboundRouter(InboundMode mode, HttpSettings http, ConfigStore store, ClusterManager clusters,
-      dev.outrigger.core.tls.TlsContexts tls) {
+      TlsContexts tls) {
+    this(mode, http, store, clusters, tls == null ? MeshTls.NONE : MeshTls.of(tls, PeerAuthenticationMode.DISABLE));
+  }
+
+  /**
+   * @param tls this workload's identity (istiod's mTLS chains are refused without one) and the
+   *     PeerAuthentication mode that applies while istiod has sent no inbound listener
+   */
+  public InboundRouter(InboundMode mode, HttpSettings http, ConfigStore store, ClusterManager clusters, MeshTls tls) {
     this.endpoint = new InboundEndpoint(mode);
     this.http = http;
     this.store = store;
-    this.planner = new ChainPlanner(store, clusters, tls);
+    this.planner = new ChainPlanner(store, clusters, tls.contexts().orElse(null));
+    this.tls = tls.contexts();
+    this.peerAuthentication = new StaticPeerAuthentication(tls.staticMode());
   }
 
   /** Istio's inbound cluster for a port: {@code inbound|8080||}. */
@@ -54,10 +74,20 @@ public final class InboundRouter implements Router {
 
   @Override
   public boolean detectsProtocol(OriginalDestination originalDestination) {
-    if (!http.detection() || http.isServerFirst(originalDestination.port())) {
+    Optional<ListenerSpec> listener = listener(store.current());
+    if (listener.isEmpty() && peerAuthentication.mode() == PeerAuthenticationMode.STRICT) {
+      return true; // only a TLS ClientHello is let in, whatever the port's protocol
+    }
+    if (http.isServerFirst(originalDestination.port())) {
       return false;
     }
-    return listener(store.current()).map(MeshListeners::needsDetection).orElse(true);
+    if (listener.isEmpty() && peerAuthentication.mode() == PeerAuthenticationMode.PERMISSIVE) {
+      return true; // mTLS is told from plaintext by its ClientHello, even with HTTP detection off
+    }
+    if (!http.detection()) {
+      return false;
+    }
+    return listener.map(MeshListeners::needsDetection).orElse(true);
   }
 
   @Override
@@ -70,11 +100,33 @@ public final class InboundRouter implements Router {
       return planner.plan(config, listener.get(), facts, app);
     }
     RouteDecision decision = RouteDecision.to(cluster(destination.port()), app);
-    if (!Protocols.isHttp(facts)) {
-      return new ConnectionPlan.Tcp(decision);
+    switch (peerAuthentication.choose(facts)) {
+      case NONE:
+        return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null,
+            "mTLS mode STRICT: a plaintext connection matches no filter chain");
+      case MTLS_HTTP:
+        return terminateTls(http(decision));
+      case MTLS_TCP:
+        return terminateTls(new ConnectionPlan.Tcp(decision));
+      default:
+        return Protocols.isHttp(facts) && http.detection() ? http(decision) : new ConnectionPlan.Tcp(decision);
     }
-    HttpRouting.Forward forward = new HttpRouting.Forward(decision.withTimeout(http.routeTimeout()).withRouteName(RouteDecision.PASSTHROUGH_ROUTE));
+  }
+
+  private ConnectionPlan http(RouteDecision decision) {
+    HttpRouting.Forward forward = new HttpRouting.Forward(
+        decision.withTimeout(http.routeTimeout()).withRouteName(RouteDecision.PASSTHROUGH_ROUTE));
     return new ConnectionPlan.Http(request -> forward);
+  }
+
+  /** Istio's inbound mTLS: a client certificate chained to the mesh roots is required, any identity is accepted. */
+  private ConnectionPlan terminateTls(ConnectionPlan decrypted) {
+    try {
+      return new ConnectionPlan.TerminateTls(tls.orElseThrow()
+          .server(new ServerTlsPolicy(StaticPeerAuthentication.SERVER_ALPNS, true, List.of())), decrypted);
+    } catch (SSLException e) {
+      return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null, "mTLS " + peerAuthentication.mode() + ": " + e.getMessage());
+    }
   }
 
   private static Optional<ListenerSpec> listener(MeshConfig config) {

@@ -21,6 +21,8 @@ import dev.outrigger.core.route.Router;
 import dev.outrigger.core.stats.Counter;
 import dev.outrigger.core.stats.ListenerStats;
 import dev.outrigger.core.telemetry.Telemetry;
+import dev.outrigger.core.tls.MeshTls;
+import dev.outrigger.core.tls.MeshUpstreamTransports;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -65,7 +67,8 @@ public final class ProxyServer implements AutoCloseable {
   private final OverloadMonitor overloadMonitor;
   /** What the data path routes by: empty (passthrough) until a control plane fills it. */
   private final ConfigStore config = new ConfigStore();
-  private final ClusterManager clusters = new ClusterManager();
+  private final ClusterManager clusters;
+  private final MeshTls tls;
   private volatile boolean accepting;
   private volatile boolean draining;
 
@@ -81,7 +84,20 @@ public final class ProxyServer implements AutoCloseable {
 
   public ProxyServer(ProxySettings settings, HttpSettings http, OverloadSettings overload,
       OriginalDestinationLookup lookup, AccessLog accessLog, Telemetry telemetry) throws SocketException {
+    this(settings, http, overload, MeshTls.NONE, lookup, accessLog, telemetry);
+  }
+
+  /**
+   * @param tls the workload's mTLS identity: istiod's ISTIO_MUTUAL clusters and mTLS inbound chains
+   *     use it, and without istiod its static inbound mode applies
+   */
+  public ProxyServer(ProxySettings settings, HttpSettings http, OverloadSettings overload, MeshTls tls,
+      OriginalDestinationLookup lookup, AccessLog accessLog, Telemetry telemetry) throws SocketException {
     this.settings = settings;
+    this.tls = tls;
+    this.clusters = tls.contexts()
+        .map(contexts -> new ClusterManager(new MeshUpstreamTransports(contexts)))
+        .orElseGet(ClusterManager::new);
     this.http = http;
     this.lookup = lookup;
     this.accessLog = accessLog;
@@ -94,7 +110,7 @@ public final class ProxyServer implements AutoCloseable {
     // A live view: with port 0 (tests) the real ports are known only once bound.
     this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
     routers.put(Direction.OUTBOUND, new OutboundRouter(http, config, clusters));
-    routers.put(Direction.INBOUND, new InboundRouter(settings.inboundMode(), http, config, clusters));
+    routers.put(Direction.INBOUND, new InboundRouter(settings.inboundMode(), http, config, clusters, tls));
     this.budget = new BufferBudget(overload);
     this.connector = new UpstreamConnector(settings.connectTimeout(), budget);
     this.overloadMonitor = new OverloadMonitor(budget);
@@ -109,8 +125,9 @@ public final class ProxyServer implements AutoCloseable {
       bindV6(Direction.INBOUND);
     }
     accepting = true;
-    log.info("listening: outbound {}, inbound {}, inbound mode {}", boundPorts.get(Direction.OUTBOUND),
-        boundPorts.get(Direction.INBOUND), settings.inboundMode().label());
+    log.info("listening: outbound {}, inbound {}, inbound mode {}, mTLS {}", boundPorts.get(Direction.OUTBOUND),
+        boundPorts.get(Direction.INBOUND), settings.inboundMode().label(), tls.contexts().isEmpty() ? "off (no certificate source)"
+            : "on (without istiod: " + tls.staticMode() + ")");
   }
 
   private void bindV4(Direction direction, int port) throws IOException, InterruptedException {
@@ -165,6 +182,11 @@ public final class ProxyServer implements AutoCloseable {
   /** The clusters' live state (hosts, ejections, counters): what /clusters shows. */
   public ClusterManager clusters() {
     return clusters;
+  }
+
+  /** The workload's mTLS identity and static inbound mode. */
+  public MeshTls tls() {
+    return tls;
   }
 
   /** The buffer budget all connections' reads count against: its state and counters. */

@@ -15,6 +15,12 @@ public interface CertificateSource extends AutoCloseable {
   /** Called (on any thread) with each new identity, after {@link #current()} returns it. */
   void onChange(Consumer<IdentityMaterial> listener);
 
+  /**
+   * Attempts to get a new identity that failed (a CA call, files that could not be used); the
+   * current identity, if any, stays.
+   */
+  long failures();
+
   @Override
   void close();
 }

@@ -80,6 +80,11 @@ public final class FileCertificateSource implements CertificateSource {
   }
 
   @Override
+  public long failures() {
+    return reloadFailures();
+  }
+
+  @Override
   public void close() {
     poller.shutdownNow();
   }

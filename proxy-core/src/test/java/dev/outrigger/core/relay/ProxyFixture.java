@@ -40,8 +40,14 @@ public final class ProxyFixture implements AutoCloseable {
 
   public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http)
       throws Exception {
+    this(mode, connectTimeout, idleTimeout, http, dev.outrigger.core.tls.MeshTls.NONE);
+  }
+
+  /** A proxy with a workload identity and the inbound mTLS mode that applies without istiod. */
+  public ProxyFixture(InboundMode mode, Duration connectTimeout, Duration idleTimeout, HttpSettings http,
+      dev.outrigger.core.tls.MeshTls tls) throws Exception {
     ProxySettings settings = new ProxySettings(0, 0, mode, connectTimeout, idleTimeout, true, false, 1);
-    server = new ProxyServer(settings, http, ch -> {
+    server = new ProxyServer(settings, http, dev.outrigger.core.overload.OverloadSettings.defaults(), tls, ch -> {
       onAccept.get().run();
       IOException failure = lookupFailure.get();
       if (failure != null) {

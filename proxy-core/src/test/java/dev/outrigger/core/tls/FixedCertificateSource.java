@@ -30,5 +30,10 @@ final class FixedCertificateSource implements CertificateSource {
   }
 
   @Override
+  public long failures() {
+    return 0;
+  }
+
+  @Override
   public void close() {}
 }

@@ -20,9 +20,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,17 +117,7 @@ class InboundMutualTlsTest {
 
   /** openssl s_client as a client sidecar: its certificate, Istio's ALPN and SNI, one request. */
   private String sClient(OpensslMeshCa.Leaf leaf) throws Exception {
-    List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
-        "127.0.0.1:" + proxy.server.port(Direction.INBOUND), "-cert", leaf.cert().toString(), "-key", leaf.key().toString(),
-        "-cert_chain", leaf.ca().intermediate().toString(), "-CAfile", mesh.root().toString(),
-        "-alpn", "istio-http/1.1,istio", "-servername", "outbound_.8080_._.server.default.svc.cluster.local",
-        "-ign_eof", "-quiet"));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().write("GET / HTTP/1.1\r\nHost: server\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    p.getOutputStream().close();
-    if (!p.waitFor(15, TimeUnit.SECONDS)) {
-      p.destroy();
-    }
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return MeshClient.request(proxy.server.port(Direction.INBOUND), leaf, mesh, "istio-http/1.1,istio",
+        "GET / HTTP/1.1\r\nHost: server\r\nConnection: close\r\n\r\n");
   }
 }

@@ -103,6 +103,7 @@ public final class IstioCaSource implements CertificateSource {
   }
 
   /** CreateCertificate calls that failed or returned an unusable chain. */
+  @Override
   public long failures() {
     return failures.get();
   }

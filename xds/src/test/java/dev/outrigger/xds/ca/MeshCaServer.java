@@ -54,7 +54,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  * with the intermediate for the validity asked, the SAN as istiod decides it (the CSR's, or one
  * in another trust domain), returning leaf, intermediate, root. Records each request and its headers.
  */
-final class MeshCaServer implements AutoCloseable {
+public final class MeshCaServer implements AutoCloseable {
   static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> CLUSTER_ID = Metadata.Key.of("ClusterID", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -71,7 +71,7 @@ final class MeshCaServer implements AutoCloseable {
   private final Server server;
   private final AtomicInteger serial = new AtomicInteger(1000);
 
-  MeshCaServer(Path dir) throws Exception {
+  public MeshCaServer(Path dir) throws Exception {
     this.dir = dir;
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root-key.pem",
         "-out", "root-cert.pem", "-days", "2", "-subj", "/O=cluster.local/CN=root");
@@ -107,11 +107,16 @@ final class MeshCaServer implements AutoCloseable {
         .build().start();
   }
 
-  String target() {
+  /** The bearer token of each CreateCertificate call received, in order. */
+  public List<String> authorizations() {
+    return received.stream().map(r -> String.valueOf(r.headers().get(AUTHORIZATION))).toList();
+  }
+
+  public String target() {
     return "127.0.0.1:" + server.getPort();
   }
 
-  Path rootCert() {
+  public Path rootCert() {
     return dir.resolve("root-cert.pem");
   }
 
