@@ -93,11 +93,12 @@ public final class IstioMtlsShapes {
   // ---- outbound: auto mTLS ------------------------------------------------------------------
 
   /**
-   * "outbound_.8080_._.httpbin.default.svc.cluster.local" (model.BuildDNSSrvSubsetKey, the SNI an
-   * ISTIO_MUTUAL cluster sends; "_" for no subset).
+   * "outbound_.8080_._.httpbin.default.svc.cluster.local" (model.BuildDNSSrvSubsetKey: direction,
+   * port, subset and host joined by "_.", so no subset leaves "_._."; the SNI an ISTIO_MUTUAL cluster
+   * sends, compare "outbound_.9080_.v1_.productpage..." in the dump).
    */
   public static String outboundSni(int port, String subset, String service) {
-    return "outbound_." + port + "_." + (subset.isEmpty() ? "_" : subset) + "_." + IstioShapes.host(service);
+    return "outbound_." + port + "_." + subset + "_." + IstioShapes.host(service);
   }
 
   /**

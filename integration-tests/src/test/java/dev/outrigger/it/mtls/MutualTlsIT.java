@@ -34,6 +34,7 @@ import dev.outrigger.it.harness.CommandResult;
 import dev.outrigger.it.harness.Pod;
 import dev.outrigger.it.harness.Waits;
 import dev.outrigger.it.http.HttpLogLine;
+import dev.outrigger.it.sidecar.ProxyStats;
 import dev.outrigger.it.sidecar.Sidecar;
 import dev.outrigger.it.sidecar.SidecarSettings;
 import dev.outrigger.it.xds.ControlPlane;
@@ -316,9 +317,12 @@ class MutualTlsIT extends PodNetworkTestBase {
         () -> renewed.serial().equals(OpensslPeers.servedSerial(peer, httpbin.ip(), HTTP_PORT, sni, ISTIO_HTTP11, peerLeaf)));
     int exit = load.awaitExit(Duration.ofSeconds(40));
     Call after = calls.get(HTTPBIN, HTTPBIN_VIP, HTTP_PORT, "/after-rotation");
+    ProxyStats stats = httpbinSidecar.stats();
     assertAll(load.describeOutput(),
         () -> assertEquals(0, exit, "no request of the load failed"),
-        () -> assertEquals(200, after.status()));
+        () -> assertEquals(200, after.status()),
+        () -> assertEquals(renewed.derSha256(), stats.text("workload_cert.sha256"), "/stats shows the renewed leaf"),
+        () -> assertTrue(stats.get("workload_cert.rotations_total") >= 1, "the rotation is counted"));
   }
 
   /**
