@@ -63,7 +63,8 @@ import org.junit.jupiter.api.Test;
  *   <li>"sleep" and "httpbin": Outrigger sidecars driven by a real ADS server serving what istiod
  *       sends with auto mTLS on ({@link MtlsMesh}): httpbin's ports 8080 (HTTP) and 9000 (TCP)
  *       STRICT, 8081 PERMISSIVE; sleep's clusters carry ISTIO_MUTUAL transport_socket_matches.</li>
- *   <li>"legacy": an Outrigger sidecar without istiod, OUTRIGGER_MTLS_MODE=PERMISSIVE.</li>
+ *   <li>"legacy" and "strict": Outrigger sidecars without istiod, OUTRIGGER_MTLS_MODE=PERMISSIVE
+ *       and STRICT.</li>
  *   <li>"peer": no sidecar; openssl's s_client and s_server stand in for Envoy sidecars there,
  *       and curl for a plaintext client outside the mesh.</li>
  * </ul>
@@ -83,16 +84,19 @@ class MutualTlsIT extends PodNetworkTestBase {
   private Pod sleep;
   private Pod httpbin;
   private Pod legacy;
+  private Pod strict;
   private Pod peer;
   private MeshCa.Leaf sleepLeaf;
   private MeshCa.Leaf httpbinLeaf;
   private MeshCa.Leaf legacyLeaf;
+  private MeshCa.Leaf strictLeaf;
   private MeshCa.Leaf peerLeaf;
   private CertMount httpbinCerts;
   private ControlPlane controlPlane;
   private Sidecar sleepSidecar;
   private Sidecar httpbinSidecar;
   private Sidecar legacySidecar;
+  private Sidecar strictSidecar;
   private BackgroundProcess opensslServer;
   private ServiceCalls calls;
 
@@ -110,16 +114,19 @@ class MutualTlsIT extends PodNetworkTestBase {
     sleep = network.addPod("sleep");
     httpbin = network.addPod(MtlsMesh.HTTPBIN_POD);
     legacy = network.addPod("legacy");
+    strict = network.addPod("strict");
     peer = network.addPod(MtlsMesh.PEER_POD);
     sleepLeaf = ca.issue("sleep", identity(sleep));
     httpbinLeaf = ca.issue("httpbin", identity(httpbin));
     legacyLeaf = ca.issue("legacy", identity(legacy));
+    strictLeaf = ca.issue("strict", identity(strict));
     peerLeaf = ca.issue("peer", identity(peer));
 
     ToolServer.startHttpApp(httpbin, "0.0.0.0", HTTP_PORT);
     ToolServer.startHttpApp(httpbin, "0.0.0.0", PERMISSIVE_HTTP_PORT);
     ToolServer.start(httpbin, ServerBehaviour.PONG, "0.0.0.0", TCP_PORT);
     ToolServer.startHttpApp(legacy, "0.0.0.0", HTTP_PORT);
+    ToolServer.startHttpApp(strict, "0.0.0.0", HTTP_PORT);
     opensslServer = OpensslPeers.startServer(peer, OPENSSL_PORT, peerLeaf, List.of("istio-http/1.1", "istio"));
 
     controlPlane = ControlPlane.start(network, new MtlsMesh(httpbin.ip(), peer.ip()).config());
@@ -129,6 +136,8 @@ class MutualTlsIT extends PodNetworkTestBase {
         CertMount.create(sleep.workDir().resolve("etc-certs"), sleepLeaf)));
     legacySidecar = Sidecar.inject(legacy, withCerts(SidecarSettings.defaults(),
         CertMount.create(legacy.workDir().resolve("etc-certs"), legacyLeaf)).with("OUTRIGGER_MTLS_MODE", "PERMISSIVE"));
+    strictSidecar = Sidecar.inject(strict, withCerts(SidecarSettings.defaults(),
+        CertMount.create(strict.workDir().resolve("etc-certs"), strictLeaf)).with("OUTRIGGER_MTLS_MODE", "STRICT"));
     calls = new ServiceCalls(sleep);
     controlPlane.awaitAcks(controlPlane.versions(), ACK_TIMEOUT);
   }
@@ -218,6 +227,26 @@ class MutualTlsIT extends PodNetworkTestBase {
         () -> assertNull(HeaderEcho.seen(viaXds.body()).get(XFCC)),
         () -> assertEquals(200, viaEnv.status()),
         () -> assertNull(HeaderEcho.seen(viaEnv.body()).get(XFCC)));
+  }
+
+  /**
+   * Without istiod, OUTRIGGER_MTLS_MODE=STRICT stands for a PeerAuthentication STRICT: a client
+   * offering Istio's ALPN with a mesh certificate is served (and its identity forwarded in XFCC),
+   * a plaintext client's connection is closed and logged with flag NR, as istiod's STRICT chains
+   * make Envoy do.
+   */
+  @Test
+  void withoutIstiodStrictServesMutualTlsAndClosesPlaintext() {
+    CommandResult plaintext = Curl.get(peer, "http://" + strict.ip() + ":" + HTTP_PORT + "/headers");
+    String line = strictSidecar.awaitAccessLog("the NR line of the plaintext connection",
+        candidate -> candidate.contains(" " + peer.ip() + ":") && candidate.contains(" NR "));
+    CommandResult mtls = OpensslPeers.exchange(peer, strict.ip(), HTTP_PORT, "outbound_.8080_._.strict.default.svc.cluster.local",
+        ISTIO_HTTP11, peerLeaf, "GET /headers HTTP/1.1\r\nHost: strict\r\nConnection: close\r\n\r\n");
+    assertAll(plaintext.describe() + "\n" + line + "\n" + mtls.describe(),
+        () -> assertNotEquals(0, plaintext.exitCode(), "curl got no HTTP response"),
+        () -> assertTrue(mtls.stdout().startsWith("HTTP/1.1 200"), "mTLS answered"),
+        () -> assertEquals("By=" + strictLeaf.spiffeId() + ";Hash=" + peerLeaf.derSha256() + ";Subject=\"\";URI="
+            + peerLeaf.spiffeId(), headerLine(mtls.stdout(), XFCC)));
   }
 
   /**
