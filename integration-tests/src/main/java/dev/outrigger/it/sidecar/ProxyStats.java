@@ -34,6 +34,15 @@ public final class ProxyStats {
     return get("listener.outbound." + counter);
   }
 
+  /** A value that need not be a number (server.state, workload_cert.sha256); missing is an error. */
+  public String text(String name) {
+    String value = values.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("no " + name + " in /stats; have " + values.keySet());
+    }
+    return value;
+  }
+
   /** A missing counter is an error, not a zero: the contract lists every counter. */
   public long get(String name) {
     String value = values.get(name);

@@ -262,8 +262,8 @@ public final class IstioShapes {
 
   /**
    * The HTTP filters of a sidecar's outbound HCM, in istiod's order: Istio's own (metadata
-   * exchange, stats) as TypedStructs a non-Istio Envoy would not know, then grpc_stats, fault,
-   * cors and the router (compare the config dump in istioctl/pkg/writer/compare/testdata).
+   * exchange, stats) as TypedStructs a non-Istio Envoy would not know, then grpc_stats, istio.alpn
+   * (the ALPN an mTLS upstream offers per HTTP version), fault, cors and the router (compare the config dump in istioctl/pkg/writer/compare/testdata).
    */
   private static List<HttpFilter> outboundHttpFilters() {
     return List.of(
@@ -273,6 +273,7 @@ public final class IstioShapes {
                 .setListValue(com.google.protobuf.ListValue.getDefaultInstance()).build())).build())).build(),
         HttpFilter.newBuilder().setName("envoy.filters.http.grpc_stats").setTypedConfig(Any.pack(
             FilterConfig.newBuilder().setEmitFilterState(true).setStatsForAllMethods(BoolValue.of(false)).build())).build(),
+        IstioMtlsShapes.istioAlpnFilter(),
         HttpFilter.newBuilder().setName("envoy.filters.http.fault").setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())).build(),
         HttpFilter.newBuilder().setName("envoy.filters.http.cors").setTypedConfig(Any.pack(Cors.getDefaultInstance())).build(),
         HttpFilter.newBuilder().setName("istio.stats").setTypedConfig(Any.pack(TypedStruct.newBuilder()
