@@ -102,7 +102,7 @@ final class ExchangeRecord {
     return new AccessLogEntry(direction, start, method, path, protocol, responseCode, responseFlags(), details, null,
         transportFailureReason, bytesReceived, bytesSent, elapsedMillis(), upstreamServiceTime, forwardedFor, userAgent, requestId,
         authority, upstreamHost, cluster, upstreamLocal, connection.originalDestination(),
-        connection.downstreamRemote(), null, routeName, peer(direction));
+        connection.downstreamRemote(), connection.requestedServerName(), routeName, peer(direction));
   }
 
   /** The client (inbound) or the upstream server (outbound): its TLS identity and exchanged workload. */

@@ -109,6 +109,11 @@ public final class ConnectionRecord {
     return p == TlsPrincipals.NONE ? MeshPeer.NONE : new MeshPeer(p.peer(), p.local(), null);
   }
 
+  /** The SNI of the client's TLS ClientHello, or null (plaintext, or no server name). */
+  public String requestedServerName() {
+    return requestedServerName;
+  }
+
   public void requestedServerName(String serverName) {
     this.requestedServerName = serverName == null || serverName.isEmpty() ? null : serverName;
   }

@@ -79,6 +79,10 @@ class StaticMtlsModeTest {
     String out = MeshClient.request(proxy.server.port(Direction.INBOUND), client, mesh, "istio-http/1.1,istio,http/1.1", REQUEST);
     assertTrue(out.contains("HTTP/1.1 200"), out);
     assertTrue(out.contains("xfcc=By=" + SERVER_ID + ";Hash=" + client.sha256() + ";Subject=\"\";URI=" + CLIENT_ID), out);
+    // The request's log line names the SNI the client sidecar sent, as Envoy's %REQUESTED_SERVER_NAME%.
+    List<String> lines = proxy.awaitIdleAndAccessLines();
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"GET / HTTP/1.1\" 200")
+        && l.contains(" outbound_.8080_._.server.default.svc.cluster.local ")), lines.toString());
   }
 
   @Test
