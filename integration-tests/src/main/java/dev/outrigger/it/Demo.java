@@ -7,6 +7,8 @@ import dev.outrigger.it.apps.PongServer;
 import dev.outrigger.it.demo.DemoCluster;
 import dev.outrigger.it.demo.DemoCluster.Server;
 import dev.outrigger.it.demo.MeshAct;
+import dev.outrigger.it.demo.MtlsAct;
+import dev.outrigger.it.demo.MtlsCluster;
 import dev.outrigger.it.demo.MeshCluster;
 import dev.outrigger.it.demo.TextTable;
 import dev.outrigger.it.harness.CommandFailedException;
@@ -24,7 +26,8 @@ import java.util.Optional;
  * servers a sidecar can reach in each inbound mode (seed 004), what the app sees as its local
  * and peer address (seed 000), and the access log; then, with a sidecar that a control plane
  * configures over xDS, seed 003's 5/5/90 split and URI matches and seed 001's service-named log
- * line. Run as root: scripts/demo.
+ * line; last, seed 001's mTLS between two sidecars (the XFCC the app sees, a plaintext client
+ * refused). Run as root: scripts/demo.
  */
 public final class Demo {
   private Demo() {}
@@ -43,6 +46,7 @@ public final class Demo {
       printAddresses(cluster);
       printAccessLog(cluster);
       printMeshAct(network);
+      printMtlsAct(network);
     } catch (CommandFailedException | WaitTimeoutException e) {
       // What failed and what it printed is the useful part; the stack trace is not.
       System.err.println("demo failed: " + e.getMessage());
@@ -111,6 +115,14 @@ public final class Demo {
     System.out.println("Starting a control plane, Bookinfo's productpage and reviews v1/v2/v3, and a client whose sidecar it configures...\n");
     try (MeshCluster mesh = new MeshCluster(network)) {
       MeshAct.print(mesh);
+    }
+  }
+
+  /** Seed 001's mTLS: XFCC at the app behind a STRICT sidecar, and a plaintext client refused. */
+  private static void printMtlsAct(PodNetwork network) {
+    System.out.println("Starting a mesh CA, httpbin (STRICT) and sleep-mtls with sidecars, and a pod without one...\n");
+    try (MtlsCluster mesh = new MtlsCluster(network)) {
+      MtlsAct.print(mesh);
     }
   }
 
