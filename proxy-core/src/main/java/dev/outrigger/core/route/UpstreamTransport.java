@@ -33,6 +33,16 @@ public interface UpstreamTransport {
     return connected;
   }
 
+  /**
+   * This transport as an HTTP exchange speaking {@code protocol} upstream uses it: Istio's
+   * istio.alpn filter replaces a TLS cluster's ALPN list per upstream HTTP version. A different
+   * list is a different transport (its connections are pooled apart, as Envoy hashes the ALPN
+   * override into the pool key); plaintext has nothing to override.
+   */
+  default UpstreamTransport forHttp(UpstreamHttpProtocol protocol) {
+    return this;
+  }
+
   /** {@link #PLAINTEXT}. */
   final class Plaintext implements UpstreamTransport {
     private Plaintext() {}

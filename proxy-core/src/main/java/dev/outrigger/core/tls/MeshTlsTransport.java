@@ -1,5 +1,6 @@
 package dev.outrigger.core.tls;
 
+import dev.outrigger.core.route.UpstreamHttpProtocol;
 import dev.outrigger.core.route.UpstreamTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,7 +14,8 @@ import javax.net.ssl.SSLException;
  * Istio's ISTIO_MUTUAL towards one cluster's mesh endpoints (Envoy's tls transport socket with the
  * identity istiod's SDS names "default" and the "ROOTCA" validation context): this workload's
  * certificate, the cluster's SNI ({@code outbound_.<port>_.<subset>_.<host>}) and ALPN list, and
- * the server verified against the mesh roots and the cluster's SPIFFE SANs.
+ * the server verified against the mesh roots and the cluster's SPIFFE SANs. The cluster's ALPN list
+ * is what TCP offers; HTTP exchanges offer Istio's per-version list ({@link #forHttp}).
  *
  * <p>A value: equal transports share pooled connections.
  */
@@ -64,6 +66,12 @@ public record MeshTlsTransport(TlsContexts contexts, String sni, ClientTlsPolicy
       });
     });
     return ready;
+  }
+
+  /** The istio.alpn override: the cluster's SNI, SANs and identity, Istio's ALPN list for {@code protocol}. */
+  @Override
+  public MeshTlsTransport forHttp(UpstreamHttpProtocol protocol) {
+    return new MeshTlsTransport(contexts, sni, new ClientTlsPolicy(IstioAlpn.forHttp(protocol), policy.acceptedSans()));
   }
 
   @Override

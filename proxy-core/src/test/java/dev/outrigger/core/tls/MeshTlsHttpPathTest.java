@@ -67,6 +67,8 @@ class MeshTlsHttpPathTest {
       String response = get();
       assertTrue(response.contains(" 200 ok\r\n") && response.contains("s_server -accept"), response);
       assertTrue(s.output().contains("depth=0 \nverify return:1"), "s_server verified our certificate: " + s.output());
+      assertEquals(List.of("istio-http/1.1", "istio", "http/1.1"), s.offeredAlpn(),
+          "istio.alpn's HTTP/1.1 list replaces the cluster's [istio]");
     }
   }
 
@@ -90,7 +92,7 @@ class MeshTlsHttpPathTest {
   private void route(OpensslServer s, List<String> sans) throws Exception {
     TlsContexts contexts = new TlsContexts(new FixedCertificateSource(client.identity()));
     Upstream upstream = Upstream.direct(s.address()).withTransport(new MeshTlsTransport(contexts,
-        "outbound_.8080_._.server.default.svc.cluster.local", new ClientTlsPolicy(List.of("istio-http/1.1", "istio"), sans)));
+        "outbound_.8080_._.server.default.svc.cluster.local", new ClientTlsPolicy(List.of("istio"), sans)));
     RouteDecision decision = RouteDecision.to(CLUSTER, upstream);
     proxy.destination.set(s.address());
     proxy.server.routeWith(Direction.OUTBOUND, new Router() {

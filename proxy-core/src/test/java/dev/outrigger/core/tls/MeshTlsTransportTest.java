@@ -2,11 +2,15 @@ package dev.outrigger.core.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.core.relay.TransportFailures;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.UpstreamConnector;
+import dev.outrigger.core.route.UpstreamHttpProtocol;
+import dev.outrigger.core.route.UpstreamTransport;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
@@ -92,13 +96,53 @@ class MeshTlsTransportTest {
   }
 
   @Test
+  void anHttp2ExchangeOffersIstiosH2ListAndTcpTheClustersOwn() throws Exception {
+    try (OpensslServer s = new OpensslServer(server, mesh.root(), "istio-h2,istio", dir.resolve("h2.out"))) {
+      ChannelFuture f = connect(s, transport(List.of("istio"), List.of(SERVER_ID)).forHttp(UpstreamHttpProtocol.HTTP2));
+      assertTrue(f.isSuccess(), () -> "handshake: " + f.cause());
+      assertEquals("istio-h2", f.channel().pipeline().get(SslHandler.class).applicationProtocol());
+      f.channel().close().sync();
+      waitFor(s, "ALPN protocols advertised by the client");
+      assertTrue(s.output().contains("ALPN protocols advertised by the client: istio-h2, istio, h2"), s.output());
+    }
+    try (OpensslServer s = new OpensslServer(server, mesh.root(), "istio", dir.resolve("tcp.out"))) {
+      ChannelFuture f = connect(s, transport(List.of("istio"), List.of(SERVER_ID)));
+      assertTrue(f.isSuccess(), () -> "handshake: " + f.cause());
+      f.channel().close().sync();
+      waitFor(s, "ALPN protocols advertised by the client");
+      assertTrue(s.output().contains("ALPN protocols advertised by the client: istio\n"), s.output());
+    }
+  }
+
+  @Test
+  void eachAlpnListIsItsOwnTransportSoPoolsKeepThemApart() throws Exception {
+    MeshTlsTransport cluster = transport(List.of("istio"), List.of(SERVER_ID));
+    assertEquals(List.of("istio-http/1.0", "istio", "http/1.0"), cluster.forHttp(UpstreamHttpProtocol.HTTP10).policy().alpn());
+    assertEquals(List.of("istio-http/1.1", "istio", "http/1.1"), cluster.forHttp(UpstreamHttpProtocol.HTTP11).policy().alpn());
+    assertEquals(cluster.forHttp(UpstreamHttpProtocol.HTTP11), cluster.forHttp(UpstreamHttpProtocol.HTTP11));
+    assertNotEquals(cluster.forHttp(UpstreamHttpProtocol.HTTP11), cluster.forHttp(UpstreamHttpProtocol.HTTP2));
+    assertNotEquals(cluster, cluster.forHttp(UpstreamHttpProtocol.HTTP11));
+    assertSame(UpstreamTransport.PLAINTEXT, UpstreamTransport.PLAINTEXT.forHttp(UpstreamHttpProtocol.HTTP2));
+    // Envoy has no HTTP/1.0 upstream: an HTTP/1.0 client's exchange offers the HTTP/1.1 list
+    assertEquals(UpstreamHttpProtocol.HTTP11, UpstreamHttpProtocol.forExchange(false));
+    assertEquals(UpstreamHttpProtocol.HTTP2, UpstreamHttpProtocol.forExchange(true));
+  }
+
+  @Test
   void usesBoringSsl() {
     assertEquals(SslProvider.OPENSSL, TlsContexts.defaultProvider(), "netty-tcnative-boringssl-static loads here");
   }
 
   private ChannelFuture connect(OpensslServer s, List<String> sans) throws Exception {
-    TlsContexts contexts = new TlsContexts(new FixedCertificateSource(client.identity()));
-    MeshTlsTransport transport = new MeshTlsTransport(contexts, SNI, new ClientTlsPolicy(ALPN, sans));
+    return connect(s, transport(ALPN, sans));
+  }
+
+  private static MeshTlsTransport transport(List<String> alpn, List<String> sans) throws Exception {
+    return new MeshTlsTransport(new TlsContexts(new FixedCertificateSource(client.identity())), SNI,
+        new ClientTlsPolicy(alpn, sans));
+  }
+
+  private ChannelFuture connect(OpensslServer s, UpstreamTransport transport) throws Exception {
     Upstream upstream = Upstream.direct(s.address()).withTransport(transport);
     ChannelFuture f = group.next().submit(() -> new UpstreamConnector(Duration.ofSeconds(5))
         .connect(group.next(), upstream, new ChannelInboundHandlerAdapter())).get(5, TimeUnit.SECONDS);
