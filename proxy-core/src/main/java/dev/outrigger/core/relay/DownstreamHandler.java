@@ -112,18 +112,20 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   /**
    * TLS ends here: an SslHandler after the handlers already there, fed the ClientHello bytes the
    * detector read, then protocol detection again on the plaintext, whose plan carries on as for a
-   * plaintext connection. A failed handshake (no client certificate, a foreign root) closes the
-   * connection, logged and counted, as Envoy's listener does.
+   * plaintext connection. A failed or unfinished handshake (no client certificate, a foreign root,
+   * an expired certificate, not TLS, a stalled client) closes the connection, logged and counted
+   * ({@link DownstreamHandshakeFailure}).
    */
   private void terminateTls(Channel downstream, ConnectionRecord record, ConnectionPlan.TerminateTls tls, ByteBuf sniffed) {
     SslHandler ssl = tls.context().newHandler(downstream.alloc());
+    // Set before the handler is added, which starts the handshake and its timer.
+    ssl.setHandshakeTimeoutMillis(tls.handshakeTimeout().toMillis());
     downstream.pipeline().addLast(TlsPipelineNames.DOWNSTREAM_TLS, ssl);
     ssl.handshakeFuture().addListener(f -> {
       if (f.isSuccess()) {
         record.downstreamTls(DownstreamTlsIdentity.of(ssl.engine().getSession()));
       } else {
-        context.stats().increment(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
-        DegradedLog.log("downstream TLS handshake failed", record, f.cause());
+        DownstreamHandshakeFailure.record(context.stats(), record, f.cause());
         downstream.close();
       }
     });

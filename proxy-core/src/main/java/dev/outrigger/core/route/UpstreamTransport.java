@@ -34,6 +34,17 @@ public interface UpstreamTransport {
   }
 
   /**
+   * {@link #established(ChannelFuture)} within {@code connectTimeout} of the connect's start:
+   * Envoy's cluster connect_timeout runs until the transport socket reports the connection
+   * connected, after the TLS handshake, so a server that stalls the handshake fails as a connect
+   * timeout ({@link io.netty.channel.ConnectTimeoutException}). Plaintext: the TCP connect alone,
+   * which the socket's own connect timeout bounds.
+   */
+  default ChannelFuture established(ChannelFuture connected, java.time.Duration connectTimeout) {
+    return established(connected);
+  }
+
+  /**
    * This transport as an HTTP exchange speaking {@code protocol} upstream uses it: Istio's
    * istio.alpn filter replaces a TLS cluster's ALPN list per upstream HTTP version. A different
    * list is a different transport (its connections are pooled apart, as Envoy hashes the ALPN

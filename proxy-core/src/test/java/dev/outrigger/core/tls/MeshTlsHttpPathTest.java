@@ -78,13 +78,14 @@ class MeshTlsHttpPathTest {
       route(s, List.of("spiffe://cluster.local/ns/default/sa/not-the-server"));
       String response = get();
       String reason = "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:"
-          + "verify cert failed: verify SAN list:TLS_error_end";
+          + "verify cert failed: SAN matcher:TLS_error_end";
       assertTrue(response.startsWith("HTTP/1.1 503"), response);
       assertTrue(response.endsWith("upstream connect error or disconnect/reset before headers. reset reason: "
           + "remote connection failure, transport failure reason: " + reason), response);
       String line = proxy.awaitIdleAndAccessLines().get(0);
       assertTrue(line.contains(" 503 UF ") && line.contains("\"" + reason + "\""), line);
       assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.SSL_FAIL_VERIFY_SAN));
+      assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.SSL_CONNECTION_ERROR), "one ssl.* counter per failure, as Envoy");
       assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.UPSTREAM_CX_CONNECT_FAIL));
     }
   }

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.core.relay.TransportFailures;
+import dev.outrigger.core.stats.Counter;
+import io.netty.channel.ConnectTimeoutException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.UpstreamConnector;
 import dev.outrigger.core.route.UpstreamHttpProtocol;
@@ -42,6 +47,7 @@ class MeshTlsTransportTest {
   static OpensslMeshCa.Leaf client;
   static OpensslMeshCa.Leaf server;
   static OpensslMeshCa.Leaf foreignServer;
+  static OpensslMeshCa.Leaf expiredServer;
   static EventLoopGroup group;
 
   @BeforeAll
@@ -50,6 +56,7 @@ class MeshTlsTransportTest {
     client = mesh.issue("client", "spiffe://cluster.local/ns/default/sa/client");
     server = mesh.issue("server", SERVER_ID);
     foreignServer = OpensslMeshCa.create(dir, "foreign").issue("server", SERVER_ID);
+    expiredServer = mesh.issueExpired("expired-server", SERVER_ID);
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   }
 
@@ -78,9 +85,8 @@ class MeshTlsTransportTest {
       ChannelFuture f = connect(s, List.of("spiffe://cluster.local/ns/default/sa/someone-else"));
       assertInstanceOf(UpstreamTlsException.class, f.cause());
       assertEquals("TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:"
-          + "verify cert failed: verify SAN list:TLS_error_end", TransportFailures.reason(f.cause()));
-      assertEquals(List.of(dev.outrigger.core.stats.Counter.SSL_CONNECTION_ERROR, dev.outrigger.core.stats.Counter.SSL_FAIL_VERIFY_SAN),
-          TlsFailureCounters.of(f.cause()));
+          + "verify cert failed: SAN matcher:TLS_error_end", TransportFailures.reason(f.cause()));
+      assertEquals(List.of(Counter.SSL_FAIL_VERIFY_SAN), TlsFailureCounters.of(f.cause()));
     }
   }
 
@@ -88,10 +94,42 @@ class MeshTlsTransportTest {
   void aServerOfAnotherRootIsRefused() throws Exception {
     try (OpensslServer s = new OpensslServer(foreignServer, mesh.root(), "istio-http/1.1", dir.resolve("root.out"))) {
       ChannelFuture f = connect(s, List.of(SERVER_ID));
-      assertEquals("TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end",
+      // BoringSSL finds no issuer for the server's intermediate (depth 1) in our roots
+      assertEquals("TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: "
+          + "X509_verify_cert: certificate verification error at depth 1: unable to get local issuer certificate:TLS_error_end",
           TransportFailures.reason(f.cause()));
-      assertEquals(List.of(dev.outrigger.core.stats.Counter.SSL_CONNECTION_ERROR, dev.outrigger.core.stats.Counter.SSL_FAIL_VERIFY_ERROR),
-          TlsFailureCounters.of(f.cause()));
+      assertEquals(List.of(Counter.SSL_FAIL_VERIFY_ERROR), TlsFailureCounters.of(f.cause()));
+    }
+  }
+
+  @Test
+  void aServerWithAnExpiredCertificateIsRefused() throws Exception {
+    try (OpensslServer s = new OpensslServer(expiredServer, mesh.root(), "istio", dir.resolve("expired.out"))) {
+      ChannelFuture f = connect(s, List.of(SERVER_ID));
+      assertEquals("TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: "
+          + "X509_verify_cert: certificate verification error at depth 0: certificate has expired:TLS_error_end",
+          TransportFailures.reason(f.cause()));
+      assertEquals(List.of(Counter.SSL_FAIL_VERIFY_ERROR), TlsFailureCounters.of(f.cause()));
+    }
+  }
+
+  @Test
+  void aServerThatStallsTheHandshakeIsAConnectTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      long start = System.nanoTime();
+      Upstream upstream = Upstream.direct(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()))
+          .withTransport(transport(ALPN, List.of(SERVER_ID)));
+      ChannelFuture f = group.next().submit(() -> new UpstreamConnector(Duration.ofMillis(300))
+          .connect(group.next(), upstream, new ChannelInboundHandlerAdapter())).get(5, TimeUnit.SECONDS);
+      assertTrue(f.await(5, TimeUnit.SECONDS));
+      long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+      // Envoy's connect_timeout covers the handshake: a timeout (503 UF, upstream_cx_connect_timeout,
+      // no transport failure reason), not a TLS error
+      assertInstanceOf(ConnectTimeoutException.class, f.cause());
+      assertTrue(elapsedMillis >= 250 && elapsedMillis < 3000, "timed out after " + elapsedMillis + " ms");
+      assertEquals(List.of(), TlsFailureCounters.of(f.cause()));
+      assertEquals(null, TransportFailures.reason(f.cause()));
+      assertTrue(f.channel().closeFuture().await(5, TimeUnit.SECONDS));
     }
   }
 

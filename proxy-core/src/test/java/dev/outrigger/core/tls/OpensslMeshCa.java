@@ -53,13 +53,22 @@ final class OpensslMeshCa {
    * syntax, e.g. {@code URI:spiffe://...,DNS:a.example}).
    */
   Leaf issue(String leaf, String subject, String subjectAltName) throws IOException {
+    return issue(leaf, subject, subjectAltName, 365);
+  }
+
+  /** A workload leaf for {@code spiffeId} whose validity ended a day ago. */
+  Leaf issueExpired(String leaf, String spiffeId) throws IOException {
+    return issue(leaf, "/", "URI:" + spiffeId, -1);
+  }
+
+  private Leaf issue(String leaf, String subject, String subjectAltName, int days) throws IOException {
     Files.writeString(dir.resolve(name + "-" + leaf + ".ext"),
         "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
             + "extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=critical," + subjectAltName + "\n");
     run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-utf8",
         "-keyout", file(leaf + ".key"), "-out", file(leaf + ".csr"), "-subj", subject);
     run("x509", "-req", "-in", file(leaf + ".csr"), "-CA", file("inter.pem"), "-CAkey", file("inter.key"),
-        "-CAcreateserial", "-out", file(leaf + ".pem"), "-days", "365", "-extfile", file(leaf + ".ext"));
+        "-CAcreateserial", "-out", file(leaf + ".pem"), "-days", Integer.toString(days), "-extfile", file(leaf + ".ext"));
     return new Leaf(this, dir.resolve(name + "-" + leaf + ".key"), dir.resolve(name + "-" + leaf + ".pem"));
   }
 
