@@ -36,6 +36,16 @@ public final class OpensslSubjectName {
   private OpensslSubjectName() {}
 
   public static String of(X500Principal name) {
+    try {
+      return print(name);
+    } catch (RuntimeException e) {
+      // An encoding this small reader does not follow (the JDK parsed it, so it is valid DER):
+      // Java's own RFC 2253 form, close to BoringSSL's, rather than no subject at all.
+      return name.getName(X500Principal.RFC2253);
+    }
+  }
+
+  private static String print(X500Principal name) {
     Der der = new Der(name.getEncoded());
     List<Attribute> attributes = new ArrayList<>();
     Der rdns = der.enter(0x30);
