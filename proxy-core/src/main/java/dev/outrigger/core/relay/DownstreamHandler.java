@@ -121,20 +121,25 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     // Set before the handler is added, which starts the handshake and its timer.
     ssl.setHandshakeTimeoutMillis(tls.handshakeTimeout().toMillis());
     downstream.pipeline().addLast(TlsPipelineNames.DOWNSTREAM_TLS, ssl);
+    downstream.pipeline().addLast(PipelineNames.SNIFF, new TlsHandshakeGuard());
+    SniffHandler.Decision decision = (sniffCtx, protocol, plaintext, inputClosed, firstByteNanos) -> {
+      sniffCtx.pipeline().remove(sniffCtx.handler());
+      carryOut(downstream, record, null, protocol, plaintext, inputClosed, firstByteNanos, tls.decrypted());
+    };
     ssl.handshakeFuture().addListener(f -> {
       if (f.isSuccess()) {
         record.downstreamTls(DownstreamTlsIdentity.of(ssl.engine().getSession()));
+        // Detection starts on the plaintext only now: its timers and a half-close it sees are the
+        // authenticated client's. (This listener runs before SslHandler passes on any data that
+        // came with the client's last handshake flight.)
+        downstream.pipeline().replace(PipelineNames.SNIFF, PipelineNames.SNIFF, new SniffHandler(decision,
+            new SniffExpiry(record, context), context.http().timeouts().protocolDetection(),
+            context.http().timeouts().requestHeaders()));
       } else {
         DownstreamHandshakeFailure.record(context.stats(), record, f.cause());
         downstream.close();
       }
     });
-    SniffHandler.Decision decision = (sniffCtx, protocol, plaintext, inputClosed, firstByteNanos) -> {
-      sniffCtx.pipeline().remove(sniffCtx.handler());
-      carryOut(downstream, record, null, protocol, plaintext, inputClosed, firstByteNanos, tls.decrypted());
-    };
-    downstream.pipeline().addLast(PipelineNames.SNIFF, new SniffHandler(decision, new SniffExpiry(record, context),
-        context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
     if (sniffed != null) {
       ChannelHandlerContext sslCtx = downstream.pipeline().context(ssl);
       try {

@@ -6,6 +6,7 @@ import dev.outrigger.core.stats.ListenerStats;
 import dev.outrigger.core.tls.TlsFailureCounters;
 import dev.outrigger.core.tls.TlsFailureReason;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -31,8 +32,7 @@ final class DownstreamHandshakeFailure {
           "transport socket timeout was reached");
       return;
     }
-    if (cause instanceof SSLHandshakeException && cause.getCause() == null
-        && CLOSED_DURING_HANDSHAKE.equals(cause.getMessage())) {
+    if (closedByPeer(cause)) {
       // No TLS error: the client went away (Envoy's error queue is empty then; no ssl.* counter).
       DegradedLog.logDetail("client closed its connection during the TLS handshake", record, "connection closed");
       return;
@@ -40,5 +40,12 @@ final class DownstreamHandshakeFailure {
     Counter counter = TlsFailureCounters.forHandshake(cause);
     stats.increment(counter);
     DegradedLog.logDetail("downstream TLS handshake failed (" + counter.statName() + ")", record, TlsFailureReason.of(cause));
+  }
+
+  /** The connection closed (the client's FIN or reset) before any TLS error: Netty's words for it. */
+  private static boolean closedByPeer(Throwable cause) {
+    return cause instanceof ClosedChannelException
+        || (cause instanceof SSLHandshakeException && cause.getCause() == null
+            && CLOSED_DURING_HANDSHAKE.equals(cause.getMessage()));
   }
 }

@@ -36,7 +36,8 @@ public final class TlsFailureReason {
             ? entry + ":peer did not provide required client certificate" + END : entry + END;
       }
     }
-    String message = cause == null || cause.getMessage() == null ? "handshake failed" : cause.getMessage();
+    String message = cause == null ? "handshake failed"
+        : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return "TLS_error:|" + message + END;
   }
 

@@ -172,6 +172,25 @@ class InboundMutualTlsTest {
     assertOnly(null);
   }
 
+  @Test
+  void aClientThatLeavesMidHandshakeIsClosedWithoutATlsError() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.server.port(Direction.INBOUND))) {
+      socket.getOutputStream().write(clientHello());
+      socket.getOutputStream().flush();
+      socket.setSoTimeout(5000);
+      socket.getInputStream().read(); // the server's flight has started: the handshake is under way
+      long start = System.nanoTime();
+      socket.shutdownOutput(); // FIN: the client is gone before its second flight
+      socket.getInputStream().readAllBytes(); // ... and the proxy closes at once
+      long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(elapsedMillis < 2000, "closed after " + elapsedMillis + " ms");
+    }
+    awaitCounter(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
+    assertEquals(0, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_TRANSPORT_SOCKET_CONNECT_TIMEOUT));
+    assertOnly(null); // Envoy's error queue is empty when the peer just closes: no ssl.* counter
+    assertEquals(0, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_RQ_TOTAL), "no plan ran for it");
+  }
+
   /** A real ClientHello (the JDK's client engine's first flight), never followed by the rest. */
   private static byte[] clientHello() throws Exception {
     SSLEngine engine = SSLContext.getDefault().createSSLEngine("server", 443);
