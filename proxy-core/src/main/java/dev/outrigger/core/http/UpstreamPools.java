@@ -3,6 +3,7 @@ package dev.outrigger.core.http;
 import dev.outrigger.core.listener.PipelineNames;
 import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.UpstreamConnector;
+import dev.outrigger.core.route.UpstreamHttpProtocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -43,7 +44,18 @@ public final class UpstreamPools {
    * open, else a new one.
    */
   Future<Borrowed> acquire(EventLoop loop, Upstream upstream, boolean h2) {
-    return h2 ? http2.openStream(loop, upstream) : acquireHttp1(loop, upstream);
+    UpstreamHttpProtocol protocol = UpstreamHttpProtocol.forExchange(h2);
+    Upstream wire = carrying(upstream, protocol);
+    return h2 ? http2.openStream(loop, wire) : acquireHttp1(loop, wire);
+  }
+
+  /**
+   * The upstream as an exchange speaking {@code protocol} connects to it: its transport with
+   * Istio's per-version ALPN list, so that pooled connections are shared only by exchanges that
+   * would have offered the same list.
+   */
+  private static Upstream carrying(Upstream upstream, UpstreamHttpProtocol protocol) {
+    return upstream.withTransport(upstream.transport().forHttp(protocol));
   }
 
   private Future<Borrowed> acquireHttp1(EventLoop loop, Upstream upstream) {
@@ -82,7 +94,8 @@ public final class UpstreamPools {
       ch.close(); // the stream is complete; its connection stays for the next one
       return;
     }
-    ArrayDeque<Channel> channels = idleFor(loop, upstream);
+    // back under the key it was borrowed by: an HTTP/1 exchange's
+    ArrayDeque<Channel> channels = idleFor(loop, carrying(upstream, UpstreamHttpProtocol.forExchange(false)));
     if (!ch.isActive() || channels.size() >= MAX_IDLE_PER_DESTINATION) {
       ch.close();
       return;

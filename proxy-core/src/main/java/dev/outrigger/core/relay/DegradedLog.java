@@ -21,6 +21,11 @@ public final class DegradedLog {
     log(what, record.describe(), cause);
   }
 
+  /** With a detail that is no exception's message (e.g. Envoy's TLS failure reason). */
+  public static void logDetail(String what, ConnectionRecord record, String detail) {
+    LOG.warn("{}: {}: {}", what, record.describe(), detail);
+  }
+
   /** For an HTTP request's upstream, which the connection's record does not name. */
   public static void log(String what, String connection, Upstream upstream, Throwable cause) {
     log(what, connection + " " + AccessLog.address(upstream.address()), cause);

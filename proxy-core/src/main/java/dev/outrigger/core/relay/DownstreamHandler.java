@@ -112,27 +112,34 @@ public final class DownstreamHandler extends ChannelInboundHandlerAdapter {
   /**
    * TLS ends here: an SslHandler after the handlers already there, fed the ClientHello bytes the
    * detector read, then protocol detection again on the plaintext, whose plan carries on as for a
-   * plaintext connection. A failed handshake (no client certificate, a foreign root) closes the
-   * connection, logged and counted, as Envoy's listener does.
+   * plaintext connection. A failed or unfinished handshake (no client certificate, a foreign root,
+   * an expired certificate, not TLS, a stalled client) closes the connection, logged and counted
+   * ({@link DownstreamHandshakeFailure}).
    */
   private void terminateTls(Channel downstream, ConnectionRecord record, ConnectionPlan.TerminateTls tls, ByteBuf sniffed) {
     SslHandler ssl = tls.context().newHandler(downstream.alloc());
+    // Set before the handler is added, which starts the handshake and its timer.
+    ssl.setHandshakeTimeoutMillis(tls.handshakeTimeout().toMillis());
     downstream.pipeline().addLast(TlsPipelineNames.DOWNSTREAM_TLS, ssl);
-    ssl.handshakeFuture().addListener(f -> {
-      if (f.isSuccess()) {
-        record.downstreamTls(DownstreamTlsIdentity.of(ssl.engine().getSession()));
-      } else {
-        context.stats().increment(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
-        DegradedLog.log("downstream TLS handshake failed", record, f.cause());
-        downstream.close();
-      }
-    });
+    downstream.pipeline().addLast(PipelineNames.SNIFF, new TlsHandshakeGuard());
     SniffHandler.Decision decision = (sniffCtx, protocol, plaintext, inputClosed, firstByteNanos) -> {
       sniffCtx.pipeline().remove(sniffCtx.handler());
       carryOut(downstream, record, null, protocol, plaintext, inputClosed, firstByteNanos, tls.decrypted());
     };
-    downstream.pipeline().addLast(PipelineNames.SNIFF, new SniffHandler(decision, new SniffExpiry(record, context),
-        context.http().timeouts().protocolDetection(), context.http().timeouts().requestHeaders()));
+    ssl.handshakeFuture().addListener(f -> {
+      if (f.isSuccess()) {
+        record.downstreamTls(DownstreamTlsIdentity.of(ssl.engine().getSession()));
+        // Detection starts on the plaintext only now: its timers and a half-close it sees are the
+        // authenticated client's. (This listener runs before SslHandler passes on any data that
+        // came with the client's last handshake flight.)
+        downstream.pipeline().replace(PipelineNames.SNIFF, PipelineNames.SNIFF, new SniffHandler(decision,
+            new SniffExpiry(record, context), context.http().timeouts().protocolDetection(),
+            context.http().timeouts().requestHeaders()));
+      } else {
+        DownstreamHandshakeFailure.record(context.stats(), record, f.cause());
+        downstream.close();
+      }
+    });
     if (sniffed != null) {
       ChannelHandlerContext sslCtx = downstream.pipeline().context(ssl);
       try {

@@ -22,6 +22,22 @@ public sealed interface ConnectionPlan {
    * Terminate the client's TLS (a filter chain with a DownstreamTlsContext: Istio's mTLS inbound
    * chains), then carry out {@code decrypted} (an {@link Http} or {@link Tcp} plan) on the
    * plaintext, whose protocol is detected again.
+   *
+   * @param handshakeTimeout how long the client has to finish its handshake, after which the
+   *     connection is closed (Envoy's transport_socket_connect_timeout)
    */
-  record TerminateTls(io.netty.handler.ssl.SslContext context, ConnectionPlan decrypted) implements ConnectionPlan {}
+  record TerminateTls(io.netty.handler.ssl.SslContext context, ConnectionPlan decrypted,
+      java.time.Duration handshakeTimeout) implements ConnectionPlan {
+    /**
+     * 15 s, the transport_socket_connect_timeout Istio sets on its gateway listeners against slow
+     * handshakes (PILOT_GATEWAY_TRANSPORT_SOCKET_CONNECT_TIMEOUT). A sidecar's inbound chains get
+     * none from istiod, leaving only the 1 h idle timeout; a mesh client finishes in milliseconds,
+     * so the gateway's bound costs nothing and keeps a stalled client from holding a connection.
+     */
+    public static final java.time.Duration DEFAULT_HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(15);
+
+    public TerminateTls(io.netty.handler.ssl.SslContext context, ConnectionPlan decrypted) {
+      this(context, decrypted, DEFAULT_HANDSHAKE_TIMEOUT);
+    }
+  }
 }

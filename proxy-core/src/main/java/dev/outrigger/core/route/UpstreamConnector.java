@@ -20,6 +20,7 @@ import java.time.Duration;
  */
 public final class UpstreamConnector {
   private final int connectTimeoutMillis;
+  private final Duration connectTimeout;
   private final BufferBudget budget;
 
   public UpstreamConnector(Duration connectTimeout) {
@@ -29,6 +30,7 @@ public final class UpstreamConnector {
   /** @param budget what upstream connections' reads are counted against, or null for none */
   public UpstreamConnector(Duration connectTimeout, BufferBudget budget) {
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.connectTimeout = connectTimeout;
     this.budget = budget;
   }
 
@@ -48,12 +50,12 @@ public final class UpstreamConnector {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
         .handler(initializer(upstream.transport(), handler));
     if (upstream.bindAddress().isEmpty()) {
-      return upstream.transport().established(bootstrap.connect(upstream.address()));
+      return upstream.transport().established(bootstrap.connect(upstream.address()), connectTimeout);
     }
     // Choose the source port at connect(), not bind(): ports are then shared across destinations.
     bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
     return upstream.transport().established(
-        bootstrap.connect(upstream.address(), upstream.bindAddress().get().address()));
+        bootstrap.connect(upstream.address(), upstream.bindAddress().get().address()), connectTimeout);
   }
 
   /** Socket end first: the read budget, then the transport, then the protocol's {@code handler}. */

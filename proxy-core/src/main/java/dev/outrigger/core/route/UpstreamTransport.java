@@ -33,6 +33,27 @@ public interface UpstreamTransport {
     return connected;
   }
 
+  /**
+   * {@link #established(ChannelFuture)} within {@code connectTimeout} of the connect's start:
+   * Envoy's cluster connect_timeout runs until the transport socket reports the connection
+   * connected, after the TLS handshake, so a server that stalls the handshake fails as a connect
+   * timeout ({@link io.netty.channel.ConnectTimeoutException}). Plaintext: the TCP connect alone,
+   * which the socket's own connect timeout bounds.
+   */
+  default ChannelFuture established(ChannelFuture connected, java.time.Duration connectTimeout) {
+    return established(connected);
+  }
+
+  /**
+   * This transport as an HTTP exchange speaking {@code protocol} upstream uses it: Istio's
+   * istio.alpn filter replaces a TLS cluster's ALPN list per upstream HTTP version. A different
+   * list is a different transport (its connections are pooled apart, as Envoy hashes the ALPN
+   * override into the pool key); plaintext has nothing to override.
+   */
+  default UpstreamTransport forHttp(UpstreamHttpProtocol protocol) {
+    return this;
+  }
+
   /** {@link #PLAINTEXT}. */
   final class Plaintext implements UpstreamTransport {
     private Plaintext() {}

@@ -21,16 +21,28 @@ public enum Counter {
   UPSTREAM_CX_CONNECT_FAIL,
   UPSTREAM_CX_CONNECT_TIMEOUT,
   /**
-   * Upstream TLS handshakes that failed (also counted in upstream_cx_connect_fail), as Envoy's
-   * ssl.connection_error; the two below say when the server's certificate was the reason.
+   * TLS handshakes, client or upstream, that failed for another reason than a certificate (a
+   * protocol error, garbage instead of TLS, no common ALPN or cipher), as Envoy's
+   * ssl.connection_error; exactly one of the ssl.* counters counts each failed handshake. Upstream
+   * ones are also in upstream_cx_connect_fail.
    */
-  SSL_CONNECTION_ERROR,
-  /** Client TLS handshakes that failed where this proxy terminates TLS (no or a foreign certificate). */
+  SSL_CONNECTION_ERROR("ssl.connection_error"),
+  /**
+   * Client TLS handshakes that failed where this proxy terminates TLS, whatever the reason
+   * (Outrigger's total; the ssl.* counters and downstream_cx_transport_socket_connect_timeout say why).
+   */
   DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL,
-  /** The upstream's certificate did not chain to the mesh roots (Envoy's ssl.fail_verify_error). */
-  SSL_FAIL_VERIFY_ERROR,
+  /** A peer's certificate did not verify: no chain to the mesh roots, expired, not yet valid (Envoy's ssl.fail_verify_error). */
+  SSL_FAIL_VERIFY_ERROR("ssl.fail_verify_error"),
   /** The upstream's certificate had none of the cluster's SPIFFE SANs (Envoy's ssl.fail_verify_san). */
-  SSL_FAIL_VERIFY_SAN,
+  SSL_FAIL_VERIFY_SAN("ssl.fail_verify_san"),
+  /** A client sent no certificate where one is required (Envoy's ssl.fail_verify_no_cert). */
+  SSL_FAIL_VERIFY_NO_CERT("ssl.fail_verify_no_cert"),
+  /**
+   * A client that had not finished its TLS handshake within the handshake timeout: closed (Envoy's
+   * listener stat for transport_socket_connect_timeout).
+   */
+  DOWNSTREAM_CX_TRANSPORT_SOCKET_CONNECT_TIMEOUT,
   /** The upstream reset its connection; the reset was passed on to the client. */
   UPSTREAM_CX_RESET,
   /** An upstream sent a response the proxy could not parse; that connection was closed (503 UPE). */
@@ -92,7 +104,18 @@ public enum Counter {
   /** Bytes written to clients. */
   BYTES_SENT;
 
+  /** Envoy's name where it is not the constant's in lower case (its ssl.* stats have a dot). */
+  private final String statName;
+
+  Counter() {
+    this.statName = name().toLowerCase(Locale.ROOT);
+  }
+
+  Counter(String statName) {
+    this.statName = statName;
+  }
+
   public String statName() {
-    return name().toLowerCase(Locale.ROOT);
+    return statName;
   }
 }

@@ -19,7 +19,8 @@ public final class DownstreamTlsIdentity {
     try {
       Certificate[] peer = session.getPeerCertificates();
       if (peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
-        return new DownstreamTls(PeerIdentity.of(leaf), leaf.getSubjectX500Principal().getName(), local);
+        return new DownstreamTls(PeerIdentity.of(leaf), OpensslSubjectName.of(leaf.getSubjectX500Principal()), local,
+            PeerIdentity.dnsSans(leaf));
       }
     } catch (SSLPeerUnverifiedException e) {
       // no client certificate (possible only where one is not required)

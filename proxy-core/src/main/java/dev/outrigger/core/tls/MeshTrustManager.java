@@ -3,6 +3,7 @@ package dev.outrigger.core.tls;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -34,15 +35,20 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
 
   private void verify(X509Certificate[] chain) throws CertificateException {
     if (chain == null || chain.length == 0) {
-      throw new CertificateException("peer presented no certificate");
+      throw new CertificateVerifyException("verify cert failed: empty cert chain", "peer presented no certificate", null);
     }
     try {
       PKIXParameters params = new PKIXParameters(anchors);
       params.setRevocationEnabled(false); // Istio's roots publish no CRL; Envoy checks none by default
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
       CertPathValidator.getInstance("PKIX").validate(factory.generateCertPath(Arrays.asList(chain)), params);
+    } catch (CertPathValidatorException e) {
+      String detail = X509VerifyError.describe(e, chain);
+      throw new CertificateVerifyException("verify cert failed: " + detail,
+          "peer certificate refused: " + detail + " (" + e.getMessage() + ")", e);
     } catch (GeneralSecurityException e) {
-      throw new CertificateException("peer certificate does not chain to the mesh roots: " + e.getMessage(), e);
+      throw new CertificateVerifyException("verify cert failed: init and setup X509_STORE_CTX",
+          "peer certificate could not be verified: " + e.getMessage(), e);
     }
     if (acceptedSans.isEmpty()) {
       return;

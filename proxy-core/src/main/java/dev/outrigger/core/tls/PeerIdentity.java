@@ -17,7 +17,8 @@ import java.util.Optional;
  * %DOWNSTREAM_PEER_FINGERPRINT_256%).
  */
 public record PeerIdentity(List<String> uriSans, String sha256Hex) {
-  private static final int URI_SAN = 6; // GeneralName uniformResourceIdentifier (RFC 5280)
+  private static final int DNS_SAN = 2; // GeneralName dNSName (RFC 5280)
+  private static final int URI_SAN = 6; // GeneralName uniformResourceIdentifier
 
   public PeerIdentity {
     uriSans = List.copyOf(uriSans);
@@ -33,6 +34,15 @@ public record PeerIdentity(List<String> uriSans, String sha256Hex) {
   }
 
   public static List<String> uriSans(X509Certificate certificate) {
+    return sans(certificate, URI_SAN);
+  }
+
+  /** The DNS SANs, in the certificate's order (XFCC's DNS, Envoy's dnsSansPeerCertificate). */
+  public static List<String> dnsSans(X509Certificate certificate) {
+    return sans(certificate, DNS_SAN);
+  }
+
+  private static List<String> sans(X509Certificate certificate, int type) {
     Collection<List<?>> names;
     try {
       names = certificate.getSubjectAlternativeNames();
@@ -44,7 +54,7 @@ public record PeerIdentity(List<String> uriSans, String sha256Hex) {
     }
     List<String> uris = new ArrayList<>();
     for (List<?> name : names) {
-      if (name.size() >= 2 && Integer.valueOf(URI_SAN).equals(name.get(0)) && name.get(1) instanceof String s) {
+      if (name.size() >= 2 && Integer.valueOf(type).equals(name.get(0)) && name.get(1) instanceof String s) {
         uris.add(s);
       }
     }

@@ -1,33 +1,29 @@
 package dev.outrigger.core.tls;
 
 import dev.outrigger.core.stats.Counter;
-import java.security.cert.CertificateException;
-import java.util.ArrayList;
 import java.util.List;
 
-/** The ssl.* counters a failed upstream handshake adds, as Envoy's SslSocket and validator count them. */
+/**
+ * The ssl.* counter a failed handshake adds, as Envoy's SslSocket::drainErrorQueue and its
+ * default validator count them: exactly one per failure. A certificate the validator refused is
+ * {@code ssl.fail_verify_san} (none of the accepted SANs) or {@code ssl.fail_verify_error} (no
+ * chain to the roots, expired, ...); a client without the required certificate is
+ * {@code ssl.fail_verify_no_cert}; any other TLS error is {@code ssl.connection_error}. (Envoy
+ * counts connection_error only when no counted error was seen, so a verify failure is not also a
+ * connection error.)
+ */
 public final class TlsFailureCounters {
   private TlsFailureCounters() {}
 
-  /** Empty when {@code cause} is not a TLS failure. */
+  /** For an upstream connect: empty when {@code cause} is not a failed TLS handshake. */
   public static List<Counter> of(Throwable cause) {
-    if (!(cause instanceof UpstreamTlsException)) {
-      return List.of();
-    }
-    List<Counter> counters = new ArrayList<>();
-    counters.add(Counter.SSL_CONNECTION_ERROR);
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof SanMismatchException) {
-        counters.add(Counter.SSL_FAIL_VERIFY_SAN);
-        return counters;
-      }
-    }
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof CertificateException) {
-        counters.add(Counter.SSL_FAIL_VERIFY_ERROR);
-        return counters;
-      }
-    }
-    return counters;
+    return cause instanceof UpstreamTlsException ? List.of(forHandshake(cause)) : List.of();
+  }
+
+  /** The counter of a handshake that failed with {@code cause}, upstream or downstream. */
+  public static Counter forHandshake(Throwable cause) {
+    return TlsFailureReason.certificateRefusal(cause)
+        .map(refusal -> refusal instanceof SanMismatchException ? Counter.SSL_FAIL_VERIFY_SAN : Counter.SSL_FAIL_VERIFY_ERROR)
+        .orElseGet(() -> TlsFailureReason.noClientCertificate(cause) ? Counter.SSL_FAIL_VERIFY_NO_CERT : Counter.SSL_CONNECTION_ERROR);
   }
 }

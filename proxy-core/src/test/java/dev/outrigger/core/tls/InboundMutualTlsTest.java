@@ -25,6 +25,11 @@ import dev.outrigger.core.telemetry.PrometheusText;
 import dev.outrigger.core.telemetry.WorkloadIdentity;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +68,8 @@ class InboundMutualTlsTest {
   private ProxyFixture proxy;
   private HttpServer app;
   private IstioMetrics metrics;
+  static OpensslMeshCa.Leaf expiredClient;
+  private volatile Duration handshakeTimeout = ConnectionPlan.TerminateTls.DEFAULT_HANDSHAKE_TIMEOUT;
 
   @BeforeAll
   static void ca() throws Exception {
@@ -70,6 +77,7 @@ class InboundMutualTlsTest {
     client = mesh.issue("client", CLIENT_ID);
     server = mesh.issue("server", SERVER_ID);
     foreignClient = OpensslMeshCa.create(dir, "foreign").issue("client", CLIENT_ID);
+    expiredClient = mesh.issueExpired("expired-client", CLIENT_ID);
   }
 
   @BeforeEach
@@ -105,7 +113,7 @@ class InboundMutualTlsTest {
         }
         try {
           return new ConnectionPlan.TerminateTls(
-              contexts.server(new ServerTlsPolicy(List.of("h2", "http/1.1"), true, List.of())), http);
+              contexts.server(new ServerTlsPolicy(List.of("h2", "http/1.1"), true, List.of())), http, handshakeTimeout);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -175,14 +183,107 @@ class InboundMutualTlsTest {
   void aClientOfAForeignRootIsRefused() throws Exception {
     String out = sClient(foreignClient);
     assertTrue(!out.contains("xfcc="), out);
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL) == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertEquals(1, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL));
+    awaitCounter(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
+    assertOnly(Counter.SSL_FAIL_VERIFY_ERROR);
   }
 
-  /** openssl s_client as a client sidecar: its certificate, Istio's ALPN and SNI, one request. */
+  @Test
+  void aClientWithAnExpiredCertificateIsRefused() throws Exception {
+    String out = sClient(expiredClient);
+    assertTrue(!out.contains("xfcc="), out);
+    awaitCounter(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
+    assertOnly(Counter.SSL_FAIL_VERIFY_ERROR);
+  }
+
+  @Test
+  void aClientWithoutACertificateIsRefused() throws Exception {
+    String out = sClient(null);
+    assertTrue(!out.contains("xfcc="), out);
+    awaitCounter(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
+    assertOnly(Counter.SSL_FAIL_VERIFY_NO_CERT);
+  }
+
+  @Test
+  void garbageAfterATlsRecordHeaderIsAConnectionError() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.server.port(Direction.INBOUND))) {
+      // a handshake record header (what the detector calls TLS), then no ClientHello at all
+      byte[] garbage = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      OutputStream out = socket.getOutputStream();
+      out.write(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) garbage.length});
+      out.write(garbage);
+      out.flush();
+      socket.setSoTimeout(5000);
+      socket.getInputStream().readAllBytes(); // the proxy closes it
+    }
+    awaitCounter(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
+    assertOnly(Counter.SSL_CONNECTION_ERROR);
+  }
+
+  @Test
+  void aClientThatStallsMidHandshakeIsClosedAtTheHandshakeTimeout() throws Exception {
+    handshakeTimeout = Duration.ofMillis(300);
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.server.port(Direction.INBOUND))) {
+      socket.getOutputStream().write(clientHello());
+      socket.getOutputStream().flush();
+      long start = System.nanoTime();
+      socket.setSoTimeout(5000);
+      socket.getInputStream().readAllBytes(); // the server's flight, then the close
+      long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(elapsedMillis >= 250 && elapsedMillis < 3000, "closed after " + elapsedMillis + " ms");
+    }
+    awaitCounter(Counter.DOWNSTREAM_CX_TRANSPORT_SOCKET_CONNECT_TIMEOUT);
+    assertEquals(1, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL));
+    assertOnly(null);
+  }
+
+  @Test
+  void aClientThatLeavesMidHandshakeIsClosedWithoutATlsError() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.server.port(Direction.INBOUND))) {
+      socket.getOutputStream().write(clientHello());
+      socket.getOutputStream().flush();
+      socket.setSoTimeout(5000);
+      socket.getInputStream().read(); // the server's flight has started: the handshake is under way
+      long start = System.nanoTime();
+      socket.shutdownOutput(); // FIN: the client is gone before its second flight
+      socket.getInputStream().readAllBytes(); // ... and the proxy closes at once
+      long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(elapsedMillis < 2000, "closed after " + elapsedMillis + " ms");
+    }
+    awaitCounter(Counter.DOWNSTREAM_CX_TLS_HANDSHAKE_FAIL);
+    assertEquals(0, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_CX_TRANSPORT_SOCKET_CONNECT_TIMEOUT));
+    assertOnly(null); // Envoy's error queue is empty when the peer just closes: no ssl.* counter
+    assertEquals(0, proxy.counter(Direction.INBOUND, Counter.DOWNSTREAM_RQ_TOTAL), "no plan ran for it");
+  }
+
+  /** A real ClientHello (the JDK's client engine's first flight), never followed by the rest. */
+  private static byte[] clientHello() throws Exception {
+    SSLEngine engine = SSLContext.getDefault().createSSLEngine("server", 443);
+    engine.setUseClientMode(true);
+    ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    engine.wrap(ByteBuffer.allocate(0), out);
+    out.flip();
+    byte[] hello = new byte[out.remaining()];
+    out.get(hello);
+    return hello;
+  }
+
+  private void awaitCounter(Counter counter) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (proxy.counter(Direction.INBOUND, counter) == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, proxy.counter(Direction.INBOUND, counter), counter.statName());
+  }
+
+  /** Exactly one of Envoy's ssl.* counters counts a failed handshake (none for a timeout). */
+  private void assertOnly(Counter expected) {
+    for (Counter c : List.of(Counter.SSL_CONNECTION_ERROR, Counter.SSL_FAIL_VERIFY_ERROR, Counter.SSL_FAIL_VERIFY_SAN,
+        Counter.SSL_FAIL_VERIFY_NO_CERT)) {
+      assertEquals(c == expected ? 1 : 0, proxy.counter(Direction.INBOUND, c), c.statName());
+    }
+  }
+
+  /** openssl s_client as a client sidecar: its certificate (if any), Istio's ALPN and SNI, one request. */
   private String sClient(OpensslMeshCa.Leaf leaf) throws Exception {
     return sClient(leaf, "");
   }

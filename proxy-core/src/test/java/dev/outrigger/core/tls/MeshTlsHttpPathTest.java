@@ -84,6 +84,8 @@ class MeshTlsHttpPathTest {
       assertEquals(SERVER_ID, labels.get("destination_principal"), "the server's certificate's URI SAN");
       assertEquals("default", labels.get("destination_workload_namespace"), "from the server's SPIFFE id");
       assertEquals("unknown", labels.get("connection_security_policy"), "Istio's client side does not say");
+      assertEquals(List.of("istio-http/1.1", "istio", "http/1.1"), s.offeredAlpn(),
+          "istio.alpn's HTTP/1.1 list replaces the cluster's [istio]");
     }
   }
 
@@ -93,13 +95,14 @@ class MeshTlsHttpPathTest {
       route(s, List.of("spiffe://cluster.local/ns/default/sa/not-the-server"));
       String response = get();
       String reason = "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:"
-          + "verify cert failed: verify SAN list:TLS_error_end";
+          + "verify cert failed: SAN matcher:TLS_error_end";
       assertTrue(response.startsWith("HTTP/1.1 503"), response);
       assertTrue(response.endsWith("upstream connect error or disconnect/reset before headers. reset reason: "
           + "remote connection failure, transport failure reason: " + reason), response);
       String line = proxy.awaitIdleAndAccessLines().get(0);
       assertTrue(line.contains(" 503 UF ") && line.contains("\"" + reason + "\""), line);
       assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.SSL_FAIL_VERIFY_SAN));
+      assertEquals(0, proxy.counter(Direction.OUTBOUND, Counter.SSL_CONNECTION_ERROR), "one ssl.* counter per failure, as Envoy");
       assertEquals(1, proxy.counter(Direction.OUTBOUND, Counter.UPSTREAM_CX_CONNECT_FAIL));
     }
   }
@@ -117,7 +120,7 @@ class MeshTlsHttpPathTest {
   private void route(OpensslServer s, List<String> sans) throws Exception {
     TlsContexts contexts = new TlsContexts(new FixedCertificateSource(client.identity()));
     Upstream upstream = Upstream.direct(s.address()).withTransport(new MeshTlsTransport(contexts,
-        "outbound_.8080_._.server.default.svc.cluster.local", new ClientTlsPolicy(List.of("istio-http/1.1", "istio"), sans)));
+        "outbound_.8080_._.server.default.svc.cluster.local", new ClientTlsPolicy(List.of("istio"), sans)));
     RouteDecision decision = RouteDecision.to(CLUSTER, upstream);
     proxy.destination.set(s.address());
     proxy.server.routeWith(Direction.OUTBOUND, new Router() {

@@ -45,13 +45,30 @@ final class OpensslMeshCa {
 
   /** A workload leaf for {@code spiffeId}; its files are {@code <name>-<leaf>.key/.pem}. */
   Leaf issue(String leaf, String spiffeId) throws IOException {
+    return issue(leaf, "/", "URI:" + spiffeId);
+  }
+
+  /**
+   * A leaf with {@code subject} ({@code -subj} syntax, UTF-8) and {@code subjectAltName} (openssl's
+   * syntax, e.g. {@code URI:spiffe://...,DNS:a.example}).
+   */
+  Leaf issue(String leaf, String subject, String subjectAltName) throws IOException {
+    return issue(leaf, subject, subjectAltName, 365);
+  }
+
+  /** A workload leaf for {@code spiffeId} whose validity ended a day ago. */
+  Leaf issueExpired(String leaf, String spiffeId) throws IOException {
+    return issue(leaf, "/", "URI:" + spiffeId, -1);
+  }
+
+  private Leaf issue(String leaf, String subject, String subjectAltName, int days) throws IOException {
     Files.writeString(dir.resolve(name + "-" + leaf + ".ext"),
         "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
-            + "extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=critical,URI:" + spiffeId + "\n");
-    run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", file(leaf + ".key"), "-out", file(leaf + ".csr"), "-subj", "/");
+            + "extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=critical," + subjectAltName + "\n");
+    run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-utf8",
+        "-keyout", file(leaf + ".key"), "-out", file(leaf + ".csr"), "-subj", subject);
     run("x509", "-req", "-in", file(leaf + ".csr"), "-CA", file("inter.pem"), "-CAkey", file("inter.key"),
-        "-CAcreateserial", "-out", file(leaf + ".pem"), "-days", "365", "-extfile", file(leaf + ".ext"));
+        "-CAcreateserial", "-out", file(leaf + ".pem"), "-days", Integer.toString(days), "-extfile", file(leaf + ".ext"));
     return new Leaf(this, dir.resolve(name + "-" + leaf + ".key"), dir.resolve(name + "-" + leaf + ".pem"));
   }
 
@@ -90,6 +107,15 @@ final class OpensslMeshCa {
       chain.add(certificate(cert));
       chain.add(certificate(ca.intermediate()));
       return new IdentityMaterial(privateKey(key), chain, List.of(certificate(ca.root())));
+    }
+
+    /** The subject as OpenSSL prints it with XN_FLAG_RFC2253 ({@code -nameopt RFC2253}). */
+    String opensslSubject() throws Exception {
+      Process p = new ProcessBuilder("openssl", "x509", "-in", cert.toString(), "-noout", "-subject", "-nameopt", "RFC2253")
+          .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out.strip().replaceFirst("^subject=", "");
     }
 
     /** The leaf's DER SHA-256, as {@code openssl x509 -outform DER | sha256sum} prints it. */

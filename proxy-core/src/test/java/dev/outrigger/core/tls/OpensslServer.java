@@ -69,6 +69,18 @@ final class OpensslServer implements AutoCloseable {
     return new String(ext, 5, len, StandardCharsets.US_ASCII);
   }
 
+  /** The ALPN protocols the client offered, in order, decoded from the -tlsextdebug hex dump. */
+  List<String> offeredAlpn() throws IOException {
+    byte[] ext = extension("application layer protocol negotiation");
+    List<String> protocols = new ArrayList<>();
+    for (int i = 2; i < ext.length; ) { // protocol_name_list length (2), then (length (1), name)*
+      int len = ext[i] & 0xff;
+      protocols.add(new String(ext, i + 1, len, StandardCharsets.US_ASCII));
+      i += 1 + len;
+    }
+    return protocols;
+  }
+
   private byte[] extension(String name) throws IOException {
     List<String> lines = List.of(output().split("\n"));
     int at = -1;
