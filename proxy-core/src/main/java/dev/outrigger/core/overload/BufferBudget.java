@@ -65,7 +65,9 @@ public final class BufferBudget {
   private final LongAdder readsPaused = new LongAdder();
   private final LongAdder resets = new LongAdder();
   private final LongAdder allocationFailures = new LongAdder();
+  private final LongAdder peerProbes = new LongAdder();
   private final RateLimitedLog log = new RateLimitedLog("outrigger.overload", Duration.ofSeconds(1), "overload");
+  private final RateLimitedLog probeLog = new RateLimitedLog("outrigger.overload", Duration.ofSeconds(1), "peer probe");
   private final RateLimitedLog stateLog = new RateLimitedLog("outrigger.overload", Duration.ofSeconds(1), "overload");
   private final AllocationFailureGuard guard = new AllocationFailureGuard(this);
   private volatile OverloadState state = OverloadState.NORMAL;
@@ -153,6 +155,13 @@ public final class BufferBudget {
     readsPaused.increment();
     log.warn("buffer budget saturated ({} of {} bytes held, {} bytes of direct memory used): stopped reading {},"
         + " whose peer does not drain", held.get(), limit, directUsed.getAsLong(), connection);
+  }
+
+  /** A connection not being read gets TCP keepalive, so that a peer whose reset was lost is found. */
+  void peerProbed(String connection) {
+    peerProbes.increment();
+    probeLog.warn("{} is not being read: its peer is probed (TCP keepalive), in case it left and its reset was lost",
+        connection);
   }
 
   void allocationFailed(String connection, Throwable cause) {
@@ -257,6 +266,7 @@ public final class BufferBudget {
     out.put("overload.reads_paused_total", readsPaused.sum());
     out.put("overload.cx_reset_total", resets.sum());
     out.put("overload.alloc_failures_total", allocationFailures.sum());
+    out.put("overload.peer_probes_total", peerProbes.sum());
     out.put("overload.direct_memory_used_bytes", directUsed.getAsLong());
     out.put("overload.direct_memory_limit_bytes", directLimit);
     return out;

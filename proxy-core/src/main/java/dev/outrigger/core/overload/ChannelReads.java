@@ -3,7 +3,9 @@ package dev.outrigger.core.overload;
 import dev.outrigger.core.relay.Resets;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
@@ -15,10 +17,20 @@ import java.io.IOException;
 final class ChannelReads implements ReadAccount.Reader {
   static final AttributeKey<ChannelReads> KEY = AttributeKey.valueOf(ChannelReads.class, "reads");
 
+  /** Linux's TCP_ESTABLISHED. */
+  private static final int TCP_ESTABLISHED = 1;
   /** Linux's TCP_CLOSE: what a socket is in once its peer has reset it. */
   private static final int TCP_CLOSE = 7;
   /** Linux's TCP_CLOSE_WAIT: the peer has sent FIN, this side has not closed yet. */
   private static final int TCP_CLOSE_WAIT = 8;
+  /**
+   * TCP keepalive for a connection that is not being read ({@link #probePeer}): the first probe
+   * after this many seconds without a segment from the peer, then one every as many seconds, and
+   * the connection fails after {@link #PEER_PROBE_COUNT} unanswered ones. A peer that is gone
+   * answers the first probe with a reset, which (unlike its own) carries the expected sequence.
+   */
+  static final int PEER_PROBE_IDLE_SECONDS = 5;
+  static final int PEER_PROBE_COUNT = 3;
 
   private final Channel channel;
   private final BufferBudget budget;
@@ -29,6 +41,8 @@ final class ChannelReads implements ReadAccount.Reader {
   private volatile boolean readRequested;
   // On the event loop: a FIN seen by the sweep was told to the pipeline.
   private boolean halfCloseTold;
+  // On the event loop: the kernel probes the peer (TCP keepalive) since the sweep found it not read.
+  private boolean peerProbed;
 
   private ChannelReads(Channel channel, BufferBudget budget) {
     this.channel = channel;
@@ -104,8 +118,37 @@ final class ChannelReads implements ReadAccount.Reader {
       } else if (state == TCP_CLOSE_WAIT && !halfCloseTold) {
         halfCloseTold = true;
         channel.pipeline().fireUserEventTriggered(PeerHalfClosed.INSTANCE);
+      } else if (state == TCP_ESTABLISHED && !peerProbed) {
+        peerProbed = true;
+        probePeer(epoll);
       }
     });
+  }
+
+  /**
+   * A peer's own reset is not always seen. A socket that is not read closes its receive window;
+   * when the peer resets with data of its own still unacknowledged (a flood's connections, or a
+   * proxy's upstream that had data queued), the reset's sequence number lies past that window, or
+   * inside it but not where the kernel expects, and the kernel drops it (RFC 5961: at most a
+   * challenge ACK, rate-limited per socket). The socket stays ESTABLISHED, the proxy writes
+   * nothing on it, and the connection would be held until the idle timeout, an hour. So once such
+   * a connection is seen, its kernel probes the peer with TCP keepalive: a peer that is gone
+   * answers with a reset at the exact sequence (released at once, as any reset), one that does
+   * not answer at all fails the connection after a few probes, and a live peer just acknowledges.
+   * It stays on once set: the reset may be lost while the connection is held back and found
+   * only after reading resumed, with nothing left to read. Envoy sets no keepalive on accepted
+   * connections by default; it is limited here to connections the proxy has stopped reading.
+   */
+  private void probePeer(EpollSocketChannel epoll) {
+    try {
+      epoll.config().setOption(EpollChannelOption.TCP_KEEPIDLE, PEER_PROBE_IDLE_SECONDS);
+      epoll.config().setOption(EpollChannelOption.TCP_KEEPINTVL, PEER_PROBE_IDLE_SECONDS);
+      epoll.config().setOption(EpollChannelOption.TCP_KEEPCNT, PEER_PROBE_COUNT);
+      epoll.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+      budget.peerProbed(channel.toString());
+    } catch (RuntimeException closedMeanwhile) {
+      // The socket went away since the state was read: nothing is left to probe.
+    }
   }
 
   private boolean peerReset() {

@@ -6,6 +6,7 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.util.concurrent.ThreadAwareExecutor;
@@ -23,7 +24,9 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * The next real interest change re-arms the fd level-triggered as Netty expects.
  *
  * <p>The same registration also leaves EPOLLRDHUP out while nothing is to be read
- * ({@link PeerCloseWhileReading}).
+ * ({@link PeerCloseWhileReading}), and a socket that takes over a descriptor number while a batch
+ * of events is dispatched does not get that batch's events for the number's previous owner
+ * ({@link ReusedDescriptorGuard}).
  */
 public final class HalfClosedEpollFix implements IoHandlerFactory {
   private final IoHandlerFactory delegate;
@@ -49,6 +52,7 @@ public final class HalfClosedEpollFix implements IoHandlerFactory {
 
   private static final class Handler implements IoHandler {
     private final IoHandler delegate;
+    private final ReusedDescriptorGuard.Batches batches = new ReusedDescriptorGuard.Batches();
 
     Handler(IoHandler delegate) {
       this.delegate = delegate;
@@ -61,7 +65,12 @@ public final class HalfClosedEpollFix implements IoHandlerFactory {
 
     @Override
     public int run(IoHandlerContext context) {
-      return delegate.run(context);
+      batches.starting(); // one epoll_wait and the dispatch of what it returned
+      try {
+        return delegate.run(context);
+      } finally {
+        batches.ended();
+      }
     }
 
     @Override
@@ -76,7 +85,8 @@ public final class HalfClosedEpollFix implements IoHandlerFactory {
 
     @Override
     public IoRegistration register(IoHandle handle) throws Exception {
-      return new Registration(delegate.register(handle));
+      IoHandle guarded = handle instanceof EpollIoHandle epoll ? new ReusedDescriptorGuard(epoll, batches) : handle;
+      return new Registration(delegate.register(guarded));
     }
 
     @Override
