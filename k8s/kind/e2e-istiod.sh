@@ -60,9 +60,8 @@
 # DIR/plain-client.yaml, DIR/peer-authentication.yaml with STRICT) and exits: no cluster, no
 # internet.
 #
-# Depends on work not landed when this was written: the sidecar dials istiod only once the
-# xDS agent is wired into `outrigger proxy` (PROXY_CONFIG with a discoveryAddress turns it on),
-# and routes by istiod's resources only once the data path uses them. The workloads are injected
+# The sidecar dials istiod when PROXY_CONFIG names a discoveryAddress, routes by istiod's
+# resources, and gets its certificate from istiod's CA over the same TLS. The workloads are injected
 # with `outrigger kube-inject --xds on`, which gives each sidecar what Istio's injector gives it to
 # reach istiod: the istio-ca-root-cert ConfigMap, the istio-ca token and the pod-info volumes,
 # PROXY_CONFIG with istiod's address and Istio's ISTIO_META_* environment, POD_NAMESPACE and
