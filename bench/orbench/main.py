@@ -105,13 +105,16 @@ def _print_sidecar_errors(workdir, tag):
             print(f"--- {name} (last 3000 characters)\n{tail}", flush=True)
 
 
-def mtls_sections(variants, summary, settings):
+def mtls_sections(variants, summary, rounds, settings):
+    tls = sorted({f"`{name}`: {r['tls']}" for name, rs in rounds.items() for r in rs if "tls" in r})
     return [
+        "mTLS connections (the client sidecar's log): " + "; ".join(tls) + ".",
+        "",
         f"## A new connection per request ({settings.connection_seconds} s, wrk `Connection: close`, "
         f"{settings.connections} connections)",
         "",
         "Every request opens a connection from the client sidecar to the server sidecar; with mTLS that is a "
-        "full TLS 1.3 handshake (the client sidecar does not resume sessions) with a client certificate that "
+        "full TLS handshake (the client sidecar does not resume sessions) with a client certificate that "
         "the server sidecar verifies. CPU per connection: each sidecar's CPU over the phase / connections.",
         "",
         report.connections_table(variants, summary),
@@ -199,7 +202,7 @@ def write_report(variants, summary, rounds, settings, mode, bench_dir, started, 
         report.ratios_table(variants, summary),
         "",
         *(["## Targets (issue 5)", "", targets, ""] if targets else []),
-        *(mtls_sections(variants, summary, settings) if mode == "mtls" else []),
+        *(mtls_sections(variants, summary, rounds, settings) if mode == "mtls" else []),
         f"## CPU at {settings.rate:g} req/s by thread (vCPU, both sidecars together)",
         "",
         report.threads_table(variants, rounds),

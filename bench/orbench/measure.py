@@ -1,6 +1,7 @@
 """One variant, one round: rules, sidecars, a check that traffic really crosses both, then the figures."""
 
 import os
+import re
 
 from . import load, procs, setup, sidecars
 
@@ -68,6 +69,7 @@ def run_variant(world, variant, settings, tag, extra_java_opts=None):
 
         per_connection = (measure_per_connection(world, settings, cars, client_car, server_car)
                           if variant.per_connection else None)
+        tls = describe_tls(variant, client_car, server_car) if variant.mtls else None
 
         accepted = client_car.counters()[("outbound", "cx")] if client_car else 0
         gbps = load.iperf3(world.client, world.server.ip, settings.iperf_seconds)
@@ -88,6 +90,8 @@ def run_variant(world, variant, settings, tag, extra_java_opts=None):
         }
         if per_connection:
             result.update(per_connection)
+        if tls:
+            result["tls"] = tls
         if cars:
             result.update({
                 # per sidecar: [server, client]
@@ -111,9 +115,13 @@ def measure_per_connection(world, settings, cars, client_car, server_car):
     """wrk at max rate with `Connection: close` to the per-connection port: every request is a new
     connection from the client sidecar to the server sidecar (with mTLS, a full handshake: the client
     sidecar does not resume sessions). Checks that the server sidecar accepted one connection per request."""
+    url = world.url(port=setup.PER_CONNECTION_PORT)
+    # The keep-alive warm-up did not run the connection path (accept, handshake, pipeline set-up): warm it too.
+    load.wrk_max(world.client, url, settings.warmup, settings.connections, settings.wrk_threads,
+                 headers=["Connection: close"])
     before = [c.cpu_seconds() for c in cars]
     accepted_before = server_car.counters()[("inbound", "cx")]
-    res = load.wrk_max(world.client, world.url(port=setup.PER_CONNECTION_PORT), settings.connection_seconds,
+    res = load.wrk_max(world.client, url, settings.connection_seconds,
                        settings.connections, settings.wrk_threads, headers=["Connection: close"])
     after = [c.cpu_seconds() for c in cars]
     accepted = server_car.counters()[("inbound", "cx")] - accepted_before
@@ -127,6 +135,22 @@ def measure_per_connection(world, settings, cars, client_car, server_car):
         # CPU seconds per 1000 connections = CPU milliseconds per connection (per handshake with mTLS)
         "cpu_ms_per_conn": [(a - b) / res["requests"] * 1000 for a, b in zip(after, before)],
     }
+
+
+def describe_tls(variant, client_car, server_car):
+    """What the mTLS connections were: the TLS version and cipher the client sidecar logged, and for Outrigger
+    the engine (it logs a warning when BoringSSL is unavailable and it falls back to the JDK's)."""
+    with open(client_car.log_path, errors="replace") as f:
+        f.seek(max(0, os.path.getsize(client_car.log_path) - 65536))
+        found = re.findall(r" (TLSv[\d.]+) (\S+)\s*$", f.read(), re.M)
+    if not found:
+        raise RuntimeError(f"{variant.name}: the client sidecar logged no TLS connection")
+    tls = " ".join(found[-1])
+    if variant.kind == "outrigger":
+        with open(server_car.log_path[:-len(".out")] + ".err", errors="replace") as f:
+            jdk = "TLS uses the JDK provider" in f.read()
+        tls += ", Outrigger on " + ("the JDK's TLS (BoringSSL unavailable)" if jdk else "BoringSSL (netty-tcnative)")
+    return tls
 
 
 def verify_identity(world, variant):
