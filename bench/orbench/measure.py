@@ -140,12 +140,18 @@ def measure_per_connection(world, settings, cars, client_car, server_car):
 def describe_tls(variant, client_car, server_car):
     """What the mTLS connections were: the TLS version and cipher the client sidecar logged, and for Outrigger
     the engine (it logs a warning when BoringSSL is unavailable and it falls back to the JDK's)."""
+    # A TCP session is logged when it ends, with its server connection gone (no TLS fields then): the
+    # lines that carry them are the HTTP sessions', anywhere in the log.
+    found = None
     with open(client_car.log_path, errors="replace") as f:
-        f.seek(max(0, os.path.getsize(client_car.log_path) - 65536))
-        found = re.findall(r" (TLSv[\d.]+) (\S+)\s*$", f.read(), re.M)
+        for line in f:
+            m = re.search(r" (TLSv[\d.]+) (\S+)\s*$", line)
+            if m:
+                found = m.groups()
+                break
     if not found:
         raise RuntimeError(f"{variant.name}: the client sidecar logged no TLS connection")
-    tls = " ".join(found[-1])
+    tls = " ".join(found)
     if variant.kind == "outrigger":
         with open(server_car.log_path[:-len(".out")] + ".err", errors="replace") as f:
             jdk = "TLS uses the JDK provider" in f.read()
