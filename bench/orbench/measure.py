@@ -125,8 +125,11 @@ def measure_per_connection(world, settings, cars, client_car, server_car):
                        settings.connections, settings.wrk_threads, headers=["Connection: close"])
     after = [c.cpu_seconds() for c in cars]
     accepted = server_car.counters()[("inbound", "cx")] - accepted_before
-    if not res["requests"] or abs(accepted - res["requests"]) > PER_CONNECTION_SLACK * res["requests"] + 16:
-        raise RuntimeError(f"per connection: {res['requests']} requests but the server sidecar accepted "
+    # Fewer connections than requests would mean reuse (not a handshake per request). More can happen: the
+    # client sidecar retries a connection whose handshake failed (its log's retry count), and connections of
+    # the phase's last moment are counted without a finished request.
+    if not res["requests"] or accepted < (1 - PER_CONNECTION_SLACK) * res["requests"] - 16:
+        raise RuntimeError(f"per connection: {res['requests']} requests but the server sidecar accepted only "
                            f"{accepted} connections")
     return {
         "cps": res["rps"],
