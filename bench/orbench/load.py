@@ -7,9 +7,11 @@ import re
 SLACK = 30  # seconds a tool may run past its own duration before it is killed
 
 
-def wrk_max(pod, url, seconds, connections, threads):
-    """Max requests/s with keep-alive: wrk's closed loop over `connections` connections."""
-    out = pod.exec(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", url],
+def wrk_max(pod, url, seconds, connections, threads, headers=()):
+    """Max requests/s with keep-alive: wrk's closed loop over `connections` connections. With a
+    `Connection: close` header, wrk opens a new connection for every request."""
+    header_args = [a for h in headers for a in ("-H", h)]
+    out = pod.exec(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"] + header_args + [url],
                    timeout=seconds + SLACK).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))

@@ -1,4 +1,4 @@
-"""bench/run [standard|jvm|profile]: builds the pods, runs the variants interleaved, writes the report."""
+"""bench/run [standard|jvm|knobs|mtls|profile]: builds the pods, runs the variants interleaved, writes the report."""
 
 import datetime
 import os
@@ -37,11 +37,13 @@ def main():
     world = setup.World(repo, bench_dir)
     try:
         world.build()
+        if mode == "mtls":
+            world.make_mesh_ca()
         if mode == "profile":
             from . import profile
             return profile.run(world, settings, os.environ.get("BENCH_RESULTS_DIR", os.path.join(bench_dir, "results")))
         variants = {"standard": sidecars.standard_variants, "jvm": sidecars.jvm_variants,
-                    "knobs": sidecars.knob_variants}[mode]()
+                    "knobs": sidecars.knob_variants, "mtls": sidecars.mtls_variants}[mode]()
         if settings.only:
             variants = [v for v in variants if v.name in settings.only]
         return run_rounds(world, variants, settings, mode, bench_dir)
@@ -83,7 +85,10 @@ def run_rounds(world, variants, settings, mode, bench_dir):
                     + (f", vCPU srv/cli {result['vcpu_at_rate'][0]:.3f}/{result['vcpu_at_rate'][1]:.3f}, "
                        f"RSS {result['rss_peak_mib'][0]:.1f}/{result['rss_peak_mib'][1]:.1f} MiB, "
                        f"ready {result['ready_ms'][0]:.0f}/{result['ready_ms'][1]:.0f} ms"
-                       if "ready_ms" in result else ""))
+                       if "ready_ms" in result else "")
+                    + (f", new connection per request {result['cps']:,.0f}/s, CPU ms per connection srv/cli "
+                       f"{result['cpu_ms_per_conn'][0]:.3f}/{result['cpu_ms_per_conn'][1]:.3f}"
+                       if "cps" in result else ""))
             rounds[v.name].append(result)
     load_after = os.getloadavg()
     summary = report.summarise(variants, rounds)
@@ -98,6 +103,27 @@ def _print_sidecar_errors(workdir, tag):
             with open(os.path.join(workdir, name), errors="replace") as f:
                 tail = f.read()[-3000:]
             print(f"--- {name} (last 3000 characters)\n{tail}", flush=True)
+
+
+def mtls_sections(variants, summary, rounds, settings):
+    tls = sorted({f"`{name}`: {r['tls']}" for name, rs in rounds.items() for r in rs if "tls" in r})
+    return [
+        "mTLS connections (the client sidecar's log): " + "; ".join(tls) + ".",
+        "",
+        f"## A new connection per request ({settings.connection_seconds} s, wrk `Connection: close`, "
+        f"{settings.connections} connections)",
+        "",
+        "Every request opens a connection from the client sidecar to the server sidecar; with mTLS that is a "
+        "full TLS handshake (the client sidecar does not resume sessions) with a client certificate that "
+        "the server sidecar verifies. CPU per connection: each sidecar's CPU over the phase / connections.",
+        "",
+        report.connections_table(variants, summary),
+        "",
+        "## The cost of mTLS (each mTLS variant / its plaintext twin; and vs HAProxy terminating the same mTLS)",
+        "",
+        report.mtls_table(variants, summary),
+        "",
+    ]
 
 
 def _version(argv, pattern_line=0):
@@ -176,6 +202,7 @@ def write_report(variants, summary, rounds, settings, mode, bench_dir, started, 
         report.ratios_table(variants, summary),
         "",
         *(["## Targets (issue 5)", "", targets, ""] if targets else []),
+        *(mtls_sections(variants, summary, rounds, settings) if mode == "mtls" else []),
         f"## CPU at {settings.rate:g} req/s by thread (vCPU, both sidecars together)",
         "",
         report.threads_table(variants, rounds),

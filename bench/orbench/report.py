@@ -3,7 +3,7 @@
 import math
 import statistics
 
-PEER = {"L4": "haproxy-tcp", "L7": "haproxy-http"}
+PEER = {"L4": "haproxy-tcp", "L7": "haproxy-http", "L7-plain": "plain-haproxy", "L7-mtls": "mtls-haproxy"}
 SIDE = ("server", "client")  # order of per-sidecar lists
 
 
@@ -24,7 +24,13 @@ def summarise(variants, rounds):
         for key in ("rps_max", "rate", "p50", "p90", "p99", "p999", "iperf_gbps", "errors"):
             s[key] = median([r[key] for r in runs])
         s["rps_by_round"] = [r["rps_max"] for r in runs]
-        for key in ("ready_ms", "vcpu_at_rate", "cpu_per_1k_at_rate", "cpu_per_1k_at_max", "rss_peak_mib"):
+        for key in ("cps", "cps_errors"):
+            if key in runs[0]:
+                s[key] = median([r[key] for r in runs])
+        if "cps" in runs[0]:
+            s["cps_by_round"] = [r["cps"] for r in runs]
+        for key in ("ready_ms", "vcpu_at_rate", "cpu_per_1k_at_rate", "cpu_per_1k_at_max", "rss_peak_mib",
+                    "cpu_ms_per_conn"):
             if key in runs[0]:
                 for i, side in enumerate(SIDE):
                     s[f"{key}_{side}"] = median([r[key][i] for r in runs])
@@ -91,6 +97,50 @@ def ratios_table(variants, summary):
             f"{_ratio(s.get('cpu_per_1k_at_max_sum'), p.get('cpu_per_1k_at_max_sum'))} | "
             f"{_ratio(s.get('rss_peak_mib_max'), p.get('rss_peak_mib_max'))} | "
             f"{_ratio(s.get('ready_ms_max'), p.get('ready_ms_max'), 0)} |")
+    return "\n".join(lines)
+
+
+def connections_table(variants, summary):
+    head = ("| variant | connections/s (one request each) | errors | CPU ms per connection, server sidecar | "
+            "client sidecar | connections/s per round |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for v in variants:
+        s = summary[v.name]
+        if not s.get("rounds") or "cps" not in s:
+            continue
+        lines.append(f"| {v.name} | {_f(s['cps'], 0)} | {_f(s['cps_errors'], 0)} | "
+                     f"{_f(s['cpu_ms_per_conn_server'], 3)} | {_f(s['cpu_ms_per_conn_client'], 3)} | "
+                     f"{', '.join(_f(x, 0) for x in s['cps_by_round'])} |")
+    return "\n".join(lines)
+
+
+def mtls_table(variants, summary):
+    """Per mTLS variant: what mTLS costs against its own plaintext twin (same sidecars, no TLS), and the
+    server sidecar against HAProxy terminating the same mTLS. Server-side CPU is the server sidecar's alone
+    (the client sidecar is the same HAProxy in every variant)."""
+    head = ("| variant | vs | req/s (keep-alive) | p50 ms, this / vs | p99 ms, this / vs | "
+            "server CPU per request at 1000 rps | server CPU per request at max | connections/s | "
+            "server CPU per connection | server CPU ms per connection, this − vs | iperf3 |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for v in variants:
+        s = summary[v.name]
+        if not v.mtls or not s.get("rounds"):
+            continue
+        for other in (v.baseline, PEER.get(v.layer)):
+            o = summary.get(other, {})
+            if other == v.name or not o.get("rounds"):
+                continue
+            extra = (s.get("cpu_ms_per_conn_server") - o.get("cpu_ms_per_conn_server")
+                     if s.get("cpu_ms_per_conn_server") is not None and o.get("cpu_ms_per_conn_server") is not None
+                     else None)
+            lines.append(
+                f"| {v.name} | {other} | {_ratio(s['rps_max'], o.get('rps_max'))} | "
+                f"{_f(s['p50'], 3)} / {_f(o.get('p50'), 3)} | {_f(s['p99'], 3)} / {_f(o.get('p99'), 3)} | "
+                f"{_ratio(s.get('cpu_per_1k_at_rate_server'), o.get('cpu_per_1k_at_rate_server'))} | "
+                f"{_ratio(s.get('cpu_per_1k_at_max_server'), o.get('cpu_per_1k_at_max_server'))} | "
+                f"{_ratio(s.get('cps'), o.get('cps'))} | "
+                f"{_ratio(s.get('cpu_ms_per_conn_server'), o.get('cpu_ms_per_conn_server'))} | "
+                f"{_f(extra, 3)} | {_ratio(s['iperf_gbps'], o.get('iperf_gbps'))} |")
     return "\n".join(lines)
 
 

@@ -9,10 +9,13 @@ import stat
 import tempfile
 import time
 
-from . import netns, procs, sidecars
+from . import meshca, netns, procs, sidecars
 
 WORKDIR_PREFIX = "orbench-work-"
 APP_PORT = 80
+# The same nginx server on a second port: bench/run mtls's client sidecar relays it connection by connection,
+# so that a request with `Connection: close` is a new connection (a new handshake) to the server sidecar.
+PER_CONNECTION_PORT = 81
 IPERF_PORT = 5201
 BODY_BYTES = 1024
 
@@ -27,13 +30,26 @@ class World:
         self.workdir = None
         self.jar = None
         self.rules_on = None
+        self.certs_dir = None  # the mesh CA's identities, per pod name (make_mesh_ca)
+        self.client_cert_sha256 = None
 
     @property
     def pods(self):
         return [self.client, self.server]
 
-    def url(self, path="/"):
-        return f"http://{self.server.ip}:{APP_PORT}{path}"
+    def url(self, path="/", port=APP_PORT):
+        return f"http://{self.server.ip}:{port}{path}"
+
+    def make_mesh_ca(self):
+        """Root, intermediate and one istiod-shaped identity per pod (see meshca), in <workdir>/certs."""
+        self.certs_dir = os.path.join(self.workdir, "certs")
+        os.mkdir(self.certs_dir)
+        os.chmod(self.certs_dir, 0o755)
+        ca = meshca.MeshCa(self.certs_dir, int(sidecars.PROXY_UID))
+        ca.create()
+        for pod in self.pods:
+            ca.issue(pod.name, pod.ns)
+        self.client_cert_sha256 = ca.leaf_sha256(self.client.name)
 
     def build(self):
         remove_stale()

@@ -9,7 +9,7 @@ import re
 import subprocess
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import procs
 
@@ -44,10 +44,23 @@ class Variant:
     java_home: str = ""
     java_opts: str = ""  # empty: bin/outrigger's defaults
     training: str = ""  # jvm archive to build before measuring: appcds | aot
+    # bench/run mtls: the client pod runs HAProxy with this configuration (the client sidecar that originates
+    # mTLS, or its plaintext twin), the server pod the variant's own sidecar.
+    client_config: str = ""
+    mtls: bool = False  # the server sidecar has the pod's identity and the path is mTLS (XFCC reaches the app)
+    per_connection: bool = False  # also measure a new connection per request (:81, Connection: close)
+    baseline: str = ""  # the plaintext variant this one is compared with (bench/run mtls)
 
     @property
     def proxied(self):
         return self.kind != "direct"
+
+    def side(self, pod_name):
+        """What runs in that pod: the variant itself, or the HAProxy client sidecar of client_config."""
+        if pod_name == "cli" and self.client_config:
+            return replace(self, kind="haproxy", haproxy_config=self.client_config, env={}, java_home="",
+                           java_opts="", mtls=False)
+        return self
 
 
 def standard_variants():
@@ -62,6 +75,29 @@ def standard_variants():
                 "Outrigger defaults: HTTP detection, access log, metrics, tracing, shipped JVM flags and CDS archive"),
         Variant("outrigger-l4", "outrigger", "L4", "Outrigger, OUTRIGGER_PROTOCOL_DETECTION=off",
                 env={"OUTRIGGER_PROTOCOL_DETECTION": "off"}),
+    ]
+
+
+def mtls_variants():
+    """The mTLS comparison: the same HAProxy client sidecar (plaintext, or originating Istio mTLS) in front of
+    each server sidecar, plaintext and STRICT mTLS: the mTLS cost is a ratio within the run, for Outrigger and
+    for HAProxy terminating the same mTLS."""
+    return [
+        Variant("plain-haproxy", "haproxy", "L7-plain",
+                "HAProxy client → HAProxy server (haproxy-server.cfg), plaintext",
+                haproxy_config="haproxy-server.cfg", client_config="haproxy-client.cfg", per_connection=True),
+        Variant("plain-outrigger", "outrigger", "L7-plain",
+                "HAProxy client → Outrigger (defaults, no certificate), plaintext",
+                client_config="haproxy-client.cfg", per_connection=True),
+        Variant("mtls-outrigger", "outrigger", "L7-mtls",
+                "HAProxy client originating mTLS → Outrigger with FILE_MOUNTED_CERTS, OUTRIGGER_MTLS_MODE=STRICT",
+                client_config="haproxy-client-mtls.cfg", per_connection=True, mtls=True,
+                baseline="plain-outrigger",
+                env={"FILE_MOUNTED_CERTS": "true", "OUTRIGGER_MTLS_MODE": "STRICT"}),
+        Variant("mtls-haproxy", "haproxy", "L7-mtls",
+                "HAProxy client originating mTLS → HAProxy server terminating it (haproxy-server-mtls.cfg)",
+                haproxy_config="haproxy-server-mtls.cfg", client_config="haproxy-client-mtls.cfg",
+                per_connection=True, mtls=True, baseline="plain-haproxy"),
     ]
 
 
@@ -193,9 +229,12 @@ def sidecar_argv(variant, repo, config_dir):
     return drop + [os.path.join(repo, "bin", "outrigger"), "proxy"]
 
 
-def sidecar_env(variant, pod, jar, extra_java_opts=""):
+def sidecar_env(variant, pod, jar, extra_java_opts="", certs_dir=None):
     env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), "LANG": "C.UTF-8"}
+    identity = os.path.join(certs_dir, pod.name) if certs_dir else None
     if variant.kind != "outrigger":
+        if identity:
+            env["ORBENCH_CERTS"] = identity  # the mTLS configurations' crt and ca-file
         return env
     env.update({
         "OUTRIGGER_JAR": jar,
@@ -205,6 +244,10 @@ def sidecar_env(variant, pod, jar, extra_java_opts=""):
         "OUTRIGGER_DRAIN_DURATION": "1s",
     })
     env.update(variant.env)
+    if variant.env.get("FILE_MOUNTED_CERTS") == "true":
+        if not identity:
+            raise RuntimeError(f"{variant.name}: FILE_MOUNTED_CERTS without the bench's mesh CA")
+        env["OUTRIGGER_CERT_DIR"] = identity
     if variant.java_home:
         env["JAVA_HOME"] = variant.java_home
     opts = (variant.java_opts or OUTRIGGER_DEFAULT_JAVA_OPTS) + (" " + extra_java_opts if extra_java_opts else "")
@@ -238,12 +281,13 @@ def ensure_cds_archive(world):
 
 def start(pod, variant, world, tag, extra_java_opts=""):
     """Starts the variant's sidecar in the pod and waits for its readiness URL; returns a Sidecar."""
+    variant = variant.side(pod.name)
     if variant.kind == "outrigger":
         ensure_cds_archive(world)
     workdir = world.workdir
     log_path = os.path.join(workdir, f"{tag}.out")
     argv = sidecar_argv(variant, world.repo, world.config_dir)
-    env = sidecar_env(variant, pod, world.jar, extra_java_opts)
+    env = sidecar_env(variant, pod, world.jar, extra_java_opts, world.certs_dir)
     proc, ready_ms = pod.call_inside(lambda: procs.start_and_time_ready(
         argv, log_path, os.path.join(workdir, f"{tag}.err"), env, READY_PORT, READY_PATH))
     return Sidecar(pod, variant, proc, ready_ms, log_path)
