@@ -227,7 +227,9 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public synchronized void close() {
     stop();
-    eventLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    // A quiet period, not none: a closed stream's last callbacks can still reach the event loops
+    // after the server reports terminated, and a terminated loop rejects them with a stack trace.
+    eventLoops.shutdownGracefully(500, 2000, TimeUnit.MILLISECONDS);
   }
 
   /** One DiscoveryRequest as received: which stream, which node, which type, which version it reports. */
