@@ -4,8 +4,8 @@
 # its routing. It builds the image, loads it into the cluster, installs Istio with a downloaded,
 # checksummed istioctl, deploys k8s/samples/003-bookinfo.yaml, a curl client
 # (k8s/kind/istiod/client.yaml) and httpbin (k8s/kind/istiod/httpbin.yaml), each injected with
-# `outrigger kube-inject --xds on` and labelled security.istio.io/tlsMode=istio (so istiod's auto
-# mTLS makes every call between them mTLS), and a curl pod without a sidecar
+# `outrigger kube-inject --xds on`, which labels them security.istio.io/tlsMode=istio (so istiod's
+# auto mTLS makes every call between them mTLS), and a curl pod without a sidecar
 # (k8s/kind/istiod/plain-client.yaml); applies k8s/kind/istiod/bookinfo-routing.yaml (productpage
 # URI matches; reviews subsets v1/v2/v3 split 5/5/90), and checks, from inside the client pod:
 #   - every pod carries the sidecar and the volumes it needs to reach istiod;
@@ -66,9 +66,8 @@
 # reach istiod: the istio-ca-root-cert ConfigMap, the istio-ca token and the pod-info volumes,
 # PROXY_CONFIG with istiod's address and Istio's ISTIO_META_* environment, POD_NAMESPACE and
 # SERVICE_ACCOUNT (the identity asked of istiod's CA). The patch
-# (k8s/kind/istiod/kustomization.yaml) asks for JSON access-log lines, for the checks, and adds the
-# pod label security.istio.io/tlsMode=istio, which Istio's injector adds and Outrigger's does not
-# yet.
+# (k8s/kind/istiod/kustomization.yaml) asks for JSON access-log lines, for the checks. The pod label
+# security.istio.io/tlsMode=istio comes from kube-inject, as from Istio's injector.
 # Why not Istio's own injector with our image as the proxy image: its template runs
 # `istio-iptables ...` and `proxy sidecar --domain ...` with pilot-agent's flags, which
 # `outrigger` does not accept.
@@ -128,7 +127,7 @@ kube_inject() {
 }
 
 # The workloads as they are applied: Bookinfo, the client and httpbin, injected, then given JSON
-# access logs and the tlsMode label (k8s/kind/istiod/kustomization.yaml) by kustomize.
+# access logs (k8s/kind/istiod/kustomization.yaml) by kustomize.
 render_workloads() {
   local dir=$work/kustomize
   mkdir -p "$dir"

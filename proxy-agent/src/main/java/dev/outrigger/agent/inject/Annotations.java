@@ -31,6 +31,13 @@ public final class Annotations {
   public static final String STATUS = "outrigger.dev/status";
   /** Istio's injection marker: such a pod already has Envoy and is refused. */
   public static final String ISTIO_STATUS = "sidecar.istio.io/status";
+  /**
+   * The revision of the injector that injected the pod. Istio's template writes it as an annotation, not a label
+   * (a label would overwrite the istio.io/rev=&lt;tag&gt; a user selects a revision tag with), "default" for the
+   * default revision, which is the only one Outrigger's injector serves.
+   */
+  public static final String REVISION = "istio.io/rev";
+  public static final String DEFAULT_REVISION = "default";
   public static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
   public static final String DEFAULT_LOGS_CONTAINER = "kubectl.kubernetes.io/default-logs-container";
 }

@@ -35,6 +35,8 @@ public final class PodInjector {
     IstiodEnvironment istiod = defaults.istiod() == null ? null : IstiodEnvironment.of(defaults.istiod(), pod, options);
     SidecarPlan plan = SidecarPlanner.plan(options, istiod);
     PodChecks.refuseConflicts(pod, plan.volumeNames());
+    // Labels are never removed on re-injection (Istio's stripPod leaves them); the pod's own win.
+    PodLabels.of(pod, istiod != null).forEach(pod::setLabel);
     apply(pod, plan);
     return Outcome.INJECTED;
   }

@@ -34,6 +34,10 @@ final class PodTemplate {
     Trees.childOrCreate(Trees.childOrCreate(tree, "metadata"), "annotations").put(key, value);
   }
 
+  void setLabel(String key, String value) {
+    Trees.childOrCreate(Trees.childOrCreate(tree, "metadata"), "labels").put(key, value);
+  }
+
   void removeAnnotation(String key) {
     Map<String, Object> annotations = Trees.child(Trees.child(tree, "metadata"), "annotations");
     if (annotations != null) {

@@ -37,6 +37,7 @@ final class SidecarPlanner {
   /** What the pod shows of its sidecar, as istioctl kube-inject writes it (seed 001), and its inbound mode. */
   private static Map<String, String> annotations(PodOptions options) {
     Map<String, String> out = new LinkedHashMap<>();
+    out.put(REVISION, DEFAULT_REVISION);
     out.put(INTERCEPTION_MODE, options.interceptionMode());
     if (options.capture()) {
       out.put(INCLUDE_INBOUND_PORTS, options.includeInboundPorts());

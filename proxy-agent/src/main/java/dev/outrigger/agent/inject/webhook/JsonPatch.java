@@ -9,13 +9,14 @@ import java.util.Set;
 
 /**
  * The RFC 6902 patch from a pod to its injected form. Injection changes whole fields (the
- * annotations, the container, init container and volume lists), so each changed field becomes
+ * labels, the annotations, the container, init container and volume lists), so each changed field becomes
  * one "add", which RFC 6902 defines as a replace when the member exists; unchanged fields give
  * no operation, so re-invoking the webhook on an injected pod patches nothing.
  */
 final class JsonPatch {
   /** The fields injection may change, as (parent, member) paths. */
   private static final List<String[]> FIELDS = List.of(
+      new String[] {"metadata", "labels"},
       new String[] {"metadata", "annotations"},
       new String[] {"spec", "initContainers"},
       new String[] {"spec", "containers"},

@@ -112,6 +112,21 @@ class WebhookServerTest {
     assertEquals(review.at("/request/object/metadata/ownerReferences"), pod.at("/metadata/ownerReferences"));
     assertEquals(review.at("/request/object/spec/tolerations"), pod.at("/spec/tolerations"));
     assertTrue(pod.at("/metadata/annotations").has("outrigger.dev/status"));
+    // Istio's canonical labels reach the pod; tlsMode only for a sidecar wired to istiod.
+    assertEquals("httpbin", pod.at("/metadata/labels/service.istio.io~1canonical-name").asText());
+    assertEquals("latest", pod.at("/metadata/labels/service.istio.io~1canonical-revision").asText());
+    assertTrue(pod.at("/metadata/labels/security.istio.io~1tlsMode").isMissingNode());
+    assertEquals(review.at("/request/object/metadata/labels/pod-template-hash"), pod.at("/metadata/labels/pod-template-hash"));
+  }
+
+  @Test
+  void aPodWithoutAnAppLabelIsNamedByItsDeployment() throws Exception {
+    ObjectNode review = review();
+    ((ObjectNode) review.at("/request/object/metadata/labels")).remove("app");
+    JsonNode pod = patched(review.at("/request/object"), admit(review));
+    V1Pod.fromJson(JSON.writeValueAsString(pod));
+    // Istio's DeploymentMeta: the ReplicaSet's name less its pod-template-hash.
+    assertEquals("httpbin-deployment", pod.at("/metadata/labels/service.istio.io~1canonical-name").asText());
   }
 
   @Test
@@ -138,6 +153,8 @@ class WebhookServerTest {
         proxy.getVolumeMounts().stream().map(m -> m.getMountPath()).toList());
     assertEquals("istio-ca", checked.getSpec().getVolumes().get(3).getProjected().getSources().get(0)
         .getServiceAccountToken().getAudience());
+    assertEquals("istio", checked.getMetadata().getLabels().get("security.istio.io/tlsMode"));
+    assertEquals("httpbin", checked.getMetadata().getLabels().get("service.istio.io/canonical-name"));
 
     ((ObjectNode) review.get("request")).set("object", pod);
     assertNull(admit(review).get("patch"), "a reinvocation patches nothing");
