@@ -128,7 +128,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     accepting = true;
     log.info("listening: outbound {}, inbound {}, inbound mode {}, mTLS {}", boundPorts.get(Direction.OUTBOUND),
-        boundPorts.get(Direction.INBOUND), settings.inboundMode().label(), tls.contexts().isEmpty() ? "off (no certificate source)"
+        boundPorts.get(Direction.INBOUND), settings.inboundMode().label()
+            + (settings.localhostInboundPorts().isEmpty() ? ""
+                : " (over loopback for ports " + settings.localhostInboundPorts().label() + ")"), tls.contexts().isEmpty() ? "off (no certificate source)"
             : "on (without istiod: " + tls.staticMode() + ")");
   }
 
