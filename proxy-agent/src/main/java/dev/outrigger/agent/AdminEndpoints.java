@@ -171,6 +171,7 @@ final class AdminEndpoints {
     dump.put(AgentConfig.INBOUND_MODE, p.inboundMode().label());
     dump.put(AgentConfig.LOCALHOST_INBOUND_PORTS, p.localhostInboundPorts().label());
     // What the last scan of the pod's sockets found (preserve mode only; absent in loopback mode).
+    dump.put("captured_inbound_ports", c.capturedInboundPorts().label());
     agent.listenerCheck().ifPresent(check -> dump.put("inbound_localhost_only_listeners",
         check.loopbackOnly().stream().toList()));
     dump.put(AgentConfig.OUTBOUND_PORT, p.outboundPort());

@@ -107,7 +107,8 @@ final class Agent {
     ignored.addAll(List.of(proxy.port(Direction.OUTBOUND), proxy.port(Direction.INBOUND), statusPort(), adminPort(),
         prometheusPort(), agentPort()));
     ignored.addAll(config.proxy().localhostInboundPorts().ports());
-    LocalhostListenerCheck check = new LocalhostListenerCheck(LocalhostListenerCheck.PROC_FILES, ignored);
+    LocalhostListenerCheck check = new LocalhostListenerCheck(LocalhostListenerCheck.PROC_FILES, ignored,
+        config.capturedInboundPorts());
     check.register(metrics.registry());
     check.start();
     listenerCheck = Optional.of(check);

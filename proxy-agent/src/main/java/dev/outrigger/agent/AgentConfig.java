@@ -30,11 +30,12 @@ import java.util.function.Supplier;
  * @param xds istiod's address and credentials; empty when no control plane is configured
  *     (passthrough)
  * @param mtls where the workload certificate comes from, and the inbound mTLS mode without istiod
+ * @param capturedInboundPorts the inbound ports the init rules capture, from the pod's annotations
  */
 public record AgentConfig(
     ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, TerminationDrain drain, String logLevel,
     TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload, Optional<XdsConfig> xds,
-    MeshTlsConfig mtls) {
+    MeshTlsConfig mtls, CapturedInboundPorts capturedInboundPorts) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   /**
@@ -111,7 +112,8 @@ public record AgentConfig(
         e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration),
         OverloadConfig.fromEnvironment(e),
         xds,
-        MeshTlsConfig.fromEnvironment(env, e, xds));
+        MeshTlsConfig.fromEnvironment(env, e, xds),
+        CapturedInboundPorts.of(pod));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * sockets at start and every {@link #PERIOD_SECONDS} s on its own thread (never an event loop),
  * and says so once per port in the log, as a gauge, and on /healthz/ready and /config_dump.
  *
- * <p>Without istiod the agent does not know which ports are captured (includeInboundPorts is
- * {@code *} by default), so every port the app listens on counts, except the proxy's own and the
- * ports already forwarded over loopback by {@link AgentConfig#LOCALHOST_INBOUND_PORTS}.
+ * <p>The ports that count are those the init rules capture, as the pod's include/excludeInboundPorts
+ * annotations say ({@link CapturedInboundPorts}; every port when they cannot be read, as the
+ * injector's default {@code *}), except the proxy's own and the ports already forwarded over
+ * loopback by {@link AgentConfig#LOCALHOST_INBOUND_PORTS}.
  */
 final class LocalhostListenerCheck implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalhostListenerCheck.class);
@@ -38,6 +39,7 @@ final class LocalhostListenerCheck implements AutoCloseable {
 
   private final List<Path> files;
   private final Set<Integer> ignoredPorts;
+  private final CapturedInboundPorts captured;
   /** The lo-only ports of the last scan, ascending. */
   private volatile Set<Integer> loopbackOnly = Set.of();
   private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
@@ -46,8 +48,14 @@ final class LocalhostListenerCheck implements AutoCloseable {
 
   /** @param ignoredPorts the proxy's own ports and those forwarded over loopback already */
   LocalhostListenerCheck(List<Path> files, Set<Integer> ignoredPorts) {
+    this(files, ignoredPorts, CapturedInboundPorts.ALL);
+  }
+
+  /** @param captured the ports the init rules send to the proxy: only those can be reset */
+  LocalhostListenerCheck(List<Path> files, Set<Integer> ignoredPorts, CapturedInboundPorts captured) {
     this.files = List.copyOf(files);
     this.ignoredPorts = Set.copyOf(ignoredPorts);
+    this.captured = captured;
   }
 
   /** Whether the check applies: only preserve mode dials the pod IP. */
@@ -83,7 +91,8 @@ final class LocalhostListenerCheck implements AutoCloseable {
         return; // keep the last result rather than report a half-read table
       }
     }
-    Set<Integer> now = AppListeners.of(listening).loopbackOnly(ignoredPorts);
+    Set<Integer> now = new java.util.TreeSet<>(AppListeners.of(listening).loopbackOnly(ignoredPorts));
+    now.removeIf(port -> !captured.captures(port));
     loopbackOnly = Set.copyOf(now);
     for (int port : now) {
       if (warned.add(port)) {

@@ -57,6 +57,17 @@ class LocalhostListenerCheckTest {
   }
 
   @Test
+  void aPortTheRulesDoNotCaptureIsNotReported() throws Exception {
+    Assumptions.assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "samples are little-endian");
+    Path tcp = Files.writeString(dir.resolve("tcp"), ProcNetTcpTest.TCP);
+    Path tcp6 = Files.writeString(dir.resolve("tcp6"), ProcNetTcpTest.TCP6);
+    LocalhostListenerCheck check = new LocalhostListenerCheck(List.of(tcp, tcp6), Set.of(),
+        new CapturedInboundPorts(java.util.Optional.empty(), Set.of(18080)));
+    check.scan();
+    assertEquals(Set.of(18081), check.loopbackOnly());
+  }
+
+  @Test
   void theWarningNamesThePortTheConsequenceAndTheFixes() {
     String w = LocalhostListenerCheck.warning(8080);
     assertTrue(w.startsWith("port 8080: the app listens on localhost (127.0.0.1/::1) only"), w);
