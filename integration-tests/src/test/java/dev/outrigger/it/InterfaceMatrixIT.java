@@ -1,6 +1,7 @@
 package dev.outrigger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.it.apps.Ncat;
 import dev.outrigger.it.apps.PongServer;
@@ -9,7 +10,9 @@ import dev.outrigger.it.harness.Pod;
 import dev.outrigger.it.sidecar.InboundMode;
 import dev.outrigger.it.sidecar.Sidecar;
 import dev.outrigger.it.sidecar.SidecarSettings;
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +36,15 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
   private static final int LO_PORT = 8080;
   private static final int ETH0_PORT = 8081;
 
+  private static final String LOCALHOST_ONLY_GAUGE = "outrigger_inbound_localhost_only_listeners";
+  private static final String LO_WARNING = "port " + LO_PORT + ": the app listens on localhost (127.0.0.1/::1) only";
+
   private final Map<InboundMode, Pod> servers = new EnumMap<>(InboundMode.class);
+  private final Map<InboundMode, Sidecar> sidecars = new EnumMap<>(InboundMode.class);
+  private Pod fixedServer;
+  private Sidecar fixedSidecar;
+  private PongServer fixedLoServer;
+  private PongServer fixedEth0Server;
   private final Map<InboundMode, PongServer> loServers = new EnumMap<>(InboundMode.class);
   private final Map<InboundMode, PongServer> eth0Servers = new EnumMap<>(InboundMode.class);
   private Pod plainClient;
@@ -59,9 +70,15 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
       Pod server = network.addPod("server-" + mode.envValue());
       loServers.put(mode, PongServer.start(server, "127.0.0.1", LO_PORT));
       eth0Servers.put(mode, PongServer.start(server, server.ip(), ETH0_PORT));
-      Sidecar.inject(server, SidecarSettings.inboundMode(mode));
+      sidecars.put(mode, Sidecar.inject(server, SidecarSettings.inboundMode(mode)));
       servers.put(mode, server);
     }
+    // The same lo-bound app in preserve mode, with its port opted into loopback forwarding.
+    fixedServer = network.addPod("server-lo-fix");
+    fixedLoServer = PongServer.start(fixedServer, "127.0.0.1", LO_PORT);
+    fixedEth0Server = PongServer.start(fixedServer, fixedServer.ip(), ETH0_PORT);
+    fixedSidecar = Sidecar.inject(fixedServer, SidecarSettings.inboundMode(InboundMode.PRESERVE)
+        .with(SidecarSettings.LOCALHOST_INBOUND_PORTS, String.valueOf(LO_PORT)));
     unmeshedServer = network.addPod("server-nomesh");
     PongServer.start(unmeshedServer, "127.0.0.1", LO_PORT);
     unmeshedEth0Server = PongServer.start(unmeshedServer, unmeshedServer.ip(), ETH0_PORT);
@@ -92,5 +109,53 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
     assertEquals(Ncat.CONNECTION_REFUSED, Ncat.ping(plainClient, unmeshedServer.ip(), LO_PORT).printed());
     unmeshedEth0Server.awaitListening();
     assertEquals("pong", Ncat.ping(plainClient, unmeshedServer.ip(), ETH0_PORT).printed());
+  }
+
+  /**
+   * The seed's trap, caught at runtime: in preserve mode the lo-bound app's port gets a warning
+   * line, the gauge and a line in the readiness body (readiness stays 200); loopback mode says
+   * nothing, since there the lo-bound app is reached.
+   */
+  @Test
+  void preserveModeWarnsAboutTheLoBoundAppAndCountsIt() {
+    loServers.get(InboundMode.PRESERVE).awaitListening();
+    Sidecar preserve = sidecars.get(InboundMode.PRESERVE);
+    // Scanned at start and every 10 s: the app may have come up after the first scan.
+    String warning = preserve.process().awaitStderrLine("the localhost-only warning", Duration.ofSeconds(25),
+        line -> line.contains(LO_WARNING));
+    assertTrue(warning.contains("WARN"), warning);
+    assertTrue(warning.contains("OUTRIGGER_LOCALHOST_INBOUND_PORTS=" + LO_PORT), warning);
+    assertEquals(1.0, preserve.metrics(Sidecar.PROMETHEUS_PORT).sum(LOCALHOST_ONLY_GAUGE, Map.of()));
+    CommandResult ready = readinessBody(preserve);
+    assertTrue(ready.stdout().endsWith("\n200"), ready.describe());
+    assertTrue(ready.stdout().contains("warning: app listens on localhost only on port(s) " + LO_PORT + ":"),
+        ready.describe());
+    assertEquals(Ncat.RESET_BY_PEER, Ncat.ping(plainClient, servers.get(InboundMode.PRESERVE).ip(), LO_PORT).printed());
+
+    Sidecar loopback = sidecars.get(InboundMode.LOOPBACK);
+    assertTrue(loopback.process().stderrLines().stream().noneMatch(line -> line.contains(LO_WARNING)),
+        String.join("\n", loopback.process().stderrLines()));
+    assertTrue(loopback.metrics(Sidecar.PROMETHEUS_PORT).matching(LOCALHOST_ONLY_GAUGE, Map.of()).isEmpty());
+  }
+
+  /** OUTRIGGER_LOCALHOST_INBOUND_PORTS turns the reset cell into pong, and only for that port. */
+  @Test
+  void theLocalhostInboundPortsSettingMakesTheSameCellAnswerPong() {
+    fixedLoServer.awaitListening();
+    fixedEth0Server.awaitListening();
+    for (Pod client : new Pod[] {plainClient, meshedClient}) {
+      CommandResult lo = Ncat.ping(client, fixedServer.ip(), LO_PORT);
+      assertEquals("pong", lo.printed(), lo.describe());
+      CommandResult eth0 = Ncat.ping(client, fixedServer.ip(), ETH0_PORT); // still preserved
+      assertEquals("pong", eth0.printed(), eth0.describe());
+    }
+    assertEquals(0.0, fixedSidecar.metrics(Sidecar.PROMETHEUS_PORT).sum(LOCALHOST_ONLY_GAUGE, Map.of()));
+    assertTrue(fixedSidecar.process().stderrLines().stream().noneMatch(line -> line.contains(LO_WARNING)));
+  }
+
+  /** The body of GET /healthz/ready, a newline, then the status code. */
+  private static CommandResult readinessBody(Sidecar sidecar) {
+    return sidecar.pod().exec(Duration.ofSeconds(10), List.of("curl", "-sS", "--max-time", "5", "-w", "\n%{http_code}",
+        "http://127.0.0.1:" + Sidecar.STATUS_PORT + "/healthz/ready"));
   }
 }

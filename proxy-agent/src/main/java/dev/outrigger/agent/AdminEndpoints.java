@@ -57,8 +57,10 @@ final class AdminEndpoints {
   }
 
   private Reply readiness() {
+    // Readiness itself is unchanged by a lo-only app (the proxy is fine), but the body says so.
+    String warning = agent.listenerCheck().map(LocalhostListenerCheck::readinessLine).orElse("");
     if (agent.ready()) {
-      return Reply.ok("");
+      return Reply.ok(warning);
     }
     String why = agent.state() == Agent.State.LIVE && agent.overloaded() ? "OVERLOADED" : agent.state().name();
     if (agent.state() == Agent.State.LIVE && !agent.overloaded() && !agent.xdsReady()) {
@@ -66,7 +68,7 @@ final class AdminEndpoints {
     } else if (agent.state() == Agent.State.LIVE && !agent.overloaded() && !agent.certificateReady()) {
       why = agent.certificates().map(WorkloadCertificates::notReadyReason).orElse(why);
     }
-    return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why + "\n");
+    return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + why + "\n" + warning);
   }
 
   /** Envoy's /clusters from the configuration the data path routes by (empty in passthrough). */
@@ -102,6 +104,10 @@ final class AdminEndpoints {
     stats.put("agent.app_scrape_failures_total", agent.metricsEndpoints().appScrapeFailures());
     agent.controlPlane().ifPresent(cp -> stats.putAll(cp.stats().snapshot()));
     agent.certificates().ifPresent(c -> stats.putAll(c.snapshot()));
+    agent.listenerCheck().ifPresent(check -> {
+      stats.put("listener_check.localhost_only_listeners", check.loopbackOnly().size());
+      stats.put("listener_check.scan_failures_total", check.scanFailures());
+    });
     if (List.of("json").equals(query.get("format"))) {
       return Reply.json(json(stats));
     }
@@ -163,6 +169,11 @@ final class AdminEndpoints {
     ProxySettings p = c.proxy();
     Map<String, Object> dump = new LinkedHashMap<>();
     dump.put(AgentConfig.INBOUND_MODE, p.inboundMode().label());
+    dump.put(AgentConfig.LOCALHOST_INBOUND_PORTS, p.localhostInboundPorts().label());
+    // What the last scan of the pod's sockets found (preserve mode only; absent in loopback mode).
+    dump.put("captured_inbound_ports", c.capturedInboundPorts().label());
+    agent.listenerCheck().ifPresent(check -> dump.put("inbound_localhost_only_listeners",
+        check.loopbackOnly().stream().toList()));
     dump.put(AgentConfig.OUTBOUND_PORT, p.outboundPort());
     dump.put(AgentConfig.INBOUND_PORT, p.inboundPort());
     dump.put(AgentConfig.STATUS_PORT, c.statusPort());

@@ -14,7 +14,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import dev.outrigger.core.Direction;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +42,9 @@ final class Agent {
   // Admin and status answer from their own thread, so readiness stays responsive under load.
   private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final List<Channel> httpServers = new ArrayList<>();
+  private final IstioMetrics metrics;
+  /** In preserve mode: which app ports listen on lo only; set once the ports are bound. */
+  private volatile Optional<LocalhostListenerCheck> listenerCheck = Optional.empty();
   private final CountDownLatch exitRequested = new CountDownLatch(1);
   private final long startNanos = System.nanoTime();
   private volatile State state = State.STARTING;
@@ -47,6 +53,7 @@ final class Agent {
     this.config = config;
     TelemetryConfig telemetry = config.telemetry();
     IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
+    this.metrics = metrics;
     this.accessLogOutput = BufferedLineWriter.stdout(config.accessLogFlushInterval());
     AccessLog accessLog = new AccessLog(config.proxy().accessLog(), telemetry.accessLogEncoding().newFormat(), accessLogOutput);
     this.certificates = WorkloadCertificates.start(config.mtls(), config.xds());
@@ -80,11 +87,39 @@ final class Agent {
         metricsEndpoints.prometheusPort()));
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.telemetry().agentPort()),
         metricsEndpoints.agentPort(endpoints.status().get("/healthz/ready"))));
+    startListenerCheck();
     state = State.LIVE;
     log.info("{}: status port {}, admin 127.0.0.1:{}, prometheus {}, agent {}, started in {} ms",
         controlPlane.isPresent() ? "live (ready once istiod's first listeners and clusters are applied)" : "ready",
         statusPort(), adminPort(), prometheusPort(), agentPort(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  /**
+   * In preserve mode, watches for app ports bound to lo only. Started after the proxy's own ports
+   * are bound, so that their real numbers (0 in tests) are left out of the check.
+   */
+  private void startListenerCheck() {
+    if (!LocalhostListenerCheck.applies(config.proxy().inboundMode())) {
+      return;
+    }
+    Set<Integer> ignored = new HashSet<>(PROXY_PORTS);
+    ignored.addAll(List.of(proxy.port(Direction.OUTBOUND), proxy.port(Direction.INBOUND), statusPort(), adminPort(),
+        prometheusPort(), agentPort()));
+    ignored.addAll(config.proxy().localhostInboundPorts().ports());
+    LocalhostListenerCheck check = new LocalhostListenerCheck(LocalhostListenerCheck.PROC_FILES, ignored,
+        config.capturedInboundPorts());
+    check.register(metrics.registry());
+    check.start();
+    listenerCheck = Optional.of(check);
+  }
+
+  /** The proxy's own ports, never the app's: Envoy admin, capture, HBONE (seed 002 lets 15008 through), agent, status, Prometheus. */
+  private static final Set<Integer> PROXY_PORTS =
+      Set.of(15000, 15001, 15006, 15008, 15020, 15021, 15090);
+
+  Optional<LocalhostListenerCheck> listenerCheck() {
+    return listenerCheck;
   }
 
   /** The bound status and admin ports (they differ from the configuration only when it says 0). */
@@ -199,6 +234,7 @@ final class Agent {
     long cut = proxy.closeOpenConnections();
     httpServers.forEach(ch -> ch.close().syncUninterruptibly());
     controlPlane.ifPresent(ControlPlane::close);
+    listenerCheck.ifPresent(LocalhostListenerCheck::close);
     proxy.close();
     certificates.ifPresent(WorkloadCertificates::close);
     accessLogOutput.close();

@@ -3,6 +3,7 @@ package dev.outrigger.agent;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.http.HttpSettings;
+import dev.outrigger.core.inbound.LocalhostInboundPorts;
 import dev.outrigger.core.overload.OverloadSettings;
 import java.time.Duration;
 import java.util.List;
@@ -29,13 +30,19 @@ import java.util.function.Supplier;
  * @param xds istiod's address and credentials; empty when no control plane is configured
  *     (passthrough)
  * @param mtls where the workload certificate comes from, and the inbound mTLS mode without istiod
+ * @param capturedInboundPorts the inbound ports the init rules capture, from the pod's annotations
  */
 public record AgentConfig(
     ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, TerminationDrain drain, String logLevel,
     TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload, Optional<XdsConfig> xds,
-    MeshTlsConfig mtls) {
+    MeshTlsConfig mtls, CapturedInboundPorts capturedInboundPorts) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
+  /**
+   * Ports forwarded to the app over loopback even in preserve mode ("8080,9090"), for apps that
+   * listen on lo only; the injector sets it from the annotation outrigger.dev/localhostInboundPorts.
+   */
+  public static final String LOCALHOST_INBOUND_PORTS = "OUTRIGGER_LOCALHOST_INBOUND_PORTS";
   public static final String OUTBOUND_PORT = "OUTRIGGER_OUTBOUND_PORT";
   public static final String INBOUND_PORT = "OUTRIGGER_INBOUND_PORT";
   public static final String STATUS_PORT = "OUTRIGGER_STATUS_PORT";
@@ -85,7 +92,8 @@ public record AgentConfig(
           e.get(IDLE_TIMEOUT, defaults.idleTimeout(), Env::positiveDuration),
           e.get(ACCESS_LOG, defaults.accessLog(), Env::onOff),
           e.get(IPV6, defaults.ipv6(), Env::onOff),
-          e.get(CONCURRENCY, defaults.workerThreads(), Env::positive));
+          e.get(CONCURRENCY, defaults.workerThreads(), Env::positive),
+          e.get(LOCALHOST_INBOUND_PORTS, defaults.localhostInboundPorts(), LocalhostInboundPorts::parse));
     } catch (IllegalArgumentException crossFieldProblem) {
       throw new ConfigException(crossFieldProblem.getMessage());
     }
@@ -104,7 +112,8 @@ public record AgentConfig(
         e.get(ACCESS_LOG_FLUSH_INTERVAL, Duration.ofSeconds(1), Env::positiveDuration),
         OverloadConfig.fromEnvironment(e),
         xds,
-        MeshTlsConfig.fromEnvironment(env, e, xds));
+        MeshTlsConfig.fromEnvironment(env, e, xds),
+        CapturedInboundPorts.of(pod));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

@@ -122,6 +122,19 @@ class AgentConfigTest {
   }
 
   @Test
+  void localhostInboundPortsAreParsedOnceWithClearErrors() {
+    assertEquals(java.util.Set.of(), AgentConfig.fromEnvironment(Map.of()).proxy().localhostInboundPorts().ports());
+    assertEquals(java.util.Set.of(8080, 9090), AgentConfig.fromEnvironment(
+        Map.of("OUTRIGGER_LOCALHOST_INBOUND_PORTS", "8080, 9090")).proxy().localhostInboundPorts().ports());
+    assertMessage("OUTRIGGER_LOCALHOST_INBOUND_PORTS='8080;9090': '8080;9090' is not a port"
+        + " (expected: a comma-separated list of ports 1-65535, such as 8080,9090)",
+        "OUTRIGGER_LOCALHOST_INBOUND_PORTS", "8080;9090");
+    assertMessage("OUTRIGGER_LOCALHOST_INBOUND_PORTS='70000': 70000 is out of range"
+        + " (expected: a comma-separated list of ports 1-65535, such as 8080,9090)",
+        "OUTRIGGER_LOCALHOST_INBOUND_PORTS", "70000");
+  }
+
+  @Test
   void theSamePortForBothListenersIsRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.fromEnvironment(
         Map.of("OUTRIGGER_OUTBOUND_PORT", "15006")));

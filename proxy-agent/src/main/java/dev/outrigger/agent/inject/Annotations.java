@@ -27,6 +27,11 @@ public final class Annotations {
   public static final String PROXY_MEMORY_LIMIT = "sidecar.istio.io/proxyMemoryLimit";
   /** Ours: preserve (Istio >= 1.10, the default) or loopback (Istio <= 1.9); Istio's names also accepted. */
   public static final String INBOUND_MODE = "outrigger.dev/inboundMode";
+  /**
+   * Ours: "8080,9090", ports the proxy forwards to the app over loopback even in preserve mode (apps
+   * that listen on 127.0.0.1 only); passed to the proxy as OUTRIGGER_LOCALHOST_INBOUND_PORTS.
+   */
+  public static final String LOCALHOST_INBOUND_PORTS = "outrigger.dev/localhostInboundPorts";
   /** Ours, written on injection: what was added, so re-injection can replace it (Istio: sidecar.istio.io/status). */
   public static final String STATUS = "outrigger.dev/status";
   /** Istio's injection marker: such a pod already has Envoy and is refused. */

@@ -3,6 +3,7 @@ package dev.outrigger.agent.inject;
 import static dev.outrigger.agent.inject.Annotations.*;
 
 import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.inbound.LocalhostInboundPorts;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param capture whether an init container programs capture (false for interceptionMode NONE)
  * @param excludeInboundPorts the user's list only; the proxy's own ports are added by the plan
  * @param resources the proxy's requests/limits from sidecar.istio.io/proxy* annotations; empty = defaults
+ * @param localhostInboundPorts ports forwarded to the app over loopback even in preserve mode
  * @param proxyConfig the pod's proxy.istio.io/config, merged into PROXY_CONFIG when wired to istiod
  */
 record PodOptions(
@@ -28,6 +30,7 @@ record PodOptions(
     boolean holdApplication,
     boolean nativeSidecar,
     InboundMode inboundMode,
+    LocalhostInboundPorts localhostInboundPorts,
     String image,
     Map<String, Map<String, String>> resources,
     ProxyConfigAnnotation proxyConfig) {
@@ -51,6 +54,7 @@ record PodOptions(
         annotations.containsKey(NATIVE_SIDECAR)
             ? AnnotationValues.bool(NATIVE_SIDECAR, annotations.get(NATIVE_SIDECAR)) : defaults.nativeSidecar(),
         inboundMode(annotations.get(INBOUND_MODE), defaults.inboundMode()),
+        localhostInboundPorts(annotations.get(LOCALHOST_INBOUND_PORTS)),
         image(annotations.get(PROXY_IMAGE), defaults.image()),
         resources(annotations),
         proxyConfig);
@@ -83,6 +87,17 @@ record PodOptions(
       return InboundMode.parse(value);
     } catch (IllegalArgumentException e) {
       throw AnnotationValues.bad(INBOUND_MODE, value, InboundMode.ACCEPTED);
+    }
+  }
+
+  private static LocalhostInboundPorts localhostInboundPorts(String value) {
+    if (value == null) {
+      return LocalhostInboundPorts.NONE;
+    }
+    try {
+      return LocalhostInboundPorts.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw AnnotationValues.bad(LOCALHOST_INBOUND_PORTS, value, "a comma-separated list of ports 1-65535, such as 8080,9090");
     }
   }
 

@@ -75,6 +75,9 @@ final class ProxyContainer {
       env.addAll(istiod.trailing());
     }
     env.add(obj("name", AgentConfig.INBOUND_MODE, "value", options.inboundMode().label()));
+    if (!options.localhostInboundPorts().isEmpty()) {
+      env.add(obj("name", AgentConfig.LOCALHOST_INBOUND_PORTS, "value", options.localhostInboundPorts().label()));
+    }
     return env;
   }
 

@@ -121,6 +121,14 @@ class AnnotationInjectionTest {
   }
 
   @Test
+  void localhostInboundPortsAnnotationSetsTheProxysEnvironmentAndIsOtherwiseAbsent() {
+    Map<String, Object> out = injectOne(pod(Annotations.LOCALHOST_INBOUND_PORTS, "9090, 8080"));
+    assertTrue(((List<?>) proxy(out).get("env")).contains(
+        tree("{name: OUTRIGGER_LOCALHOST_INBOUND_PORTS, value: '8080,9090'}")), proxy(out).get("env").toString());
+    assertFalse(proxy(injectOne(pod())).get("env").toString().contains("OUTRIGGER_LOCALHOST_INBOUND_PORTS"));
+  }
+
+  @Test
   void imageAndResourcesFollowTheirAnnotations() {
     Map<String, Object> out = injectOne(pod(Annotations.PROXY_IMAGE, "registry.example/outrigger:1.2",
         Annotations.PROXY_CPU, "50m", Annotations.PROXY_MEMORY_LIMIT, "256Mi"));
@@ -140,6 +148,8 @@ class AnnotationInjectionTest {
       "sidecar.istio.io/interceptionMode|MAGIC",
       "sidecar.istio.io/nativeSidecar|maybe",
       "outrigger.dev/inboundMode|sideways",
+      "outrigger.dev/localhostInboundPorts|http",
+      "outrigger.dev/localhostInboundPorts|0",
       "proxy.istio.io/config|{holdApplicationUntilProxyStarts: [",
       "proxy.istio.io/config|holdApplicationUntilProxyStarts: soon",
       "sidecar.istio.io/proxyCPU|lots"})

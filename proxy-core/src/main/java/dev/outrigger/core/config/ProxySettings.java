@@ -1,5 +1,6 @@
 package dev.outrigger.core.config;
 
+import dev.outrigger.core.inbound.LocalhostInboundPorts;
 import java.time.Duration;
 
 /**
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param accessLog whether one access-log line per connection is written
  * @param ipv6 whether to also listen on [::] (IPv6-only sockets beside the IPv4 ones)
  * @param workerThreads event-loop threads (Istio's default concurrency is 2)
+ * @param localhostInboundPorts ports dialled over loopback even in preserve mode (apps bound to lo)
  */
 public record ProxySettings(
     int outboundPort,
@@ -23,9 +25,20 @@ public record ProxySettings(
     Duration idleTimeout,
     boolean accessLog,
     boolean ipv6,
-    int workerThreads) {
+    int workerThreads,
+    LocalhostInboundPorts localhostInboundPorts) {
+
+  /** No per-port loopback exception. */
+  public ProxySettings(int outboundPort, int inboundPort, InboundMode inboundMode, Duration connectTimeout,
+      Duration idleTimeout, boolean accessLog, boolean ipv6, int workerThreads) {
+    this(outboundPort, inboundPort, inboundMode, connectTimeout, idleTimeout, accessLog, ipv6, workerThreads,
+        LocalhostInboundPorts.NONE);
+  }
 
   public ProxySettings {
+    if (localhostInboundPorts == null) {
+      throw new IllegalArgumentException("localhostInboundPorts: null (expected: a set of ports, possibly empty)");
+    }
     requirePort("outboundPort", outboundPort);
     requirePort("inboundPort", inboundPort);
     if (outboundPort == inboundPort && outboundPort != 0) {

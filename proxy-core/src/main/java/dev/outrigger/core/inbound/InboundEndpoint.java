@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * How the app is reached from the inbound side, by inbound mode: Istio ≤ 1.9 dials loopback on the
- * original port; from 1.10 it dials the original destination (the pod IP) from 127.0.0.6.
+ * original port; from 1.10 it dials the original destination (the pod IP) from 127.0.0.6. In
+ * preserve mode the ports of {@link LocalhostInboundPorts} are still dialled over loopback, for apps
+ * that listen on lo only.
  */
 public final class InboundEndpoint {
   // Istio's InboundPassthroughBindIpv4/Ipv6: "6 is the magical number for inbound". The nat rule
@@ -22,15 +24,21 @@ public final class InboundEndpoint {
   static final InetAddress LOOPBACK_V6 = address(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 
   private final InboundMode mode;
+  private final LocalhostInboundPorts localhostPorts;
 
   public InboundEndpoint(InboundMode mode) {
+    this(mode, LocalhostInboundPorts.NONE);
+  }
+
+  public InboundEndpoint(InboundMode mode, LocalhostInboundPorts localhostPorts) {
     this.mode = mode;
+    this.localhostPorts = localhostPorts;
   }
 
   /** The app's endpoint for a connection that was sent to {@code originalDestination}. */
   public Upstream forDestination(OriginalDestination originalDestination) {
     boolean ipv6 = originalDestination.ip() instanceof Inet6Address;
-    if (mode == InboundMode.LOOPBACK) {
+    if (mode == InboundMode.LOOPBACK || localhostPorts.contains(originalDestination.port())) {
       InetAddress loopback = ipv6 ? LOOPBACK_V6 : LOOPBACK_V4;
       return Upstream.direct(new InetSocketAddress(loopback, originalDestination.port()));
     }

@@ -59,7 +59,13 @@ public final class InboundRouter implements Router {
    *     PeerAuthentication mode that applies while istiod has sent no inbound listener
    */
   public InboundRouter(InboundMode mode, HttpSettings http, ConfigStore store, ClusterManager clusters, MeshTls tls) {
-    this.endpoint = new InboundEndpoint(mode);
+    this(new InboundEndpoint(mode), http, store, clusters, tls);
+  }
+
+  /** @param endpoint how the app is reached: by inbound mode, with per-port loopback exceptions */
+  public InboundRouter(InboundEndpoint endpoint, HttpSettings http, ConfigStore store, ClusterManager clusters,
+      MeshTls tls) {
+    this.endpoint = endpoint;
     this.http = http;
     this.store = store;
     this.planner = new ChainPlanner(store, clusters, tls.contexts().orElse(null));

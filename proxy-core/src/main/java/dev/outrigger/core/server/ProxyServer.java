@@ -15,6 +15,7 @@ import dev.outrigger.core.overload.BufferBudget;
 import dev.outrigger.core.overload.OverloadMonitor;
 import dev.outrigger.core.overload.OverloadSettings;
 import dev.outrigger.core.route.UpstreamConnector;
+import dev.outrigger.core.inbound.InboundEndpoint;
 import dev.outrigger.core.inbound.InboundRouter;
 import dev.outrigger.core.outbound.OutboundRouter;
 import dev.outrigger.core.route.Router;
@@ -110,7 +111,8 @@ public final class ProxyServer implements AutoCloseable {
     // A live view: with port 0 (tests) the real ports are known only once bound.
     this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
     routers.put(Direction.OUTBOUND, new OutboundRouter(http, config, clusters));
-    routers.put(Direction.INBOUND, new InboundRouter(settings.inboundMode(), http, config, clusters, tls));
+    routers.put(Direction.INBOUND, new InboundRouter(
+        new InboundEndpoint(settings.inboundMode(), settings.localhostInboundPorts()), http, config, clusters, tls));
     this.budget = new BufferBudget(overload);
     this.connector = new UpstreamConnector(settings.connectTimeout(), budget);
     this.overloadMonitor = new OverloadMonitor(budget);
@@ -126,7 +128,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     accepting = true;
     log.info("listening: outbound {}, inbound {}, inbound mode {}, mTLS {}", boundPorts.get(Direction.OUTBOUND),
-        boundPorts.get(Direction.INBOUND), settings.inboundMode().label(), tls.contexts().isEmpty() ? "off (no certificate source)"
+        boundPorts.get(Direction.INBOUND), settings.inboundMode().label()
+            + (settings.localhostInboundPorts().isEmpty() ? ""
+                : " (over loopback for ports " + settings.localhostInboundPorts().label() + ")"), tls.contexts().isEmpty() ? "off (no certificate source)"
             : "on (without istiod: " + tls.staticMode() + ")");
   }
 

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.core.cluster.ClusterManager;
+import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.tls.MeshTls;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.HttpRouting;
@@ -68,5 +71,26 @@ class InboundRouterTest {
     RouteDecision d = assertInstanceOf(HttpRouting.Forward.class, routing).decision();
     assertEquals("inbound|8080||", d.cluster());
     assertEquals(POD_8080, d.upstream().address());
+  }
+
+  @Test
+  void aLocalhostInboundPortIsDialledOverLoopbackInPreserveModeWhileOthersStayPreserved() {
+    InboundRouter router = new InboundRouter(
+        new InboundEndpoint(InboundMode.PRESERVE, LocalhostInboundPorts.parse("8080")), HttpSettings.defaults(),
+        new ConfigStore(), new ClusterManager(), MeshTls.NONE);
+    Upstream lo = tcp(router, POD_8080).upstream();
+    assertEquals(new InetSocketAddress("127.0.0.1", 8080), lo.address());
+    assertTrue(lo.bindAddress().isEmpty());
+    assertEquals(new InetSocketAddress("::1", 8080),
+        tcp(router, new InetSocketAddress("fd00::4", 8080)).upstream().address());
+    Upstream preserved = tcp(router, POD_V6_80).upstream();
+    assertEquals(POD_V6_80, preserved.address());
+    assertEquals(new InetSocketAddress("::6", 0), preserved.bindAddress().orElseThrow().address());
+  }
+
+  private static RouteDecision tcp(InboundRouter router, InetSocketAddress destination) {
+    ConnectionPlan plan = router
+        .plan(new ConnectionFacts(new OriginalDestination(destination), new ClientAddress(CLIENT), "raw_buffer", Set.of()));
+    return assertInstanceOf(ConnectionPlan.Tcp.class, plan).decision();
   }
 }
