@@ -16,33 +16,7 @@ import org.junit.jupiter.api.Test;
 class PodLabelsTest {
   private static final InjectionDefaults XDS = InjectionDefaults.standard().withIstiod(IstiodSettings.standard());
 
-  /** Istio's testdata hello.yaml. */
-  private static final String HELLO = """
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata:
-        name: hello
-      spec:
-        replicas: 7
-        selector:
-          matchLabels:
-            app: hello
-            tier: backend
-            track: stable
-        template:
-          metadata:
-            labels:
-              app: hello
-              tier: backend
-              track: stable
-          spec:
-            containers:
-              - name: hello
-                image: "fake.docker.io/google-samples/hello-go-gke:1.0"
-                ports:
-                  - name: http
-                    containerPort: 80
-      """;
+  private static final String HELLO = IstioTestdata.HELLO;
 
   /** HELLO with these labels in place of its pod template's. */
   private static String helloLabelled(String labels) {
