@@ -36,6 +36,10 @@ public final class SockoptOriginalDestination implements OriginalDestinationLook
   }
 
   static InetSocketAddress read(Channel accepted, RawUnixChannelOption option) throws IOException {
+    if (!accepted.isOpen()) {
+      // Never a syscall on a closed descriptor's number: it may already name another file or socket.
+      throw new IOException("getsockopt(" + option.name() + ") not called: " + new java.nio.channels.ClosedChannelException());
+    }
     ByteBuffer raw;
     try {
       raw = accepted.config().getOption(option);
