@@ -40,8 +40,12 @@ public record MeshTlsConfig(Optional<CertificateConfig> certificates, boolean ca
 
   static MeshTlsConfig fromEnvironment(Map<String, String> env, AgentConfig.Env e, Optional<XdsConfig> xds) {
     PeerAuthenticationMode mode = e.get(MTLS_MODE, null, PeerAuthenticationMode::parse);
-    boolean fileMounted = "true".equalsIgnoreCase(trimmed(env, CertificateConfig.FILE_MOUNTED_CERTS))
-        || "1".equals(trimmed(env, CertificateConfig.FILE_MOUNTED_CERTS));
+    boolean fileMounted;
+    try {
+      fileMounted = CertificateConfig.fileMounted(env);
+    } catch (IllegalArgumentException bad) {
+      throw new ConfigException(bad.getMessage());
+    }
     String caAddr = trimmed(env, CertificateConfig.CA_ADDR);
     boolean ca = !fileMounted && xds.isPresent() && (!xds.get().plaintext() || caAddr != null);
     if (!fileMounted && !ca) {

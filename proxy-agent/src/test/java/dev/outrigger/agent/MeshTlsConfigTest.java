@@ -67,5 +67,7 @@ class MeshTlsConfigTest {
     assertTrue(error(Map.of("OUTRIGGER_MTLS_MODE", "mutual")).startsWith("OUTRIGGER_MTLS_MODE='mutual' (expected: STRICT"));
     assertTrue(error(Map.of("CA_ADDR", "ca:15012")).startsWith("CA_ADDR=ca:15012"));
     assertTrue(error(Map.of("PILOT_ADDRESS", "istiod:15012", "SECRET_TTL", "soon")).contains("SECRET_TTL"));
+    // A value that is not a boolean is an error, not a silent "no": the certificates would come from elsewhere.
+    assertTrue(error(Map.of("FILE_MOUNTED_CERTS", "yes")).startsWith("FILE_MOUNTED_CERTS"));
   }
 }

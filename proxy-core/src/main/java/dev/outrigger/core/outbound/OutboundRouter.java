@@ -5,6 +5,7 @@ import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.core.config.MeshConfig;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.log.ResponseFlag;
+import dev.outrigger.core.net.Authority;
 import dev.outrigger.core.net.OriginalDestination;
 import dev.outrigger.core.route.ConnectionPlan;
 import dev.outrigger.core.route.HttpRouting;
@@ -80,16 +81,7 @@ public final class OutboundRouter implements Router {
    * registry, the name the app used), else the destination address (RFC 5952 for IPv6).
    */
   static String cluster(InetSocketAddress destination, String host) {
-    String name = host == null || host.isBlank() ? NetUtil.toAddressString(destination.getAddress()) : stripPort(host);
+    String name = host == null || host.isBlank() ? NetUtil.toAddressString(destination.getAddress()) : Authority.host(host);
     return "outbound|" + destination.getPort() + "||" + name;
-  }
-
-  private static String stripPort(String host) {
-    if (host.startsWith("[")) {
-      int end = host.indexOf(']');
-      return end > 0 ? host.substring(1, end) : host;
-    }
-    int colon = host.indexOf(':');
-    return colon >= 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
   }
 }

@@ -1,5 +1,6 @@
 package dev.outrigger.core.telemetry;
 
+import dev.outrigger.core.net.Authority;
 import dev.outrigger.core.Direction;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.peer.MeshPeer;
@@ -179,7 +180,7 @@ final class IstioLabels {
     if (!(destination instanceof String authority)) {
       return UNKNOWN;
     }
-    String host = host(authority);
+    String host = Authority.host(authority);
     if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
       return host;
     }
@@ -195,7 +196,7 @@ final class IstioLabels {
     if (!(destination instanceof String authority)) {
       return UNKNOWN;
     }
-    String host = host(authority);
+    String host = Authority.host(authority);
     if (host.isEmpty() || NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
       return UNKNOWN;
     }
@@ -204,18 +205,6 @@ final class IstioLabels {
     }
     Matcher m = SERVICE_DNS_NAME.matcher(host);
     return m.matches() ? m.group(2) : UNKNOWN;
-  }
-
-  /** The host of an authority: without the port, IPv6 brackets removed, lower case. */
-  static String host(String authority) {
-    String a = authority.trim();
-    if (a.startsWith("[")) {
-      int end = a.indexOf(']');
-      return end > 0 ? a.substring(1, end) : a;
-    }
-    int colon = a.lastIndexOf(':');
-    String host = colon >= 0 && a.indexOf(':') == colon ? a.substring(0, colon) : a;
-    return host.toLowerCase(Locale.ROOT);
   }
 
   private static String[] names(String... last) {

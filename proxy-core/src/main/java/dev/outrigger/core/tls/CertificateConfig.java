@@ -67,7 +67,7 @@ public record CertificateConfig(boolean fileMounted, CertificateFiles files, Str
    * @throws IllegalArgumentException naming the variable and what was expected
    */
   public static CertificateConfig fromEnvironment(Map<String, String> env, String discoveryAddress) {
-    boolean fileMounted = get(env, FILE_MOUNTED_CERTS, false, CertificateConfig::bool);
+    boolean fileMounted = fileMounted(env);
     Path dir = get(env, CERT_DIR, CertificateFiles.ISTIO_DIRECTORY, Path::of);
     String caAddress = get(env, CA_ADDR, discoveryAddress, s -> s);
     String trustDomain = get(env, TRUST_DOMAIN, "cluster.local", s -> s);
@@ -94,6 +94,15 @@ public record CertificateConfig(boolean fileMounted, CertificateFiles files, Str
       default -> throw new IllegalArgumentException(ECC_SIGNATURE_ALGORITHM + "=" + env.get(ECC_SIGNATURE_ALGORITHM)
           + " (expected: ECDSA, or RSA)");
     };
+  }
+
+  /**
+   * FILE_MOUNTED_CERTS: whether certificates come from mounted files rather than a CA.
+   *
+   * @throws IllegalArgumentException when the value is not a boolean
+   */
+  public static boolean fileMounted(Map<String, String> env) {
+    return get(env, FILE_MOUNTED_CERTS, false, CertificateConfig::bool);
   }
 
   private static boolean bool(String s) {

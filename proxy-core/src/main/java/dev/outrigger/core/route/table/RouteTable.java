@@ -1,5 +1,6 @@
 package dev.outrigger.core.route.table;
 
+import dev.outrigger.core.net.Authority;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class RouteTable {
   public Optional<VirtualHost> virtualHost(String authority) {
     String host = authority == null ? "" : authority.toLowerCase(Locale.ROOT);
     if (ignorePortInHostMatching) {
-      host = withoutPort(host);
+      host = Authority.withoutPort(host);
     }
     VirtualHost vh = exact.get(host);
     if (vh != null) {
@@ -99,21 +100,6 @@ public final class RouteTable {
       }
     }
     return Optional.ofNullable(fallback);
-  }
-
-  /** Envoy's stripPortFromHost: a trailing numeric port goes, IPv6 brackets stay. */
-  static String withoutPort(String host) {
-    int colon = host.lastIndexOf(':');
-    if (colon < 0 || colon == host.length() - 1 || host.lastIndexOf(']') > colon) {
-      return host;
-    }
-    for (int i = colon + 1; i < host.length(); i++) {
-      if (!Character.isDigit(host.charAt(i))) {
-        return host;
-      }
-    }
-    // A bare IPv6 address has colons but no brackets: its last group is not a port.
-    return host.indexOf(':') != colon && !host.startsWith("[") ? host : host.substring(0, colon);
   }
 
   /**

@@ -114,13 +114,4 @@ class RouteTableTest {
     assertEquals(Optional.of(reviews), ignoring.virtualHost("reviews"));
     assertEquals(Optional.empty(), new RouteTable("9080", List.of(reviews)).virtualHost("reviews:9080"));
   }
-
-  @Test
-  void onlyANumericPortIsStripped() {
-    assertEquals("reviews", RouteTable.withoutPort("reviews:9080"));
-    assertEquals("reviews:http", RouteTable.withoutPort("reviews:http"));
-    assertEquals("[fd00::20]", RouteTable.withoutPort("[fd00::20]:80"));
-    assertEquals("[fd00::20]", RouteTable.withoutPort("[fd00::20]"));
-    assertEquals("fd00::20", RouteTable.withoutPort("fd00::20"));
-  }
 }
