@@ -23,7 +23,6 @@ import dev.outrigger.core.tls.ServerTlsPolicy;
 import dev.outrigger.core.tls.TlsContexts;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
 
 /**
  * Traffic arriving for the pod's app. With a mesh configuration, istiod's inbound listener chooses
@@ -127,12 +126,9 @@ public final class InboundRouter implements Router {
 
   /** Istio's inbound mTLS: a client certificate chained to the mesh roots is required, any identity is accepted. */
   private ConnectionPlan terminateTls(ConnectionPlan decrypted) {
-    try {
-      return new ConnectionPlan.TerminateTls(tls.orElseThrow()
-          .server(new ServerTlsPolicy(StaticPeerAuthentication.SERVER_ALPNS, true, List.of())), decrypted);
-    } catch (SSLException e) {
-      return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null, "mTLS " + peerAuthentication.mode() + ": " + e.getMessage());
-    }
+    return ConnectionPlan.TerminateTls.orRefuse(tls.orElseThrow(),
+        new ServerTlsPolicy(StaticPeerAuthentication.SERVER_ALPNS, true, List.of()), decrypted,
+        "mTLS " + peerAuthentication.mode());
   }
 
   private static Optional<ListenerSpec> listener(MeshConfig config) {

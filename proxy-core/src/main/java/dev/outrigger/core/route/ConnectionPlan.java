@@ -39,5 +39,22 @@ public sealed interface ConnectionPlan {
     public TerminateTls(io.netty.handler.ssl.SslContext context, ConnectionPlan decrypted) {
       this(context, decrypted, DEFAULT_HANDSHAKE_TIMEOUT);
     }
+
+    /**
+     * TLS ends here under {@code policy}, then {@code decrypted} serves the plaintext; a refusal
+     * stays a refusal, and a server context that cannot be built (no identity yet: Envoy's
+     * SDS-not-ready socket) refuses the connection, NR, with {@code what} saying whose TLS it was.
+     */
+    public static ConnectionPlan orRefuse(dev.outrigger.core.tls.TlsContexts tls,
+        dev.outrigger.core.tls.ServerTlsPolicy policy, ConnectionPlan decrypted, String what) {
+      if (decrypted instanceof Refuse) {
+        return decrypted;
+      }
+      try {
+        return new TerminateTls(tls.server(policy), decrypted);
+      } catch (javax.net.ssl.SSLException e) {
+        return new Refuse(ResponseFlag.NO_ROUTE, null, what + " terminates TLS: " + e.getMessage());
+      }
+    }
   }
 }

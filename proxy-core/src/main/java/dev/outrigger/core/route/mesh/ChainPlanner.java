@@ -20,7 +20,6 @@ import dev.outrigger.core.route.table.WeightedCluster;
 import dev.outrigger.core.tls.ServerTlsPolicy;
 import dev.outrigger.core.tls.TlsContexts;
 import java.time.Duration;
-import javax.net.ssl.SSLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -84,16 +83,8 @@ public final class ChainPlanner {
     ConnectionPlan inner = chain.action() instanceof NetworkAction.TcpProxy tcp
         ? tcpProxy(config, tcp, original)
         : new ConnectionPlan.Http(new TableRouter(store, clusters, (NetworkAction.Http) chain.action(), original));
-    if (inner instanceof ConnectionPlan.Refuse) {
-      return inner;
-    }
-    try {
-      return new ConnectionPlan.TerminateTls(
-          tls.server(new ServerTlsPolicy(spec.alpn(), spec.requireClientCertificate(), List.of())), inner);
-    } catch (SSLException e) {
-      return new ConnectionPlan.Refuse(ResponseFlag.NO_ROUTE, null,
-          "filter chain " + chain.name() + " terminates TLS: " + e.getMessage());
-    }
+    return ConnectionPlan.TerminateTls.orRefuse(tls,
+        new ServerTlsPolicy(spec.alpn(), spec.requireClientCertificate(), List.of()), inner, "filter chain " + chain.name());
   }
 
   private ConnectionPlan tcpProxy(MeshConfig config, NetworkAction.TcpProxy tcp, Upstream original) {
