@@ -1,5 +1,6 @@
 package dev.outrigger.agent;
 
+import dev.outrigger.core.tls.OpensslMeshCa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,12 +52,10 @@ class ControlPlaneTlsTest {
   void startServer() throws Exception {
     Assumptions.assumeTrue(new File("/usr/bin/openssl").canExecute() || new File("/bin/openssl").canExecute(),
         "openssl makes the test certificates");
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=mesh-root",
-        "-days", "1");
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "istiod.key", "-out", "istiod.csr", "-subj", "/CN=istiod");
-    Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:" + ISTIOD + "\n");
-    openssl("x509", "-req", "-in", "istiod.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "istiod.pem",
-        "-days", "1", "-extfile", "san.ext");
+    OpensslMeshCa.Leaf istiod = OpensslMeshCa.create(dir, "mesh").issue("istiod", "/CN=istiod", "DNS:" + ISTIOD);
+    Files.writeString(dir.resolve("istiod.pem"), istiod.chainPem());
+    Files.copy(istiod.key(), dir.resolve("istiod.key"));
+    Files.copy(istiod.ca().root(), dir.resolve("ca.pem"));
     Files.writeString(dir.resolve("istio-token"), "header.payload.signature\n");
 
     SimpleCache<String> cache = new SimpleCache<>(node -> "g");
@@ -75,14 +74,6 @@ class ControlPlaneTlsTest {
         .sslContext(GrpcSslContexts.forServer(dir.resolve("istiod.pem").toFile(), dir.resolve("istiod.key").toFile()).build())
         .addService(io.grpc.ServerInterceptors.intercept(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl(), capture))
         .build().start();
-  }
-
-  private void openssl(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.waitFor(), out);
   }
 
   @AfterEach

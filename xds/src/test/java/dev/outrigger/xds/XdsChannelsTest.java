@@ -1,5 +1,6 @@
 package dev.outrigger.xds;
 
+import dev.outrigger.core.tls.OpensslMeshCa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,25 +35,13 @@ class XdsChannelsTest {
   @TempDir
   Path dir;
 
-  private void openssl(String... args) throws IOException, InterruptedException {
-    List<String> argv = new java.util.ArrayList<>(List.of("openssl"));
-    argv.addAll(List.of(args));
-    Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("openssl " + argv + " failed: " + out);
-    }
-  }
-
   @Test
   void connectsOverTlsWithTheTokenAndTheClusterId() throws Exception {
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root-key.pem",
-        "-out", "root-cert.pem", "-days", "1", "-subj", "/O=cluster.local");
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "istiod-key.pem",
-        "-out", "istiod.csr", "-subj", "/O=cluster.local");
-    Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:istiod.istio-system.svc\n");
-    openssl("x509", "-req", "-in", "istiod.csr", "-CA", "root-cert.pem", "-CAkey", "root-key.pem", "-CAcreateserial",
-        "-out", "istiod-cert.pem", "-days", "1", "-extfile", "san.ext");
+    OpensslMeshCa.Leaf istiod = OpensslMeshCa.create(dir, "mesh").issue("istiod", "/O=cluster.local",
+        "DNS:istiod.istio-system.svc");
+    Files.writeString(dir.resolve("istiod-cert.pem"), istiod.chainPem());
+    Files.copy(istiod.key(), dir.resolve("istiod-key.pem"));
+    Files.copy(istiod.ca().root(), dir.resolve("root-cert.pem"));
     Path token = Files.writeString(dir.resolve("istio-token"), "header.payload.signature\n");
 
     List<Metadata> seen = new CopyOnWriteArrayList<>();

@@ -24,11 +24,18 @@ class FileCertificateSourceTest {
 
   @TempDir
   Path dir;
-  private OpensslCa ca;
+  private OpensslMeshCa ca;
+  private int issued;
 
   @BeforeEach
   void ca() throws Exception {
-    ca = new OpensslCa(Files.createDirectory(dir.resolve("ca")));
+    ca = OpensslMeshCa.create(Files.createDirectory(dir.resolve("ca")), "mesh");
+  }
+
+  /** {chain PEM (leaf, intermediate), key PEM (PKCS#8)} of a fresh leaf for {@link #ID}. */
+  private String[] issue(OpensslMeshCa.Key key) throws IOException {
+    OpensslMeshCa.Leaf leaf = ca.issue("leaf" + (++issued), ID, key);
+    return new String[] {leaf.chainPem(), leaf.keyPem()};
   }
 
   private void write(Path d, String[] issued) throws IOException {
@@ -49,10 +56,10 @@ class FileCertificateSourceTest {
   @Test
   void readsIstiosFilesAndTheSpiffeIdIsTheLeafs() throws Exception {
     Path certs = dir.resolve("etc-certs");
-    write(certs, ca.issue(ID, "ec"));
+    write(certs, issue(OpensslMeshCa.Key.EC));
     try (FileCertificateSource source = FileCertificateSource.start(CertificateFiles.in(certs), POLL)) {
       IdentityMaterial m = source.current().orElseThrow();
-      assertEquals(3, m.chain().size());
+      assertEquals(2, m.chain().size(), "the leaf and the intermediate");
       assertEquals(1, m.roots().size());
       assertEquals(ID, SpiffeId.of(m.leaf()).orElseThrow().uri());
       assertEquals("EC", m.key().getAlgorithm());
@@ -62,12 +69,12 @@ class FileCertificateSourceTest {
   @Test
   void rewrittenFilesAreReadAgainAndListenersTold() throws Exception {
     Path certs = dir.resolve("etc-certs");
-    write(certs, ca.issue(ID, "ec"));
+    write(certs, issue(OpensslMeshCa.Key.EC));
     try (FileCertificateSource source = FileCertificateSource.start(CertificateFiles.in(certs), POLL)) {
       IdentityMaterial first = source.current().orElseThrow();
       List<IdentityMaterial> told = new CopyOnWriteArrayList<>();
       source.onChange(told::add);
-      write(certs, ca.issue(ID, "rsa"));
+      write(certs, issue(OpensslMeshCa.Key.RSA));
       await(() -> !told.isEmpty());
       IdentityMaterial second = source.current().orElseThrow();
       assertEquals(second, told.get(0));
@@ -80,11 +87,11 @@ class FileCertificateSourceTest {
   @Test
   void aBrokenRewriteKeepsTheLastGoodIdentityAndIsCounted() throws Exception {
     Path certs = dir.resolve("etc-certs");
-    write(certs, ca.issue(ID, "ec"));
+    write(certs, issue(OpensslMeshCa.Key.EC));
     try (FileCertificateSource source = FileCertificateSource.start(CertificateFiles.in(certs), POLL)) {
       IdentityMaterial good = source.current().orElseThrow();
       // A new key with the old certificate: the key is not the leaf's.
-      Files.writeString(certs.resolve(CertificateFiles.KEY), ca.issue(ID, "ec")[1]);
+      Files.writeString(certs.resolve(CertificateFiles.KEY), issue(OpensslMeshCa.Key.EC)[1]);
       await(() -> source.reloadFailures() == 1);
       assertEquals(good, source.current().orElseThrow());
       // Garbage in the chain file.
@@ -100,14 +107,14 @@ class FileCertificateSourceTest {
   void aSymlinkSwapAsKubernetesAndCertManagerDoIsSeen() throws Exception {
     // The secret volume's layout: key.pem -> ..data/key.pem, ..data -> ..2026_v1 (swapped by rename).
     Path mount = Files.createDirectory(dir.resolve("mount"));
-    write(mount.resolve("..v1"), ca.issue(ID, "ec"));
+    write(mount.resolve("..v1"), issue(OpensslMeshCa.Key.EC));
     Files.createSymbolicLink(mount.resolve("..data"), Path.of("..v1"));
     for (String name : List.of(CertificateFiles.CHAIN, CertificateFiles.KEY, CertificateFiles.ROOTS)) {
       Files.createSymbolicLink(mount.resolve(name), Path.of("..data", name));
     }
     try (FileCertificateSource source = FileCertificateSource.start(CertificateFiles.in(mount), POLL)) {
       IdentityMaterial first = source.current().orElseThrow();
-      write(mount.resolve("..v2"), ca.issue(ID, "ec"));
+      write(mount.resolve("..v2"), issue(OpensslMeshCa.Key.EC));
       Files.createSymbolicLink(mount.resolve("..data_tmp"), Path.of("..v2"));
       Files.move(mount.resolve("..data_tmp"), mount.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
@@ -121,26 +128,26 @@ class FileCertificateSourceTest {
     Path certs = dir.resolve("etc-certs");
     try (FileCertificateSource source = FileCertificateSource.start(CertificateFiles.in(certs), POLL)) {
       assertTrue(source.current().isEmpty());
-      write(certs, ca.issue(ID, "ec"));
+      write(certs, issue(OpensslMeshCa.Key.EC));
       await(() -> source.current().isPresent());
     }
   }
 
   @Test
   void traditionalEcAndRsaKeysAreReadAsPkcs8Is() throws Exception {
-    for (String alg : List.of("ec", "rsa")) {
-      String[] issued = ca.issue(ID, alg);
+    for (OpensslMeshCa.Key alg : OpensslMeshCa.Key.values()) {
+      String[] issued = issue(alg);
       String traditional = ca.traditional(issued[1]);
-      assertTrue(traditional.contains(alg.equals("ec") ? "BEGIN EC PRIVATE KEY" : "BEGIN RSA PRIVATE KEY"));
+      assertTrue(traditional.contains(alg == OpensslMeshCa.Key.EC ? "BEGIN EC PRIVATE KEY" : "BEGIN RSA PRIVATE KEY"));
       // parse() proves the key is the leaf's (it signs with it and verifies with the leaf).
       IdentityMaterial m = PemIdentity.parse(issued[0], traditional, ca.rootPem());
-      assertEquals(alg.toUpperCase(java.util.Locale.ROOT), m.key().getAlgorithm());
+      assertEquals(alg.name(), m.key().getAlgorithm());
     }
   }
 
   @Test
   void aKeyErrorNeverCarriesTheKeyText() throws Exception {
-    String[] issued = ca.issue(ID, "ec");
+    String[] issued = issue(OpensslMeshCa.Key.EC);
     String damaged = issued[1].replace("PRIVATE KEY-----\n", "PRIVATE KEY-----\nAAAA");
     IOException e = assertThrows(IOException.class, () -> PemIdentity.parse(issued[0], damaged, ca.rootPem()));
     String body = issued[1].split("\n")[1];

@@ -1,5 +1,6 @@
 package dev.outrigger.xds.ca;
 
+import dev.outrigger.core.tls.OpensslMeshCa;
 import dev.outrigger.core.tls.PemIdentity;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -12,7 +13,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
 import io.grpc.stub.ServerCalls;
-import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -66,6 +66,7 @@ public final class MeshCaServer implements AutoCloseable {
   final AtomicInteger failNext = new AtomicInteger();
   /** When set, the identity istiod puts in the certificate whatever the CSR asked. */
   volatile String issuedIdentity;
+  private final OpensslMeshCa ca;
   private final X509Certificate intermediate;
   private final PrivateKey intermediateKey;
   private final Server server;
@@ -73,22 +74,10 @@ public final class MeshCaServer implements AutoCloseable {
 
   public MeshCaServer(Path dir) throws Exception {
     this.dir = dir;
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root-key.pem",
-        "-out", "root-cert.pem", "-days", "2", "-subj", "/O=cluster.local/CN=root");
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca-key.pem",
-        "-out", "ca.csr", "-subj", "/O=cluster.local/CN=intermediate");
-    Files.writeString(dir.resolve("ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
-    openssl("x509", "-req", "-in", "ca.csr", "-CA", "root-cert.pem", "-CAkey", "root-key.pem", "-set_serial", "1",
-        "-out", "ca-cert.pem", "-days", "2", "-extfile", "ca.ext");
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "istiod-key.pem",
-        "-out", "istiod.csr", "-subj", "/O=cluster.local");
-    Files.writeString(dir.resolve("istiod.ext"), "subjectAltName=DNS:istiod.istio-system.svc\n");
-    openssl("x509", "-req", "-in", "istiod.csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-set_serial", "2",
-        "-out", "istiod-leaf.pem", "-days", "2", "-extfile", "istiod.ext");
-    Files.writeString(dir.resolve("istiod-cert.pem"),
-        Files.readString(dir.resolve("istiod-leaf.pem")) + Files.readString(dir.resolve("ca-cert.pem")));
-    intermediate = PemIdentity.certificates(Files.readString(dir.resolve("ca-cert.pem")), "ca").get(0);
-    intermediateKey = PemIdentity.privateKey(Files.readString(dir.resolve("ca-key.pem")));
+    ca = OpensslMeshCa.create(dir, "mesh");
+    OpensslMeshCa.Leaf istiod = ca.issue("istiod", "/O=cluster.local", "DNS:istiod.istio-system.svc");
+    intermediate = OpensslMeshCa.certificate(ca.intermediate());
+    intermediateKey = OpensslMeshCa.privateKey(ca.intermediateKey());
 
     ServerServiceDefinition service = ServerServiceDefinition.builder("istio.v1.auth.IstioCertificateService")
         .addMethod(CaMessages.CREATE_CERTIFICATE, ServerCalls.asyncUnaryCall((request, responses) -> {
@@ -101,8 +90,9 @@ public final class MeshCaServer implements AutoCloseable {
           }
         }))
         .build();
-    server = Grpc.newServerBuilderForPort(0, TlsServerCredentials.create(dir.resolve("istiod-cert.pem").toFile(),
-            dir.resolve("istiod-key.pem").toFile()))
+    server = Grpc.newServerBuilderForPort(0, TlsServerCredentials.create(
+            new java.io.ByteArrayInputStream(istiod.chainPem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            java.nio.file.Files.newInputStream(istiod.key())))
         .addService(ServerInterceptors.intercept(service, new HeaderRecorder()))
         .build().start();
   }
@@ -117,7 +107,7 @@ public final class MeshCaServer implements AutoCloseable {
   }
 
   public Path rootCert() {
-    return dir.resolve("root-cert.pem");
+    return ca.root();
   }
 
   private final ThreadLocal<Metadata> headers = new ThreadLocal<>();
@@ -172,7 +162,7 @@ public final class MeshCaServer implements AutoCloseable {
     try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
       writer.writeObject(cert);
     }
-    return new CaMessages.Response(List.of(pem.toString(), Files.readString(dir.resolve("ca-cert.pem")),
+    return new CaMessages.Response(List.of(pem.toString(), Files.readString(ca.intermediate()),
         Files.readString(rootCert())));
   }
 
@@ -188,16 +178,6 @@ public final class MeshCaServer implements AutoCloseable {
       }
     }
     return String.join(",", uris);
-  }
-
-  private void openssl(String... args) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("openssl"));
-    argv.addAll(List.of(args));
-    Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("openssl " + argv + " failed: " + out);
-    }
   }
 
   @Override
