@@ -54,6 +54,17 @@ class KubeInjectCommandTest {
   }
 
   @Test
+  void theRevisionFlagNamesTheRevisionOnThePod() {
+    Run run = run(POD, "-f", "-", "--revision", "1-22");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("istio.io/rev: 1-22"), run.out());
+    assertTrue(run.out().contains("\"revision\":\"1-22\""), run.out());
+    Run bad = run(POD, "-f", "-", "--revision", "1.22");
+    assertEquals(KubeInjectCommand.EXIT_REFUSED, bad.exit());
+    assertTrue(bad.err().startsWith("outrigger kube-inject: --revision: '1.22'"), bad.err());
+  }
+
+  @Test
   void writesToTheOutputFile() throws Exception {
     Path out = dir.resolve("injected.yaml");
     Run run = run(POD, "-f", "-", "-o", out.toString(), "--native-sidecar");
