@@ -144,6 +144,24 @@ class RefusalAndIdempotenceTest {
     assertEquals("canary", pod.annotations().get(Annotations.REVISION));
     assertEquals("default", pod(tree(inject(POD))).annotations().get(Annotations.REVISION));
     assertThrows(IllegalArgumentException.class, () -> InjectionDefaults.standard().withRevision("Canary 1"));
+    // A native sidecar is an init container: Istio's goldens show "containers":null then.
+    InjectionDefaults nativeSidecar = new InjectionDefaults("img", true, false, InboundMode.PRESERVE);
+    assertEquals("{\"initContainers\":[\"istio-init\",\"istio-proxy\"],\"containers\":null,\"volumes\":[\"outrigger-tmp\"],"
+        + "\"imagePullSecrets\":null,\"revision\":\"default\"}",
+        pod(tree(inject(POD, nativeSidecar))).annotations().get(Annotations.STATUS));
+  }
+
+  @Test
+  void aNativeSidecarTakesThePodsOwnIstioProxyFromTheContainersAsIstioMovesIt() {
+    InjectionDefaults nativeSidecar = new InjectionDefaults("img", true, false, InboundMode.PRESERVE);
+    String once = inject(IstioTestdata.PROXY_OVERRIDE, nativeSidecar);
+    PodTemplate pod = pod(tree(once));
+    assertEquals(List.of("hello"), names(pod.containers()));
+    assertEquals(List.of(InitContainer.NAME, ProxyContainer.NAME), names(pod.initContainers()));
+    assertEquals("/foo/bar", proxy(tree(once)).get("terminationMessagePath"));
+    assertTrue(pod.annotations().get(Annotations.OVERRIDES).startsWith("{\"initContainers\":["),
+        "recorded where the injected container went, as in Istio's golden");
+    assertEquals(once, inject(once, nativeSidecar));
   }
 
   /** The value of a variable of the proxy once injected with istiod's wiring. */
