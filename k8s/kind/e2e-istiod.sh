@@ -261,7 +261,7 @@ in_client() {
 
 # On a failure, what helps to see why: the pods and the client sidecar's own messages.
 # shellcheck disable=SC2016 # expanded when it runs, at exit
-on_exit '[ "$rc" -eq 0 ] || { kubectl get pods -n "$ns" -o wide; kubectl logs -n "$ns" "$client" -c outrigger-proxy --tail=200 | grep -v "^{" | tail -40; } >&2 || true'
+on_exit '[ "$rc" -eq 0 ] || { kubectl get pods -n "$ns" -o wide; kubectl logs -n "$ns" "$client" -c istio-proxy --tail=200 | grep -v "^{" | tail -40; } >&2 || true'
 
 # --- checks: injection -------------------------------------------------------------------------
 
@@ -278,7 +278,7 @@ for d in "${deployments[@]}"; do
   for v in istiod-ca-cert istio-token istio-podinfo; do
     [[ " $volumes " == *" $v "* ]] || missing="$missing $v"
   done
-  if [[ " $init " == *" outrigger-init "* && " $containers " == *" outrigger-proxy "* && -z "$missing" ]]; then
+  if [[ " $init " == *" istio-init "* && " $containers " == *" istio-proxy "* && -z "$missing" ]]; then
     pass "$pod has the sidecar and istiod's volumes"
   else
     fail "$pod: init [$init], containers [$containers], missing volumes [$missing]"
@@ -437,7 +437,7 @@ done
 # --- checks: the client sidecar's access log ---------------------------------------------------
 
 sleep 3 # the access log is flushed every second
-kubectl logs -n "$ns" "$client" -c outrigger-proxy --since-time="$split_start" > "$work/client-proxy.log"
+kubectl logs -n "$ns" "$client" -c istio-proxy --since-time="$split_start" > "$work/client-proxy.log"
 # Whatever the encoding of numbers, the fields as text; lines that are not JSON are the proxy's own.
 jq -rR 'fromjson? | objects |
   [.path, .authority, .upstream_cluster, .upstream_host, .downstream_local_address,
@@ -479,7 +479,7 @@ for subset in v1 v2 v3; do
 done
 
 # The URI checks' lines (asked before the split, so read the whole log).
-kubectl logs -n "$ns" "$client" -c outrigger-proxy | jq -rR 'fromjson? | objects |
+kubectl logs -n "$ns" "$client" -c istio-proxy | jq -rR 'fromjson? | objects |
   [.path, .authority, .upstream_cluster, (.response_code | tostring), .response_flags]
   | map(. // "-" | tostring) | @tsv' > "$work/access-all.tsv"
 for entry in "${uri_checks[@]}"; do
@@ -513,7 +513,7 @@ while read -r pod; do
   pods+=("$pod")
 done < <(kubectl get pods -n "$ns" \
   -o jsonpath='{range .items[*]}{.metadata.name} {.spec.initContainers[*].name} {.spec.containers[*].name}{"\n"}{end}' \
-  | awk '/ outrigger-proxy( |$)/ { print $1 }')
+  | awk '/ istio-proxy( |$)/ { print $1 }')
 # pod -> "TYPE=STATUS ..." for CDS, LDS, EDS, RDS, from istiod's syncz (istioctl proxy-status -o json).
 sync_status() {
   "$istioctl" proxy-status -n "$ns" -o json 2>"$work/ps.err" | jq -r "$jq_defs"'
@@ -570,7 +570,7 @@ spiffe() {
 }
 # On a failure, the server sidecar's own messages too.
 # shellcheck disable=SC2016 # expanded when it runs, at exit
-on_exit '[ "$rc" -eq 0 ] || { kubectl logs -n "$ns" "$server" -c outrigger-proxy --tail=200 | grep -v "^{" | tail -40; } >&2 || true'
+on_exit '[ "$rc" -eq 0 ] || { kubectl logs -n "$ns" "$server" -c istio-proxy --tail=200 | grep -v "^{" | tail -40; } >&2 || true'
 
 # GET on a sidecar's admin port, which listens on 127.0.0.1 inside its pod, through `kubectl
 # port-forward` (as istioctl reaches Envoy's): httpbin's container has no HTTP client to exec.
@@ -680,7 +680,7 @@ fi
 # (2) The client sidecar's access-log line for it, and the server sidecar's certificate.
 sleep 3 # the access log is flushed every second
 httpbin_cluster="outbound|8000||httpbin.$ns.svc.cluster.local"
-line=$(kubectl logs -n "$ns" "$client" -c outrigger-proxy --since-time="$headers_start" \
+line=$(kubectl logs -n "$ns" "$client" -c istio-proxy --since-time="$headers_start" \
   | jq -rR 'fromjson? | objects | select(.path == "/headers")
       | [.upstream_cluster, .upstream_host, (.response_code | tostring), .response_flags]
       | map(. // "-" | tostring) | @tsv' | tail -n 1)

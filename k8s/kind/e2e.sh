@@ -2,7 +2,7 @@
 # End-to-end test on a kind cluster: builds the image, loads it into the cluster, installs the
 # injector, deploys the seed 004 netcat servers (k8s/samples/004-netcat.yaml) and the seed 000
 # echo app in one namespace per inbound mode, and checks, from a client pod without a sidecar:
-#   - that every server pod got the sidecar (outrigger-init and outrigger-proxy);
+#   - that every server pod got the sidecar (istio-init and istio-proxy);
 #   - the seed 004 matrix (lo/eth0-bound server x loopback/preserve mode);
 #   - the seed 000 addresses the echo app reports.
 # Exits non-zero on any difference.
@@ -60,7 +60,7 @@ for ns in outrigger-loopback outrigger-preserve; do
   for pod in netcat-lo netcat-eth0; do
     init=$(kubectl get pod "$pod" -n "$ns" -o jsonpath='{.spec.initContainers[*].name}')
     containers=$(kubectl get pod "$pod" -n "$ns" -o jsonpath='{.spec.containers[*].name}')
-    if [[ " $init " == *" outrigger-init "* && " $containers " == *" outrigger-proxy "* ]]; then
+    if [[ " $init " == *" istio-init "* && " $containers " == *" istio-proxy "* ]]; then
       pass "$ns/$pod is injected (init: $init; containers: $containers)"
     else
       fail "$ns/$pod is not injected (init: $init; containers: $containers)"

@@ -58,7 +58,7 @@ public final class Sidecar implements AutoCloseable {
     argv.addAll(settings.assignments());
     argv.add(ProxyLauncher.forProxyUser(pod.workDir()).toString());
     argv.add("proxy");
-    return new Sidecar(pod, pod.start("outrigger-proxy", argv));
+    return new Sidecar(pod, pod.start("istio-proxy", argv));
   }
 
   public Pod pod() {

@@ -40,11 +40,11 @@ final class InjectedPod {
   }
 
   Map<String, Object> initContainer() {
-    return container("initContainers", "outrigger-init");
+    return container("initContainers", "istio-init");
   }
 
   Map<String, Object> proxyContainer() {
-    return container("containers", "outrigger-proxy");
+    return container("containers", "istio-proxy");
   }
 
   /** The volume a container mounts at {@code path}. */

@@ -6,7 +6,7 @@ public final class Annotations {
 
   /** Opt-out per pod (annotation or label): any value but y, yes, true or on disables injection. */
   public static final String INJECT = "sidecar.istio.io/inject";
-  /** REDIRECT (default), NONE (no capture, no init container); TPROXY is refused. */
+  /** REDIRECT (default), NONE (no capture, no init container); TPROXY is captured as REDIRECT, with a warning. */
   public static final String INTERCEPTION_MODE = "sidecar.istio.io/interceptionMode";
   public static final String INCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/includeInboundPorts";
   public static final String EXCLUDE_INBOUND_PORTS = "traffic.sidecar.istio.io/excludeInboundPorts";
@@ -32,14 +32,24 @@ public final class Annotations {
    * that listen on 127.0.0.1 only); passed to the proxy as OUTRIGGER_LOCALHOST_INBOUND_PORTS.
    */
   public static final String LOCALHOST_INBOUND_PORTS = "outrigger.dev/localhostInboundPorts";
-  /** Ours, written on injection: what was added, so re-injection can replace it (Istio: sidecar.istio.io/status). */
-  public static final String STATUS = "outrigger.dev/status";
-  /** Istio's injection marker: such a pod already has Envoy and is refused. */
-  public static final String ISTIO_STATUS = "sidecar.istio.io/status";
+  /**
+   * Istio's injection marker, written in Istio's JSON shape ({@link InjectionStatus}): what injection added and the
+   * injector's revision. A pod that carries it (injected by Istio or by Outrigger) is stripped of what it lists and
+   * injected again, as Istio does.
+   */
+  public static final String STATUS = "sidecar.istio.io/status";
+  /**
+   * Istio's record of the pod's own istio-proxy / istio-init containers, merged over the injected ones ({"containers":
+   * [...], "initContainers": [...]}), so that injecting again re-applies them after the earlier injection is removed.
+   */
+  public static final String OVERRIDES = "proxy.istio.io/overrides";
+  /** Istio's choice of injection templates ("sidecar" by default); only the sidecar template is Outrigger's. */
+  public static final String TEMPLATES = "inject.istio.io/templates";
   /**
    * The revision of the injector that injected the pod. Istio's template writes it as an annotation, not a label
-   * (a label would overwrite the istio.io/rev=&lt;tag&gt; a user selects a revision tag with), "default" for the
-   * default revision, which is the only one Outrigger's injector serves.
+   * (a label would overwrite the istio.io/rev=&lt;tag&gt; a user selects a revision tag with): the revision the
+   * injector serves (--revision), "default" for the default revision. As a namespace or pod label it selects the
+   * injector of that revision (the MutatingWebhookConfiguration's selectors).
    */
   public static final String REVISION = "istio.io/rev";
   public static final String DEFAULT_REVISION = "default";

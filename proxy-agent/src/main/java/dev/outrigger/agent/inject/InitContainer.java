@@ -11,7 +11,7 @@ import java.util.Map;
  * istio-iptables, as root with NET_ADMIN and NET_RAW only (the capture rules need no more).
  */
 final class InitContainer {
-  static final String NAME = "outrigger-init";
+  static final String NAME = "istio-init";
   /** Ports the capture never redirects: Prometheus (15090), readiness (15021), Istio's agent status (15020). */
   static final String PROXY_PORTS = "15090,15021,15020";
 

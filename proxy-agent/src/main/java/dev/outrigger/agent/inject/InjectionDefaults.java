@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param inboundMode how the proxy hands inbound connections to the app
  * @param istiod how the sidecars reach istiod; null: the cluster runs no istiod for them, and pods
  *     get passthrough sidecars without istiod's volumes and environment
+ * @param revision the control-plane revision the injector serves (Istio's REVISION): written into the pod's
+ *     istio.io/rev annotation and its sidecar.istio.io/status; "default" for the default revision
  */
 public record InjectionDefaults(String image, boolean nativeSidecar, boolean holdApplication, InboundMode inboundMode,
-    IstiodSettings istiod) {
+    IstiodSettings istiod, String revision) {
   public static final String IMAGE_REPOSITORY = "outrigger/proxy";
 
   public InjectionDefaults {
@@ -23,6 +25,16 @@ public record InjectionDefaults(String image, boolean nativeSidecar, boolean hol
     if (image == null || image.isBlank()) {
       throw new IllegalArgumentException("image: '" + image + "' (expected: an image reference)");
     }
+    if (revision == null || !revision.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      // It becomes a label value in namespaces' and pods' selectors, and Istio's service name istiod-<rev>.
+      throw new IllegalArgumentException("revision: '" + revision + "' (expected: a DNS label such as default or 1-22)");
+    }
+  }
+
+  /** The default revision. */
+  public InjectionDefaults(String image, boolean nativeSidecar, boolean holdApplication, InboundMode inboundMode,
+      IstiodSettings istiod) {
+    this(image, nativeSidecar, holdApplication, inboundMode, istiod, Annotations.DEFAULT_REVISION);
   }
 
   /** Passthrough sidecars: no istiod. */
@@ -32,7 +44,12 @@ public record InjectionDefaults(String image, boolean nativeSidecar, boolean hol
 
   /** These defaults with sidecars wired to istiod as given (null: none). */
   public InjectionDefaults withIstiod(IstiodSettings settings) {
-    return new InjectionDefaults(image, nativeSidecar, holdApplication, inboundMode, settings);
+    return new InjectionDefaults(image, nativeSidecar, holdApplication, inboundMode, settings, revision);
+  }
+
+  /** These defaults for injectors of the given revision. */
+  public InjectionDefaults withRevision(String served) {
+    return new InjectionDefaults(image, nativeSidecar, holdApplication, inboundMode, istiod, served);
   }
 
   /** outrigger/proxy tagged with this build's version ("dev" outside a packaged jar). */

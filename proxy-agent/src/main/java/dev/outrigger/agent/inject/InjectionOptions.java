@@ -50,6 +50,12 @@ public final class InjectionOptions {
       description = "ISTIO_META_MESH_ID with --xds on (Istio's global.meshID; default: the trust domain).")
   String meshId;
 
+  @Option(names = "--revision", paramLabel = "REV", defaultValue = "${env:REVISION:-default}",
+      description = "The control-plane revision served (Istio's REVISION; env REVISION): written as the pod's"
+          + " istio.io/rev annotation and in sidecar.istio.io/status. The webhook is reached by namespaces labelled"
+          + " istio.io/rev=REV (k8s/install/webhook.yaml selects the default revision) [${DEFAULT-VALUE}].")
+  String revision;
+
   /** The defaults these flags describe; IllegalArgumentException names the bad flag. */
   public InjectionDefaults defaults() {
     InboundMode mode;
@@ -62,7 +68,12 @@ public final class InjectionOptions {
     if (chosen.isBlank()) {
       throw new IllegalArgumentException("--image: '' (expected: an image reference)");
     }
-    return new InjectionDefaults(chosen, nativeSidecar, holdApplication, mode, istiod());
+    InjectionDefaults defaults = new InjectionDefaults(chosen, nativeSidecar, holdApplication, mode, istiod());
+    try {
+      return defaults.withRevision(revision == null || revision.isBlank() ? Annotations.DEFAULT_REVISION : revision.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + e.getMessage());
+    }
   }
 
   /** The istiod settings, or null when --xds is off (explicitly, or by default without an address). */

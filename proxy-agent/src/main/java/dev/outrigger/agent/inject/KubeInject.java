@@ -18,8 +18,9 @@ public final class KubeInject {
   }
 
   /**
-   * The injected manifests; {@code notices} hears of every pod template left alone (opt-out).
-   * Throws {@link InjectionException} on a refused pod or a document that is not YAML.
+   * The injected manifests; {@code notices} hears of every pod template left unchanged
+   * (opt-out, hostNetwork, a template Outrigger does not provide) and of every warning.
+   * Throws {@link InjectionException} on a bad annotation value or a document that is not YAML.
    */
   public String inject(String manifests, Consumer<String> notices) {
     List<String> out = new ArrayList<>();
@@ -46,6 +47,7 @@ public final class KubeInject {
     for (ManifestInjector.Result result : injector.inject((Map<String, Object>) tree)) {
       if (result.outcome().injected()) {
         changed = true;
+        result.outcome().warnings().forEach(w -> notices.accept("warning: " + result.where() + ": " + w));
       } else {
         notices.accept("skipped " + result.where() + ": " + result.outcome().reason());
       }

@@ -1,59 +1,76 @@
 package dev.outrigger.agent.inject;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The pods injection refuses, each with a message that says why and what to do instead. */
+/**
+ * Pods Istio's injector admits but a sidecar of ours may serve less well than the user expects: each
+ * gives a warning (logged, and returned to kubectl by the webhook) instead of a refusal, because the
+ * injector never denies a pod Istio would admit.
+ */
 final class PodChecks {
-  private static final String OPT_OUT = "; to run it without a sidecar, annotate it " + Annotations.INJECT + ": \"false\"";
-  private static final Set<String> OUR_CONTAINERS = Set.of(InitContainer.NAME, ProxyContainer.NAME);
+  /** Istio's built-in templates other than sidecar (istio-discovery istiod-injector-configmap.yaml). */
+  static final Set<String> ISTIO_TEMPLATES = Set.of("gateway", "grpc-simple", "grpc-agent", "waypoint", "kube-gateway",
+      "agentgateway", "agentgateway-waypoint");
+  static final String SIDECAR_TEMPLATE = "sidecar";
 
   private PodChecks() {}
 
-  /** Pods no sidecar of ours can work in. */
-  static void refuseUnsupported(PodTemplate pod) {
-    if (pod.hostNetwork()) {
-      throw new InjectionException("the pod uses the host's network (hostNetwork: true): the capture rules would"
-          + " redirect the node's traffic, not the pod's" + OPT_OUT);
+  /**
+   * Why a pod whose inject.istio.io/templates asks for a template Outrigger does not have is left
+   * unchanged, or null for the sidecar template (the default). A name Istio does not know either
+   * fails, as Istio fails on it ("requested template not found").
+   */
+  static String unsupportedTemplate(Map<String, String> annotations) {
+    String value = annotations.get(Annotations.TEMPLATES);
+    if (value == null) {
+      return null;
     }
-    if (pod.annotations().containsKey(Annotations.ISTIO_STATUS) || hasContainer(pod.containers(), "istio-proxy")
-        || hasContainer(pod.initContainers(), "istio-proxy")) {
-      throw new InjectionException("the pod already has Istio's sidecar (istio-proxy); inject it with one of the two"
-          + " only");
+    List<String> other = new ArrayList<>();
+    for (String name : value.split(",", -1)) {
+      String template = name.trim();
+      if (ISTIO_TEMPLATES.contains(template)) {
+        other.add(template);
+      } else if (!SIDECAR_TEMPLATE.equals(template)) {
+        throw AnnotationValues.bad(Annotations.TEMPLATES, value, "sidecar, or one of Istio's templates "
+            + new java.util.TreeSet<>(ISTIO_TEMPLATES));
+      }
     }
+    if (other.isEmpty()) {
+      return null;
+    }
+    return Annotations.TEMPLATES + " asks for " + String.join(",", other) + ", which Outrigger does not provide"
+        + (other.contains("gateway") ? " (no gateway proxy)" : "") + ": the pod is admitted unchanged"
+        + " (an istio-proxy container with image: auto keeps that image); use Istio's injector for it";
   }
 
-  /** Checks made after an earlier injection of ours was removed; {@code addedVolumes}: the volumes injection adds. */
-  static void refuseConflicts(PodTemplate pod, List<String> addedVolumes) {
-    for (Map<String, Object> c : concat(pod.containers(), pod.initContainers())) {
-      if (OUR_CONTAINERS.contains(Trees.text(c, "name"))) {
-        throw new InjectionException("the pod already has a container named " + Trees.text(c, "name")
-            + " but no " + Annotations.STATUS + " annotation saying it was injected; rename the container");
-      }
-    }
-    for (Map<String, Object> v : pod.volumes()) {
-      if (addedVolumes.contains(Trees.text(v, "name"))) {
-        throw new InjectionException("the pod already has a volume named " + Trees.text(v, "name")
-            + "; rename the volume");
-      }
-    }
+  /** The warnings for a pod about to be injected; {@code proxyUid}: the uid the proxy runs as. */
+  static List<String> warnings(PodTemplate pod, String proxyUid) {
+    List<String> out = new ArrayList<>();
     for (Map<String, Object> c : pod.containers()) {
-      if (Integer.toString(SidecarPlanner.PROXY_UID).equals(pod.runAsUser(c))) {
-        throw new InjectionException("container " + Trees.text(c, "name") + " runs as uid " + SidecarPlanner.PROXY_UID
-            + ", the proxy's uid, whose traffic the capture rules let through: the app would bypass the sidecar;"
-            + " run it as another uid" + OPT_OUT);
+      if (proxyUid.equals(pod.runAsUser(c))) {
+        out.add("container " + Trees.text(c, "name") + " runs as uid " + proxyUid + ", the proxy's uid, whose"
+            + " traffic the capture rules let through: its connections bypass the sidecar; run it as another uid");
       }
     }
+    Map<String, String> annotations = pod.annotations();
+    String mode = annotations.get(Annotations.INTERCEPTION_MODE);
+    if (mode == null) {
+      mode = ProxyConfigAnnotation.parse(annotations.get(Annotations.PROXY_CONFIG)).interceptionMode();
+    }
+    if (mode != null && "TPROXY".equals(mode.trim().toUpperCase(Locale.ROOT))) {
+      out.add("interceptionMode TPROXY is not supported by Outrigger: traffic is captured with REDIRECT, so the app"
+          + " sees connections from the sidecar rather than the client's address");
+    }
+    return out;
   }
 
-  private static boolean hasContainer(List<Map<String, Object>> containers, String name) {
-    return containers.stream().anyMatch(c -> name.equals(Trees.text(c, "name")));
-  }
-
-  private static List<Map<String, Object>> concat(List<Map<String, Object>> a, List<Map<String, Object>> b) {
-    var all = new java.util.ArrayList<>(a);
-    all.addAll(b);
-    return all;
+  /** The proxy's uid as the pod's own istio-proxy container may set it (Istio honours it), else 1337. */
+  static String proxyUid(Map<String, Object> proxyOverride) {
+    String own = proxyOverride == null ? null : Trees.text(Trees.child(proxyOverride, "securityContext"), "runAsUser");
+    return own != null ? own : Integer.toString(SidecarPlanner.PROXY_UID);
   }
 }

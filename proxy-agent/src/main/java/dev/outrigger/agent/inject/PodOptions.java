@@ -72,10 +72,10 @@ record PodOptions(
       case "NONE":
         return false;
       case "TPROXY":
-        throw new InjectionException("annotation " + INTERCEPTION_MODE + ": TPROXY is not supported by Outrigger"
-            + " (expected: REDIRECT, or NONE for no capture)");
+        // Istio admits it; Outrigger captures with REDIRECT instead (PodChecks warns).
+        return true;
       default:
-        throw AnnotationValues.bad(INTERCEPTION_MODE, mode, "REDIRECT or NONE");
+        throw AnnotationValues.bad(INTERCEPTION_MODE, mode, "REDIRECT, TPROXY or NONE");
     }
   }
 

@@ -3,21 +3,23 @@ package dev.outrigger.agent.inject;
 import java.util.List;
 import java.util.Map;
 
-/** Removes what an earlier injection added, as its status annotation lists it (Istio's stripPod). */
+/**
+ * Removes an earlier injection before injecting again, as Istio's stripPod does: the containers
+ * and init containers its {@code sidecar.istio.io/status} lists, and the status itself. Whoever
+ * injected it (Istio or Outrigger), the result is the pod injection started from. Volumes stay and
+ * are replaced by name when the sidecar's are added; annotations stay and are read as the pod's
+ * own (Istio re-reads the ones its template wrote), so injecting twice gives the same pod.
+ */
 final class PreviousInjection {
   private PreviousInjection() {}
 
   static void remove(PodTemplate pod, InjectionStatus status) {
+    // In place, even when left empty: injecting again then writes the lists where they were, and the pod's
+    // text comes out the same.
     pod.setContainers(without(pod.containers(), status.containers()));
-    pod.setInitContainers(without(pod.initContainers(), status.initContainers()));
-    pod.setVolumes(without(pod.volumes(), status.volumes()));
-    Map<String, String> current = pod.annotations();
-    // An added annotation someone has edited since is theirs now: it stays and is honoured.
-    status.annotations().forEach((key, value) -> {
-      if (value.equals(current.get(key))) {
-        pod.removeAnnotation(key);
-      }
-    });
+    if (pod.spec().containsKey("initContainers")) {
+      pod.spec().put("initContainers", without(pod.initContainers(), status.initContainers()));
+    }
     pod.removeAnnotation(Annotations.STATUS);
   }
 

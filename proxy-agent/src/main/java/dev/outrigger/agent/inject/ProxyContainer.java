@@ -12,7 +12,7 @@ import java.util.Map;
  * through), read-only root filesystem, no capabilities, with Istio's environment, port and probes.
  */
 final class ProxyContainer {
-  static final String NAME = "outrigger-proxy";
+  static final String NAME = "istio-proxy";
   static final String TMP_VOLUME = "outrigger-tmp";
   /** The agent's readiness port and path (Istio's 15021 /healthz/ready). */
   static final int STATUS_PORT = 15021;

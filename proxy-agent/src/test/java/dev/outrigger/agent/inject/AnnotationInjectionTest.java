@@ -144,7 +144,6 @@ class AnnotationInjectionTest {
       "traffic.sidecar.istio.io/includeOutboundIPRanges|10.0.0.0/33",
       "traffic.sidecar.istio.io/excludeOutboundIPRanges|10.0.0.1",
       "traffic.sidecar.istio.io/excludeOutboundPorts|*",
-      "sidecar.istio.io/interceptionMode|TPROXY",
       "sidecar.istio.io/interceptionMode|MAGIC",
       "sidecar.istio.io/nativeSidecar|maybe",
       "outrigger.dev/inboundMode|sideways",
@@ -159,10 +158,12 @@ class AnnotationInjectionTest {
   }
 
   @Test
-  void tproxyIsRefusedAsUnsupported() {
-    InjectionException e = assertThrows(InjectionException.class,
-        () -> inject(pod(Annotations.INTERCEPTION_MODE, "TPROXY")));
-    assertTrue(e.getMessage().contains("TPROXY is not supported"), e.getMessage());
+  void tproxyIsAdmittedAndCapturedWithRedirectAsIstioAdmitsIt() {
+    List<String> notices = new java.util.ArrayList<>();
+    Map<String, Object> out = tree(new KubeInject(InjectionDefaults.standard())
+        .inject(pod(Annotations.INTERCEPTION_MODE, "TPROXY"), notices::add));
+    assertEquals("REDIRECT", args(init(out)).get(args(init(out)).indexOf("-m") + 1));
+    assertTrue(notices.stream().anyMatch(n -> n.contains("TPROXY is not supported")), notices.toString());
   }
 
   @ParameterizedTest

@@ -23,6 +23,13 @@ final class Injected {
     return out;
   }
 
+  /** What kube-inject reports while injecting: skipped pods and warnings. */
+  static List<String> notices(String manifests, InjectionDefaults defaults) {
+    List<String> notices = new ArrayList<>();
+    new KubeInject(defaults).inject(manifests, notices::add);
+    return notices;
+  }
+
   /** The one document of an injected single-object manifest, as a tree. */
   static Map<String, Object> injectOne(String manifest) {
     return tree(inject(manifest));

@@ -54,6 +54,17 @@ class KubeInjectCommandTest {
   }
 
   @Test
+  void theRevisionFlagNamesTheRevisionOnThePod() {
+    Run run = run(POD, "-f", "-", "--revision", "1-22");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("istio.io/rev: 1-22"), run.out());
+    assertTrue(run.out().contains("\"revision\":\"1-22\""), run.out());
+    Run bad = run(POD, "-f", "-", "--revision", "1.22");
+    assertEquals(KubeInjectCommand.EXIT_REFUSED, bad.exit());
+    assertTrue(bad.err().startsWith("outrigger kube-inject: --revision: '1.22'"), bad.err());
+  }
+
+  @Test
   void writesToTheOutputFile() throws Exception {
     Path out = dir.resolve("injected.yaml");
     Run run = run(POD, "-f", "-", "-o", out.toString(), "--native-sidecar");
@@ -64,10 +75,21 @@ class KubeInjectCommandTest {
 
   @Test
   void aRefusedPodPrintsNothingAndExitsOne() {
-    Run run = run(POD + "---\n" + POD.replace("spec:\n", "spec:\n  hostNetwork: true\n"), "-f", "-");
+    Run run = run(POD + "---\n" + POD.replace("{name: web}", "{name: web, annotations: {"
+        + "traffic.sidecar.istio.io/includeInboundPorts: http}}"), "-f", "-");
     assertEquals(KubeInjectCommand.EXIT_REFUSED, run.exit());
     assertEquals("", run.out(), "no partial manifest for kubectl apply");
-    assertTrue(run.err().startsWith("outrigger kube-inject: Pod web: the pod uses the host's network"), run.err());
+    assertTrue(run.err().startsWith("outrigger kube-inject: Pod web: annotation traffic.sidecar.istio.io/includeInboundPorts"),
+        run.err());
+  }
+
+  @Test
+  void aHostNetworkPodIsPrintedUnchangedWithANotice() {
+    String hostNetwork = POD.replace("spec:\n", "spec:\n  hostNetwork: true\n");
+    Run run = run(hostNetwork, "-f", "-");
+    assertEquals(0, run.exit());
+    assertEquals(hostNetwork.strip() + "\n", run.out());
+    assertTrue(run.err().startsWith("outrigger kube-inject: skipped Pod web: the pod uses the host's network"), run.err());
   }
 
   @Test

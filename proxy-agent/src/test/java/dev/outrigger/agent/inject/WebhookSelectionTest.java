@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Which pods the MutatingWebhookConfiguration in k8s/install sends to the injector, evaluated
- * with the API server's label-selector rules: how many of its webhooks match a pod.
+ * with the API server's label-selector rules: how many of its webhooks match a pod. Istio's
+ * selectors (istio-discovery mutatingwebhook.yaml) for the default revision, and outrigger-injection.
  */
 class WebhookSelectionTest {
   private static final Path WEBHOOK = Path.of(System.getProperty("user.dir")).resolveSibling("k8s/install/webhook.yaml");
@@ -30,7 +31,23 @@ class WebhookSelectionTest {
       "kubernetes.io/metadata.name=shop,outrigger-injection=enabled|sidecar.istio.io/inject=true|1",
       "kubernetes.io/metadata.name=kube-system,outrigger-injection=enabled||0",
       "kubernetes.io/metadata.name=outrigger-system,istio-injection=enabled||0",
-      "kubernetes.io/metadata.name=outrigger-system|sidecar.istio.io/inject=true|0"})
+      "kubernetes.io/metadata.name=outrigger-system|sidecar.istio.io/inject=true|0",
+      // Istio's revision selectors, for the served revision "default".
+      "kubernetes.io/metadata.name=shop,istio.io/rev=default||1",
+      "kubernetes.io/metadata.name=shop,istio.io/rev=canary||0",
+      "kubernetes.io/metadata.name=shop,istio.io/rev=default|sidecar.istio.io/inject=false|0",
+      "kubernetes.io/metadata.name=shop,istio.io/rev=default,istio-injection=enabled||1",
+      "kubernetes.io/metadata.name=shop,istio.io/rev=canary,istio-injection=enabled||1",
+      "kubernetes.io/metadata.name=shop,istio.io/rev=default,outrigger-injection=disabled||0",
+      "kubernetes.io/metadata.name=shop|istio.io/rev=default|1",
+      "kubernetes.io/metadata.name=shop|istio.io/rev=canary|0",
+      "kubernetes.io/metadata.name=shop|sidecar.istio.io/inject=true,istio.io/rev=canary|0",
+      "kubernetes.io/metadata.name=shop|sidecar.istio.io/inject=false,istio.io/rev=default|0",
+      "kubernetes.io/metadata.name=shop,istio-injection=disabled|sidecar.istio.io/inject=true|0",
+      "kubernetes.io/metadata.name=shop,istio.io/rev=canary|sidecar.istio.io/inject=true|0",
+      // Seed 004: namespaces of the revisions 1-9 and 1-10 are other injectors' business.
+      "kubernetes.io/metadata.name=legacy,istio.io/rev=1-9||0",
+      "kubernetes.io/metadata.name=upgraded,istio.io/rev=1-10||0"})
   void podsAreSentToTheInjectorExactlyWhenTheirNamespaceOrLabelAsksForIt(String namespace, String pod, int expected)
       throws IOException {
     Map<String, Object> config = Injected.tree(Files.readString(WEBHOOK));

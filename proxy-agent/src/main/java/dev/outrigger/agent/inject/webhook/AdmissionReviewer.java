@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one admission.k8s.io/v1 AdmissionReview for a pod: allowed with a base64 JSONPatch that
- * injects it, allowed unchanged when it opts out, or denied with the reason injection refused it.
+ * injects it, allowed unchanged when it is not to be injected (opt-out, hostNetwork, a gateway
+ * template), with warnings where Istio admits what a sidecar of ours serves less well, or denied
+ * only where Istio's injection fails too: a bad annotation value.
  * Which namespaces and pods reach this is the MutatingWebhookConfiguration's selectors' business.
  */
 public final class AdmissionReviewer {
@@ -65,6 +67,11 @@ public final class AdmissionReviewer {
       if (!patch.isEmpty()) {
         response.put("patchType", "JSONPatch");
         response.put("patch", Base64.getEncoder().encodeToString(write(patch)));
+      }
+      if (!outcome.warnings().isEmpty()) {
+        // admission.k8s.io/v1 warnings: kubectl prints them to whoever created the pod.
+        response.put("warnings", outcome.warnings().stream().map(w -> "outrigger: " + w).toList());
+        outcome.warnings().forEach(w -> log.warn("{}: {}", where, w));
       }
       log.info("{}: {}", where, outcome.injected() ? "injected" : "not injected, " + outcome.reason());
     } catch (InjectionException e) {

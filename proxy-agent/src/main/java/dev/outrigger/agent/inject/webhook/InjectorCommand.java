@@ -20,8 +20,10 @@ import sun.misc.Signal;
 @Command(name = "injector", mixinStandardHelpOptions = true,
     description = {"Serves the sidecar-injection admission webhook over HTTPS.",
         "admission.k8s.io/v1 AdmissionReview in, JSONPatch out: POST /inject; readiness: GET /healthz/ready.",
-        "Which pods are sent here is set by the MutatingWebhookConfiguration (k8s/install): namespaces labelled"
-        + " outrigger-injection=enabled or istio-injection=enabled; pods opt out with sidecar.istio.io/inject: \"false\"."})
+        "Which pods are sent here is set by the MutatingWebhookConfiguration (k8s/install), with Istio's selectors:"
+        + " namespaces labelled istio.io/rev=<--revision>, istio-injection=enabled or outrigger-injection=enabled,"
+        + " pods labelled istio.io/rev=<--revision> or sidecar.istio.io/inject=true; pods opt out with"
+        + " sidecar.istio.io/inject: \"false\"."})
 public final class InjectorCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(InjectorCommand.class);
   static final int EXIT_START = 1;
@@ -56,8 +58,8 @@ public final class InjectorCommand implements Callable<Integer> {
       err.flush();
       return EXIT_START;
     }
-    log.info("injector listening on https://{}:{}{} with image {}", address, server.port(), WebhookHandler.INJECT_PATH,
-        options.defaults().image());
+    log.info("injector of revision {} listening on https://{}:{}{} with image {}", options.defaults().revision(), address,
+        server.port(), WebhookHandler.INJECT_PATH, options.defaults().image());
     Signal.handle(new Signal("TERM"), s -> server.close());
     Signal.handle(new Signal("INT"), s -> server.close());
     server.awaitClose();

@@ -100,9 +100,9 @@ class WebhookServerTest {
     JsonNode pod = patched(review.at("/request/object"), response);
 
     V1Pod checked = V1Pod.fromJson(JSON.writeValueAsString(pod)); // strict: unknown fields fail
-    assertEquals(List.of("httpbin", "outrigger-proxy"),
+    assertEquals(List.of("httpbin", "istio-proxy"),
         checked.getSpec().getContainers().stream().map(V1Container::getName).toList());
-    assertEquals(List.of("outrigger-init"),
+    assertEquals(List.of("istio-init"),
         checked.getSpec().getInitContainers().stream().map(V1Container::getName).toList());
     assertEquals("outrigger/proxy:test", checked.getSpec().getInitContainers().get(0).getImage());
     assertEquals(List.of("kube-api-access-7xk2p", "outrigger-tmp"),
@@ -111,7 +111,11 @@ class WebhookServerTest {
     assertEquals(review.at("/request/object/spec/containers/0"), pod.at("/spec/containers/0"));
     assertEquals(review.at("/request/object/metadata/ownerReferences"), pod.at("/metadata/ownerReferences"));
     assertEquals(review.at("/request/object/spec/tolerations"), pod.at("/spec/tolerations"));
-    assertTrue(pod.at("/metadata/annotations").has("outrigger.dev/status"));
+    // Istio's status in Istio's shape: Kiali reads it to tell the workload is in the mesh.
+    assertEquals("{\"initContainers\":[\"istio-init\"],\"containers\":[\"istio-proxy\"],\"volumes\":[\"outrigger-tmp\"],"
+        + "\"imagePullSecrets\":null,\"revision\":\"default\"}",
+        pod.at("/metadata/annotations/sidecar.istio.io~1status").asText());
+    assertEquals("default", pod.at("/metadata/annotations/istio.io~1rev").asText());
     // Istio's canonical labels reach the pod; tlsMode only for a sidecar wired to istiod.
     assertEquals("httpbin", pod.at("/metadata/labels/service.istio.io~1canonical-name").asText());
     assertEquals("latest", pod.at("/metadata/labels/service.istio.io~1canonical-revision").asText());
@@ -180,15 +184,45 @@ class WebhookServerTest {
   }
 
   @Test
-  void aRefusedPodIsDeniedWithTheReason() throws Exception {
+  void aHostNetworkPodIsAllowedUnchangedAsIstioLeavesIt() throws Exception {
     ObjectNode review = review();
     ((ObjectNode) review.at("/request/object/spec")).put("hostNetwork", true);
+    JsonNode response = admit(review);
+    assertTrue(response.get("allowed").asBoolean());
+    assertNull(response.get("patch"));
+  }
+
+  @Test
+  void aBadAnnotationValueIsDeniedWithTheReasonAsIstioFailsIt() throws Exception {
+    ObjectNode review = review();
+    ((ObjectNode) review.at("/request/object/metadata")).putObject("annotations")
+        .put("traffic.sidecar.istio.io/includeInboundPorts", "http");
     JsonNode response = admit(review);
     assertFalse(response.get("allowed").asBoolean());
     assertEquals(403, response.at("/status/code").asInt());
     String message = response.at("/status/message").asText();
-    assertTrue(message.startsWith("outrigger: Pod default/httpbin-deployment-9bfd96975-*: the pod uses the host's network"),
-        message);
+    assertTrue(message.startsWith("outrigger: Pod default/httpbin-deployment-9bfd96975-*: annotation"
+        + " traffic.sidecar.istio.io/includeInboundPorts"), message);
+  }
+
+  @Test
+  void aGatewayPodIsAllowedUnchangedWithAWarning() throws Exception {
+    ObjectNode review = review();
+    ((ObjectNode) review.at("/request/object/metadata")).putObject("annotations").put("inject.istio.io/templates", "gateway");
+    JsonNode response = admit(review);
+    assertTrue(response.get("allowed").asBoolean());
+    assertNull(response.get("patch"));
+    assertTrue(response.at("/warnings/0").asText().contains("no gateway proxy"), response.toString());
+  }
+
+  @Test
+  void anAppRunningAsTheProxysUidIsInjectedWithAWarning() throws Exception {
+    ObjectNode review = review();
+    ((ObjectNode) review.at("/request/object/spec")).putObject("securityContext").put("runAsUser", 1337);
+    JsonNode response = admit(review);
+    assertTrue(response.get("allowed").asBoolean());
+    assertEquals("JSONPatch", response.get("patchType").asText());
+    assertTrue(response.at("/warnings/0").asText().contains("runs as uid 1337"), response.toString());
   }
 
   @Test
