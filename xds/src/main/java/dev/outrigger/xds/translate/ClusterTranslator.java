@@ -8,13 +8,18 @@ import dev.outrigger.core.cluster.ClusterSpec;
 import dev.outrigger.core.cluster.Endpoint;
 import dev.outrigger.core.cluster.EndpointSet;
 import dev.outrigger.core.cluster.OutlierDetection;
+import dev.outrigger.core.cluster.UpstreamBindConfig;
+import dev.outrigger.core.net.BindAddress;
 import dev.outrigger.xds.RejectedUpdate;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.BindConfig;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +61,42 @@ public final class ClusterTranslator {
     List<Endpoint> endpoints = c.hasLoadAssignment() ? endpoints(where, c.getLoadAssignment()) : List.of();
     Optional<dev.outrigger.core.cluster.UpstreamTlsSpec> istioMutual = UpstreamTlsTranslator.istioMutual(c, where);
     return new ClusterSpec(c.getName(), discovery, lb, connectTimeout, circuitBreakers(c), outlierDetection(c), endpoints,
-        istioMutual, discovery == ClusterSpec.Discovery.EDS ? edsName(c) : c.getName());
+        istioMutual, discovery == ClusterSpec.Discovery.EDS ? edsName(c) : c.getName(), upstreamBind(where, c));
+  }
+
+  /**
+   * upstream_bind_config's source addresses, as Envoy's DefaultUpstreamLocalAddressSelectorFactory
+   * accepts them: IP addresses only, at most two, of different families (Envoy rejects the cluster
+   * otherwise). Socket options and freebind are not applied; istiod sets neither on a sidecar.
+   */
+  static UpstreamBindConfig upstreamBind(String where, Cluster c) throws RejectedUpdate {
+    if (!c.hasUpstreamBindConfig()) {
+      return UpstreamBindConfig.NONE;
+    }
+    BindConfig config = c.getUpstreamBindConfig();
+    List<SocketAddress> addresses = new ArrayList<>();
+    if (config.hasSourceAddress()) {
+      addresses.add(config.getSourceAddress());
+    }
+    config.getExtraSourceAddressesList().forEach(extra -> addresses.add(extra.getAddress()));
+    addresses.addAll(config.getAdditionalSourceAddressesList());
+    if (addresses.size() > 2) {
+      throw new RejectedUpdate(where + ": upstream_bind_config has " + addresses.size()
+          + " source addresses (at most one IPv4 and one IPv6 address)");
+    }
+    List<BindAddress> sources = new ArrayList<>();
+    for (SocketAddress address : addresses) {
+      InetSocketAddress ip = Protos.socketAddress(address.getAddress(), address.getPortValue());
+      if (ip.isUnresolved()) {
+        throw new RejectedUpdate(where + ": upstream_bind_config source address '" + address.getAddress()
+            + "' is not an IP address");
+      }
+      sources.add(new BindAddress(ip));
+    }
+    if (sources.size() == 2 && (sources.get(0).ip() instanceof Inet6Address) == (sources.get(1).ip() instanceof Inet6Address)) {
+      throw new RejectedUpdate(where + ": upstream_bind_config has two source addresses of the same IP version");
+    }
+    return new UpstreamBindConfig(sources);
   }
 
   public static EndpointSet endpoints(ClusterLoadAssignment cla) throws RejectedUpdate {
