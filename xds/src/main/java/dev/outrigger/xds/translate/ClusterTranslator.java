@@ -26,9 +26,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** CDS clusters and EDS load assignments, as istiod sends them, into cluster specs and endpoint sets. */
 public final class ClusterTranslator {
+  private static final Logger log = LoggerFactory.getLogger(ClusterTranslator.class);
+
   private ClusterTranslator() {}
 
   /** The EDS name a cluster's endpoints come under: eds_cluster_config.service_name, else its own name. */
@@ -109,6 +113,16 @@ public final class ClusterTranslator {
       String place = String.join("/", locality.getLocality().getRegion(), locality.getLocality().getZone(),
           locality.getLocality().getSubZone());
       for (LbEndpoint lbe : locality.getLbEndpointsList()) {
+        if (lbe.getEndpoint().getAddress().hasPipe()) {
+          // Envoy accepts a unix-socket endpoint (istiod sends one for a Sidecar ingress
+          // defaultEndpoint unix:///path); rejecting it would hold back every other cluster of the
+          // update. Outrigger does not dial unix sockets: the endpoint is left out, so connections
+          // to a cluster of only such endpoints close with UH (no healthy upstream), and say so here.
+          log.warn("{}: endpoint unix://{} left out: unix-socket endpoints are not dialled; connections to"
+              + " the cluster close with UH unless it has other endpoints (use a TCP defaultEndpoint"
+              + " such as 127.0.0.1:PORT)", where, lbe.getEndpoint().getAddress().getPipe().getPath());
+          continue;
+        }
         SocketAddress sa = lbe.getEndpoint().getAddress().getSocketAddress();
         if (!lbe.getEndpoint().getAddress().hasSocketAddress() || sa.getPortSpecifierCase() != SocketAddress.PortSpecifierCase.PORT_VALUE) {
           throw new RejectedUpdate(where + ": an endpoint without an IP and port (" + lbe.getEndpoint().getAddress() + ")");

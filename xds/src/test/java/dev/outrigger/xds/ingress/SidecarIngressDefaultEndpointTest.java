@@ -10,6 +10,7 @@ import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.inbound.InboundEndpoint;
 import dev.outrigger.core.inbound.InboundRouter;
 import dev.outrigger.core.inbound.LocalhostInboundPorts;
+import dev.outrigger.core.log.ResponseFlag;
 import dev.outrigger.core.net.BindAddress;
 import dev.outrigger.core.net.ClientAddress;
 import dev.outrigger.core.net.OriginalDestination;
@@ -117,6 +118,20 @@ class SidecarIngressDefaultEndpointTest {
     // The pod's own opt-in (outrigger.dev/localhostInboundPorts) still applies to ORIGINAL_DST clusters.
     assertEquals(Upstream.direct(new InetSocketAddress(ip("127.0.0.1"), HTTP_PORT)),
         http(router(InboundMode.PRESERVE, LocalhostInboundPorts.parse(String.valueOf(HTTP_PORT)), tcp, http)));
+  }
+
+  @Test
+  void aUnixSocketDefaultEndpointIsAcceptedAndItsConnectionsCloseWithUh() throws Exception {
+    // Envoy accepts the pipe endpoint, so the update is not NACKed; Outrigger does not dial it.
+    InboundRouter router = router(InboundMode.PRESERVE,
+        IstiodSidecarIngress.unixSocketCluster(TCP_PORT, "/var/run/app.sock"),
+        IstiodSidecarIngress.originalDstCluster(HTTP_PORT));
+    ConnectionPlan plan = router.plan(new ConnectionFacts(destination(TCP_PORT), new ClientAddress(CLIENT), "raw_buffer", Set.of()));
+    ConnectionPlan.Refuse refused = assertInstanceOf(ConnectionPlan.Refuse.class, plan, plan.toString());
+    assertEquals(ResponseFlag.NO_HEALTHY_UPSTREAM, refused.flag());
+    assertEquals(IstiodSidecarIngress.clusterName(TCP_PORT), refused.cluster());
+    assertEquals(new Upstream(new InetSocketAddress(ip(POD_IP), HTTP_PORT), PASSTHROUGH_BIND), http(router),
+        "the other clusters of the update apply");
   }
 
   private static OriginalDestination destination(int port) {
