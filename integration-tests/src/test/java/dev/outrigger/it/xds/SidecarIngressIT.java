@@ -8,6 +8,7 @@ import dev.outrigger.it.apps.Ncat;
 import dev.outrigger.it.apps.PongServer;
 import dev.outrigger.it.harness.CommandResult;
 import dev.outrigger.it.harness.Pod;
+import dev.outrigger.it.harness.Waits;
 import dev.outrigger.it.sidecar.InboundMode;
 import dev.outrigger.it.sidecar.Sidecar;
 import dev.outrigger.it.sidecar.SidecarSettings;
@@ -17,6 +18,7 @@ import dev.outrigger.it.xds.IstioMtlsShapes.PortProtocol;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,7 @@ class SidecarIngressIT extends PodNetworkTestBase {
   private static final int LO_PORT = 8080;
   private static final int ETH0_APP_PORT = 8081;
   private static final int POD_IP_INGRESS_PORT = 9081;
+  private static final String LOCALHOST_ONLY_GAUGE = "outrigger_inbound_localhost_only_listeners";
 
   private ControlPlane controlPlane;
   private Pod client;
@@ -109,14 +112,22 @@ class SidecarIngressIT extends PodNetworkTestBase {
     loApp.awaitListening();
     CommandResult reset = Ncat.ping(client, server.ip(), LO_PORT);
     assertEquals(Ncat.RESET_BY_PEER, reset.printed(), reset.describe());
+    awaitLocalhostOnlyGauge(1.0); // the agent's check reports the reset port
 
     apply(withSidecarIngress());
+    awaitLocalhostOnlyGauge(0.0); // and stops once istiod sends the port to 127.0.0.1
     loApp.awaitListening();
     CommandResult pong = Ncat.ping(client, server.ip(), LO_PORT);
     assertEquals("pong", pong.printed(), pong.describe());
     // The access log names the cluster and its endpoint: the app on lo, through istiod's cluster.
     sidecar.awaitAccessLog("the inbound|8080|| line to 127.0.0.1:8080",
         l -> l.contains("\"127.0.0.1:" + LO_PORT + "\" inbound|" + LO_PORT + "||"));
+  }
+
+  private void awaitLocalhostOnlyGauge(double expected) {
+    // The check scans every 10 s.
+    Waits.until("outrigger_inbound_localhost_only_listeners " + expected, Duration.ofSeconds(25),
+        () -> sidecar.metrics(Sidecar.PROMETHEUS_PORT).sum(LOCALHOST_ONLY_GAUGE, Map.of()) == expected);
   }
 
   /**
