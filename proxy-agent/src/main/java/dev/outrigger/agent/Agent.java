@@ -1,6 +1,7 @@
 package dev.outrigger.agent;
 
 import dev.outrigger.agent.http.EndpointServer;
+import dev.outrigger.core.inbound.SidecarIngressEndpoints;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.log.BufferedLineWriter;
 import dev.outrigger.core.net.SockoptOriginalDestination;
@@ -108,7 +109,8 @@ final class Agent {
         prometheusPort(), agentPort()));
     ignored.addAll(config.proxy().localhostInboundPorts().ports());
     LocalhostListenerCheck check = new LocalhostListenerCheck(LocalhostListenerCheck.PROC_FILES, ignored,
-        config.capturedInboundPorts());
+        config.capturedInboundPorts(),
+        port -> SidecarIngressEndpoints.forwardsOverLoopback(proxy.config().current(), port));
     check.register(metrics.registry());
     check.start();
     listenerCheck = Optional.of(check);

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>The ports that count are those the init rules capture, as the pod's include/excludeInboundPorts
  * annotations say ({@link CapturedInboundPorts}; every port when they cannot be read, as the
  * injector's default {@code *}), except the proxy's own and the ports already forwarded over
- * loopback by {@link AgentConfig#LOCALHOST_INBOUND_PORTS}.
+ * loopback by {@link AgentConfig#LOCALHOST_INBOUND_PORTS} or, with istiod, by a Sidecar resource's
+ * {@code ingress.defaultEndpoint: 127.0.0.1:PORT}.
  */
 final class LocalhostListenerCheck implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalhostListenerCheck.class);
@@ -40,6 +42,8 @@ final class LocalhostListenerCheck implements AutoCloseable {
   private final List<Path> files;
   private final Set<Integer> ignoredPorts;
   private final CapturedInboundPorts captured;
+  /** Ports istiod's configuration forwards to loopback now (a Sidecar ingress defaultEndpoint 127.0.0.1:PORT). */
+  private final IntPredicate forwardedOverLoopback;
   /** The lo-only ports of the last scan, ascending. */
   private volatile Set<Integer> loopbackOnly = Set.of();
   private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
@@ -53,9 +57,20 @@ final class LocalhostListenerCheck implements AutoCloseable {
 
   /** @param captured the ports the init rules send to the proxy: only those can be reset */
   LocalhostListenerCheck(List<Path> files, Set<Integer> ignoredPorts, CapturedInboundPorts captured) {
+    this(files, ignoredPorts, captured, port -> false);
+  }
+
+  /**
+   * @param forwardedOverLoopback asked at each scan: whether the mesh configuration of the moment
+   *     already sends a port to loopback (istiod's STATIC inbound cluster for a Sidecar
+   *     {@code ingress.defaultEndpoint: 127.0.0.1:PORT}), so the lo-bound app there is reached
+   */
+  LocalhostListenerCheck(List<Path> files, Set<Integer> ignoredPorts, CapturedInboundPorts captured,
+      IntPredicate forwardedOverLoopback) {
     this.files = List.copyOf(files);
     this.ignoredPorts = Set.copyOf(ignoredPorts);
     this.captured = captured;
+    this.forwardedOverLoopback = forwardedOverLoopback;
   }
 
   /** Whether the check applies: only preserve mode dials the pod IP. */
@@ -92,7 +107,7 @@ final class LocalhostListenerCheck implements AutoCloseable {
       }
     }
     Set<Integer> now = new java.util.TreeSet<>(AppListeners.of(listening).loopbackOnly(ignoredPorts));
-    now.removeIf(port -> !captured.captures(port));
+    now.removeIf(port -> !captured.captures(port) || forwardedOverLoopback.test(port));
     loopbackOnly = Set.copyOf(now);
     for (int port : now) {
       if (warned.add(port)) {

@@ -68,6 +68,22 @@ class LocalhostListenerCheckTest {
   }
 
   @Test
+  void aPortIstiodForwardsToLoopbackIsNotReported() throws Exception {
+    Assumptions.assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "samples are little-endian");
+    Path tcp = Files.writeString(dir.resolve("tcp"), ProcNetTcpTest.TCP);
+    Path tcp6 = Files.writeString(dir.resolve("tcp6"), ProcNetTcpTest.TCP6);
+    java.util.concurrent.atomic.AtomicBoolean sidecarResource = new java.util.concurrent.atomic.AtomicBoolean();
+    LocalhostListenerCheck check = new LocalhostListenerCheck(List.of(tcp, tcp6), Set.of(), CapturedInboundPorts.ALL,
+        port -> sidecarResource.get() && port == 18080);
+    check.scan();
+    assertEquals(Set.of(18080, 18081), check.loopbackOnly());
+    // istiod now sends inbound|18080|| STATIC 127.0.0.1:18080 (ingress.defaultEndpoint): reached, so not reported.
+    sidecarResource.set(true);
+    check.scan();
+    assertEquals(Set.of(18081), check.loopbackOnly());
+  }
+
+  @Test
   void theWarningNamesThePortTheConsequenceAndTheFixes() {
     String w = LocalhostListenerCheck.warning(8080);
     assertTrue(w.startsWith("port 8080: the app listens on localhost (127.0.0.1/::1) only"), w);

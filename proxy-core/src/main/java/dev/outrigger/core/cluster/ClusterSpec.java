@@ -13,10 +13,13 @@ import java.util.Optional;
  * @param istioMutual the mTLS istiod offers to endpoints with {@code tlsMode=istio} (a transport
  *     socket match, auto mTLS), absent when it offers none
  * @param edsServiceName the name its endpoints come under in EDS (Istio: the cluster's own name)
+ * @param upstreamBind the local address its connections to its endpoints bind (istiod: 127.0.0.6
+ *     on an inbound cluster whose endpoint is the pod IP); not used by ORIGINAL_DST clusters,
+ *     whose inbound endpoint and bind the inbound mode decides
  */
 public record ClusterSpec(String name, Discovery discovery, LbPolicy lbPolicy, Duration connectTimeout,
     CircuitBreakers circuitBreakers, Optional<OutlierDetection> outlierDetection, List<Endpoint> endpoints,
-    Optional<UpstreamTlsSpec> istioMutual, String edsServiceName) {
+    Optional<UpstreamTlsSpec> istioMutual, String edsServiceName, UpstreamBindConfig upstreamBind) {
   /** How the cluster's hosts are known. */
   public enum Discovery {
     /** From EDS (Istio's services). */
@@ -37,6 +40,15 @@ public record ClusterSpec(String name, Discovery discovery, LbPolicy lbPolicy, D
 
   public ClusterSpec {
     endpoints = List.copyOf(endpoints);
+    java.util.Objects.requireNonNull(upstreamBind, "upstreamBind");
+  }
+
+  /** A cluster whose connections bind no local address. */
+  public ClusterSpec(String name, Discovery discovery, LbPolicy lbPolicy, Duration connectTimeout,
+      CircuitBreakers circuitBreakers, Optional<OutlierDetection> outlierDetection, List<Endpoint> endpoints,
+      Optional<UpstreamTlsSpec> istioMutual, String edsServiceName) {
+    this(name, discovery, lbPolicy, connectTimeout, circuitBreakers, outlierDetection, endpoints, istioMutual,
+        edsServiceName, UpstreamBindConfig.NONE);
   }
 
   /** Whether istiod offers mTLS to endpoints with {@code tlsMode=istio}. */

@@ -123,7 +123,8 @@ public final class ClusterState implements ClusterTarget {
     }
     ClusterSpec current = spec;
     // Auto mTLS, per endpoint: ISTIO_MUTUAL to an endpoint whose tlsMode says it has a sidecar.
-    return chosen.map(e -> Upstream.direct(e.address()).withTransport(
+    // The cluster's upstream bind (istiod: 127.0.0.6 when the endpoint is the pod IP itself).
+    return chosen.map(e -> new Upstream(e.address(), current.upstreamBind().forEndpoint(e.address().getAddress()),
         current.tlsFor(e).map(transports::istioMutual).orElse(UpstreamTransport.PLAINTEXT)));
   }
 

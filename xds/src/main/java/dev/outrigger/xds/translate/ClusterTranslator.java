@@ -8,22 +8,31 @@ import dev.outrigger.core.cluster.ClusterSpec;
 import dev.outrigger.core.cluster.Endpoint;
 import dev.outrigger.core.cluster.EndpointSet;
 import dev.outrigger.core.cluster.OutlierDetection;
+import dev.outrigger.core.cluster.UpstreamBindConfig;
+import dev.outrigger.core.net.BindAddress;
 import dev.outrigger.xds.RejectedUpdate;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.BindConfig;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** CDS clusters and EDS load assignments, as istiod sends them, into cluster specs and endpoint sets. */
 public final class ClusterTranslator {
+  private static final Logger log = LoggerFactory.getLogger(ClusterTranslator.class);
+
   private ClusterTranslator() {}
 
   /** The EDS name a cluster's endpoints come under: eds_cluster_config.service_name, else its own name. */
@@ -56,7 +65,42 @@ public final class ClusterTranslator {
     List<Endpoint> endpoints = c.hasLoadAssignment() ? endpoints(where, c.getLoadAssignment()) : List.of();
     Optional<dev.outrigger.core.cluster.UpstreamTlsSpec> istioMutual = UpstreamTlsTranslator.istioMutual(c, where);
     return new ClusterSpec(c.getName(), discovery, lb, connectTimeout, circuitBreakers(c), outlierDetection(c), endpoints,
-        istioMutual, discovery == ClusterSpec.Discovery.EDS ? edsName(c) : c.getName());
+        istioMutual, discovery == ClusterSpec.Discovery.EDS ? edsName(c) : c.getName(), upstreamBind(where, c));
+  }
+
+  /**
+   * upstream_bind_config's source addresses, as Envoy's DefaultUpstreamLocalAddressSelectorFactory
+   * accepts them: IP addresses only, at most two, of different families (Envoy rejects the cluster
+   * otherwise). Socket options and freebind are not applied; istiod sets neither on a sidecar.
+   */
+  static UpstreamBindConfig upstreamBind(String where, Cluster c) throws RejectedUpdate {
+    if (!c.hasUpstreamBindConfig()) {
+      return UpstreamBindConfig.NONE;
+    }
+    BindConfig config = c.getUpstreamBindConfig();
+    List<SocketAddress> addresses = new ArrayList<>();
+    if (config.hasSourceAddress()) {
+      addresses.add(config.getSourceAddress());
+    }
+    config.getExtraSourceAddressesList().forEach(extra -> addresses.add(extra.getAddress()));
+    addresses.addAll(config.getAdditionalSourceAddressesList());
+    if (addresses.size() > 2) {
+      throw new RejectedUpdate(where + ": upstream_bind_config has " + addresses.size()
+          + " source addresses (at most one IPv4 and one IPv6 address)");
+    }
+    List<BindAddress> sources = new ArrayList<>();
+    for (SocketAddress address : addresses) {
+      InetSocketAddress ip = Protos.socketAddress(address.getAddress(), address.getPortValue());
+      if (ip.isUnresolved()) {
+        throw new RejectedUpdate(where + ": upstream_bind_config source address '" + address.getAddress()
+            + "' is not an IP address");
+      }
+      sources.add(new BindAddress(ip));
+    }
+    if (sources.size() == 2 && (sources.get(0).ip() instanceof Inet6Address) == (sources.get(1).ip() instanceof Inet6Address)) {
+      throw new RejectedUpdate(where + ": upstream_bind_config has two source addresses of the same IP version");
+    }
+    return new UpstreamBindConfig(sources);
   }
 
   public static EndpointSet endpoints(ClusterLoadAssignment cla) throws RejectedUpdate {
@@ -69,6 +113,16 @@ public final class ClusterTranslator {
       String place = String.join("/", locality.getLocality().getRegion(), locality.getLocality().getZone(),
           locality.getLocality().getSubZone());
       for (LbEndpoint lbe : locality.getLbEndpointsList()) {
+        if (lbe.getEndpoint().getAddress().hasPipe()) {
+          // Envoy accepts a unix-socket endpoint (istiod sends one for a Sidecar ingress
+          // defaultEndpoint unix:///path); rejecting it would hold back every other cluster of the
+          // update. Outrigger does not dial unix sockets: the endpoint is left out, so connections
+          // to a cluster of only such endpoints close with UH (no healthy upstream), and say so here.
+          log.warn("{}: endpoint unix://{} left out: unix-socket endpoints are not dialled; connections to"
+              + " the cluster close with UH unless it has other endpoints (use a TCP defaultEndpoint"
+              + " such as 127.0.0.1:PORT)", where, lbe.getEndpoint().getAddress().getPipe().getPath());
+          continue;
+        }
         SocketAddress sa = lbe.getEndpoint().getAddress().getSocketAddress();
         if (!lbe.getEndpoint().getAddress().hasSocketAddress() || sa.getPortSpecifierCase() != SocketAddress.PortSpecifierCase.PORT_VALUE) {
           throw new RejectedUpdate(where + ": an endpoint without an IP and port (" + lbe.getEndpoint().getAddress() + ")");

@@ -84,4 +84,40 @@ class ClusterTranslatorTest {
     RejectedUpdate e = assertThrows(RejectedUpdate.class, () -> ClusterTranslator.cluster(aggregate));
     assertEquals("cluster agg: custom cluster type envoy.clusters.aggregate is not supported", e.getMessage());
   }
+
+  @Test
+  void istiodsSidecarIngressClustersKeepTheirEndpointAndUpstreamBind() throws Exception {
+    ClusterSpec localhost = ClusterTranslator.cluster(
+        dev.outrigger.xds.ingress.IstiodSidecarIngress.staticCluster(9080, "127.0.0.1", 8080));
+    assertEquals(ClusterSpec.Discovery.STATIC, localhost.discovery());
+    assertEquals(new InetSocketAddress("127.0.0.1", 8080), localhost.endpoints().get(0).address());
+    assertTrue(localhost.upstreamBind().isEmpty());
+    ClusterSpec podIp = ClusterTranslator.cluster(
+        dev.outrigger.xds.ingress.IstiodSidecarIngress.staticCluster(9080, "10.244.1.7", 8080));
+    assertEquals(java.util.List.of(new dev.outrigger.core.net.BindAddress(new InetSocketAddress("127.0.0.6", 0))),
+        podIp.upstreamBind().sources());
+  }
+
+  @Test
+  void anUpstreamBindEnvoyWouldRejectIsRejected() {
+    Cluster.Builder c = Cluster.newBuilder().setName("inbound|9080||").setType(Cluster.DiscoveryType.STATIC);
+    var v4 = io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("127.0.0.6");
+    var v4b = io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("127.0.0.7");
+    var v6 = io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("::6");
+    var extra = io.envoyproxy.envoy.config.core.v3.ExtraSourceAddress.newBuilder();
+    RejectedUpdate sameFamily = assertThrows(RejectedUpdate.class, () -> ClusterTranslator.cluster(c.setUpstreamBindConfig(
+        io.envoyproxy.envoy.config.core.v3.BindConfig.newBuilder().setSourceAddress(v4)
+            .addExtraSourceAddresses(extra.clone().setAddress(v4b))).build()));
+    assertEquals("cluster inbound|9080||: upstream_bind_config has two source addresses of the same IP version",
+        sameFamily.getMessage());
+    RejectedUpdate three = assertThrows(RejectedUpdate.class, () -> ClusterTranslator.cluster(c.setUpstreamBindConfig(
+        io.envoyproxy.envoy.config.core.v3.BindConfig.newBuilder().setSourceAddress(v4)
+            .addExtraSourceAddresses(extra.clone().setAddress(v6))
+            .addExtraSourceAddresses(extra.clone().setAddress(v4b))).build()));
+    assertTrue(three.getMessage().contains("has 3 source addresses"), three.getMessage());
+    RejectedUpdate name = assertThrows(RejectedUpdate.class, () -> ClusterTranslator.cluster(c.setUpstreamBindConfig(
+        io.envoyproxy.envoy.config.core.v3.BindConfig.newBuilder().setSourceAddress(
+            io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("localhost"))).build()));
+    assertTrue(name.getMessage().contains("'localhost' is not an IP address"), name.getMessage());
+  }
 }
