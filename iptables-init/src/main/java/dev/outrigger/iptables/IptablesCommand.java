@@ -51,6 +51,9 @@ public final class IptablesCommand implements Callable<Integer> {
   String localOutboundPortsExclude;
   @Option(names = {"-c", Flags.EXCLUDE_INTERFACES}, defaultValue = "", description = "Interfaces with no capture in or out.")
   String excludeInterfaces;
+  @Option(names = {"-k", Flags.KUBE_VIRT_INTERFACES}, defaultValue = "",
+      description = "Virtual interfaces (KubeVirt) whose inbound traffic is the pod's outbound traffic.")
+  String kubeVirtInterfaces;
   @Option(names = {"-n", Flags.DRY_RUN}, defaultValue = "false", arity = "0..1", fallbackValue = "true",
       converter = LenientBoolean.class, description = "Print the rules (iptables-restore input), change nothing.")
   boolean dryRun;
@@ -107,7 +110,7 @@ public final class IptablesCommand implements Callable<Integer> {
     ConfigParser parser = new ConfigParser(new ProxyUser(host.passwd()), host.env().get(Flags.ENVOY_USER_ENV));
     return parser.parse(new RawOptions(envoyPort, inboundCapturePort, inboundTunnelPort, proxyUid, proxyGid,
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
-        localOutboundPortsExclude, excludeInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
+        localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
         runValidation));
   }
 }
