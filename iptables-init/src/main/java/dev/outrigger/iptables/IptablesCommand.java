@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code outrigger iptables}: istio-iptables' flags and environment, Outrigger's rules engine. */
 @Command(
     name = "iptables",
+    // Istio's injection template runs "<image entrypoint> istio-iptables ...": the same args work with our image.
+    aliases = "istio-iptables",
     defaultValueProvider = EnvDefaults.class,
     sortOptions = false,
     description = {"Set up the pod's traffic capture rules; a drop-in for istio-iptables.",
