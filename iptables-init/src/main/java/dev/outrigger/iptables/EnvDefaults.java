@@ -1,6 +1,7 @@
 package dev.outrigger.iptables;
 
 import dev.outrigger.iptables.config.Flags;
+import dev.outrigger.iptables.logging.IstioLogOptions;
 import java.util.Map;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
@@ -26,7 +27,9 @@ public final class EnvDefaults implements IDefaultValueProvider {
   @Override
   public String defaultValue(ArgSpec argSpec) {
     // --help has no istio counterpart: a stray $HELP must not turn every run into a usage message.
-    if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--") && !option.usageHelp()) {
+    // Istio's --log_* flags are plain cobra flags, read from no environment variable.
+    if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--") && !option.usageHelp()
+        && !option.longestName().startsWith(IstioLogOptions.PREFIX)) {
       return env.get(Flags.envName(option.longestName()));
     }
     return null;

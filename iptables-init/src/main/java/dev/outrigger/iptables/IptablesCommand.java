@@ -6,10 +6,13 @@ import dev.outrigger.iptables.config.InvalidOptionException;
 import dev.outrigger.iptables.config.ProxyUser;
 import dev.outrigger.iptables.config.RawOptions;
 import dev.outrigger.iptables.config.Settings;
+import dev.outrigger.iptables.logging.IstioLogOptions;
+import dev.outrigger.iptables.logging.LogbackLevel;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,6 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code outrigger iptables}: istio-iptables' flags and environment, Outrigger's rules engine. */
 @Command(
     name = "iptables",
+    // Istio's injection template runs "<image entrypoint> istio-iptables ...": the same args work with our image.
+    aliases = "istio-iptables",
     defaultValueProvider = EnvDefaults.class,
     sortOptions = false,
     description = {"Set up the pod's traffic capture rules; a drop-in for istio-iptables.",
@@ -51,6 +56,9 @@ public final class IptablesCommand implements Callable<Integer> {
   String localOutboundPortsExclude;
   @Option(names = {"-c", Flags.EXCLUDE_INTERFACES}, defaultValue = "", description = "Interfaces with no capture in or out.")
   String excludeInterfaces;
+  @Option(names = {"-k", Flags.KUBE_VIRT_INTERFACES}, defaultValue = "",
+      description = "Virtual interfaces (KubeVirt) whose inbound traffic is the pod's outbound traffic.")
+  String kubeVirtInterfaces;
   @Option(names = {"-n", Flags.DRY_RUN}, defaultValue = "false", arity = "0..1", fallbackValue = "true",
       converter = LenientBoolean.class, description = "Print the rules (iptables-restore input), change nothing.")
   boolean dryRun;
@@ -67,6 +75,13 @@ public final class IptablesCommand implements Callable<Integer> {
   String probePort;
   @Option(names = Flags.PROBE_TIMEOUT, defaultValue = "5s", description = "Validation timeout, a Go duration (default: ${DEFAULT-VALUE}).")
   String probeTimeout;
+  @Option(names = Flags.FORCE_APPLY, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Accepted: every run writes the whole table anyway.")
+  boolean forceApply;
+  @Option(names = Flags.NATIVE_NFTABLES, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Refused when true: only iptables rules are written.")
+  boolean nativeNftables;
+  @Mixin IstioLogOptions logOptions;
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
 
@@ -94,6 +109,8 @@ public final class IptablesCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Settings settings;
     try {
+      // First, as istio-iptables configures its log before it reads its other flags.
+      logOptions.settings().level().ifPresent(LogbackLevel::apply);
       settings = settings();
     } catch (InvalidOptionException e) {
       err.println("outrigger iptables: " + e.getMessage());
@@ -104,10 +121,15 @@ public final class IptablesCommand implements Callable<Integer> {
   }
 
   Settings settings() throws InvalidOptionException {
+    if (nativeNftables) {
+      throw new InvalidOptionException(Flags.label(Flags.NATIVE_NFTABLES), "native nftables rules are not supported by"
+          + " outrigger iptables, which writes iptables rules (through iptables-nft where the host uses nftables)"
+          + " (expected: false)");
+    }
     ConfigParser parser = new ConfigParser(new ProxyUser(host.passwd()), host.env().get(Flags.ENVOY_USER_ENV));
     return parser.parse(new RawOptions(envoyPort, inboundCapturePort, inboundTunnelPort, proxyUid, proxyGid,
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
-        localOutboundPortsExclude, excludeInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
+        localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
         runValidation));
   }
 }

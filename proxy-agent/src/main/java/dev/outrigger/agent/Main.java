@@ -46,7 +46,8 @@ public final class Main implements Runnable {
   static Class<?> subcommand(String name) {
     // A switch rather than a map: only the class of the name asked for is loaded.
     return switch (name) {
-      case "iptables" -> IptablesCommand.class;
+      // istio-iptables: the name Istio's injected init containers use (pilot-agent istio-iptables).
+      case "iptables", "istio-iptables" -> IptablesCommand.class;
       case "proxy" -> ProxyCommand.class;
       case "wait" -> WaitCommand.class;
       case "kube-inject" -> KubeInjectCommand.class;

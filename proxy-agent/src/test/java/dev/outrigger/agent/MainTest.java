@@ -3,6 +3,7 @@ package dev.outrigger.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.outrigger.iptables.IptablesCommand;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -36,8 +37,17 @@ class MainTest {
     assertEquals(Main.SUBCOMMANDS, subcommandsFor("-h", "proxy"));
   }
 
+  @Test
+  void istioIptablesRunsTheIptablesCommandAsIstiosInitContainerArgsSayIt() {
+    assertEquals(IptablesCommand.class, Main.subcommand("istio-iptables"), "only that command is loaded");
+    String[] args = {"istio-iptables", "-p", "15001", "-k", "net1", "--log_output_level=default:info"};
+    CommandLine.ParseResult parsed = Main.commandLine(args).parseArgs(args);
+    assertEquals(IptablesCommand.class, parsed.subcommand().commandSpec().userObject().getClass());
+  }
+
+  /** Command names, each once (picocli also keys a command by its aliases). */
   private static List<String> subcommandsFor(String... args) {
     CommandLine commandLine = Main.commandLine(args);
-    return List.copyOf(commandLine.getSubcommands().keySet());
+    return commandLine.getSubcommands().values().stream().map(CommandLine::getCommandName).distinct().toList();
   }
 }

@@ -22,6 +22,7 @@ public record CaptureConfig(
     List<Port> outboundPorts,
     List<Port> outboundExcludePorts,
     List<InterfaceName> excludeInterfaces,
+    List<InterfaceName> kubeVirtInterfaces,
     Port probePort,
     Duration probeTimeout) {
 
@@ -31,5 +32,6 @@ public record CaptureConfig(
     outboundPorts = List.copyOf(outboundPorts);
     outboundExcludePorts = List.copyOf(outboundExcludePorts);
     excludeInterfaces = List.copyOf(excludeInterfaces);
+    kubeVirtInterfaces = List.copyOf(kubeVirtInterfaces);
   }
 }

@@ -1,6 +1,5 @@
 package dev.outrigger.iptables.config;
 
-import dev.outrigger.iptables.net.Cidr;
 import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.OwnerIds;
 import dev.outrigger.iptables.net.Port;
@@ -22,9 +21,6 @@ public final class ConfigParser {
     String uids = raw.proxyUid().isBlank() ? proxyUser.defaultUid(envoyUser) : raw.proxyUid();
     // istio-iptables: the gid list defaults to the uid list (the proxy's uid and gid are equal).
     String gids = raw.proxyGid().isBlank() ? uids : raw.proxyGid();
-    if (raw.serviceExcludeCidr().trim().equals("*")) {
-      throw new InvalidOptionException(Flags.label(Flags.SERVICE_EXCLUDE_CIDR), "'*' cannot be excluded (expected: CIDR list)");
-    }
     CaptureConfig capture = new CaptureConfig(
         field(Flags.ENVOY_PORT, raw.envoyPort(), Port::parse),
         field(Flags.INBOUND_CAPTURE_PORT, raw.inboundCapturePort(), Port::parse),
@@ -35,10 +31,11 @@ public final class ConfigParser {
         field(Flags.INBOUND_PORTS, raw.inboundPorts(), PortSelection::parse),
         field(Flags.LOCAL_EXCLUDE_PORTS, raw.localExcludePorts(), Port::parseList),
         field(Flags.SERVICE_CIDR, raw.serviceCidr(), CidrSelection::parse),
-        field(Flags.SERVICE_EXCLUDE_CIDR, raw.serviceExcludeCidr(), Cidr::parseList),
+        field(Flags.SERVICE_EXCLUDE_CIDR, raw.serviceExcludeCidr(), ExcludedCidrs::parse),
         field(Flags.OUTBOUND_PORTS, raw.outboundPorts(), Port::parseList),
         field(Flags.LOCAL_OUTBOUND_PORTS_EXCLUDE, raw.localOutboundPortsExclude(), Port::parseList),
         field(Flags.EXCLUDE_INTERFACES, raw.excludeInterfaces(), InterfaceName::parseList),
+        field(Flags.KUBE_VIRT_INTERFACES, raw.kubeVirtInterfaces(), InterfaceName::parseList),
         field(Flags.PROBE_PORT, raw.probePort(), Port::parse),
         field(Flags.PROBE_TIMEOUT, raw.probeTimeout(), ConfigParser::positiveDuration));
     Actions actions = new Actions(raw.dryRun(), raw.cleanupOnly(), raw.skipRuleApply(), raw.runValidation());

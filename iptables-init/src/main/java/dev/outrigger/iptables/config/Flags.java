@@ -21,6 +21,9 @@ public final class Flags {
   public static final String OUTBOUND_PORTS = "--istio-outbound-ports";
   public static final String LOCAL_OUTBOUND_PORTS_EXCLUDE = "--istio-local-outbound-ports-exclude";
   public static final String EXCLUDE_INTERFACES = "--istio-exclude-interfaces";
+  public static final String KUBE_VIRT_INTERFACES = "--kube-virt-interfaces";
+  public static final String FORCE_APPLY = "--force-apply";
+  public static final String NATIVE_NFTABLES = "--native-nftables";
   public static final String DRY_RUN = "--dry-run";
   public static final String CLEANUP_ONLY = "--cleanup-only";
   public static final String SKIP_RULE_APPLY = "--skip-rule-apply";

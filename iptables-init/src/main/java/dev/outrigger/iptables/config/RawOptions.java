@@ -15,6 +15,7 @@ public record RawOptions(
     String outboundPorts,
     String localOutboundPortsExclude,
     String excludeInterfaces,
+    String kubeVirtInterfaces,
     String probePort,
     String probeTimeout,
     boolean dryRun,

@@ -17,6 +17,7 @@ public final class PlanBuilder {
     rules.nat(ISTIO_IN_REDIRECT, Specs.redirectTo(config.inboundCapturePort()), "inbound capture target: the proxy's inbound port");
     inbound.addRules(config, rules);
     new OutboundCapture().addRules(config, rules);
+    new VirtualInterfaceReroute().addRules(config, rules);
     return rules.toPlan();
   }
 }

@@ -1,6 +1,7 @@
 package dev.outrigger.iptables.plan;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,7 +21,12 @@ public final class PlanListing {
     List<String> chainOrder = new ArrayList<>(Chains.builtinOf(table));
     chainOrder.addAll(plan.ownedChains(table));
     for (String chain : chainOrder) {
-      plan.rules(table).stream().filter(rule -> rule.chain().equals(chain)).forEach(rule -> lines.add(rule.appendLine()));
+      List<Rule> inChain = plan.rules(table).stream().filter(rule -> rule.chain().equals(chain)).toList();
+      // Each insert at the head pushes the earlier ones down: the last inserted is listed first.
+      List<Rule> atTop = new ArrayList<>(inChain.stream().filter(rule -> rule.placement() == Placement.TOP).toList());
+      Collections.reverse(atTop);
+      atTop.forEach(rule -> lines.add(rule.appendLine()));
+      inChain.stream().filter(rule -> rule.placement() == Placement.APPEND).forEach(rule -> lines.add(rule.appendLine()));
     }
     return lines;
   }

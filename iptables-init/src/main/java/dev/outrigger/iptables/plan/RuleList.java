@@ -26,6 +26,12 @@ public final class RuleList {
     return add(Table.NAT, chain, spec, reason);
   }
 
+  /** A nat rule inserted at the head of its chain (iptables -I CHAIN 1). */
+  public RuleList natAtTop(String chain, String spec, String reason) {
+    rules.add(new Rule(Table.NAT, chain, spec, reason, Placement.TOP));
+    return this;
+  }
+
   public Plan toPlan() {
     return new Plan(family, rules);
   }

@@ -32,6 +32,14 @@ public final class Reconciler {
     Table table = current.table();
     Set<String> wanted = plan.ownedChains(table);
     List<Rule> missingJumps = new ArrayList<>(plan.builtinRules(table));
+    // Planned builtin-chain rules that jump nowhere of ours (the kube-virt "-i IF -j RETURN") are
+    // ours only by matching the plan: one already there counts as done, so a re-run adds no copy.
+    // One left from an earlier run with other interfaces cannot be told from a foreign rule and stays.
+    for (SavedRule rule : current.rules()) {
+      if (Chains.isBuiltin(rule.chain()) && !rule.jumpsIntoOwnedChain()) {
+        removeFirst(missingJumps, rule.appendLine());
+      }
+    }
     List<SavedRule> deletions = new ArrayList<>();
     for (SavedRule jump : current.jumpsIntoOwned()) {
       boolean intoWantedChain = jump.target().filter(wanted::contains).isPresent();

@@ -30,7 +30,7 @@ public record RestoreScript(List<TableEdit> edits) {
       edit.removedChains().forEach(chain -> text.append("-X ").append(chain).append('\n'));
       for (Rule rule : edit.appends()) {
         comment(text, withReasons, rule.reason());
-        text.append(rule.appendLine()).append('\n');
+        text.append(rule.restoreLine()).append('\n');
       }
       text.append("COMMIT\n");
     }

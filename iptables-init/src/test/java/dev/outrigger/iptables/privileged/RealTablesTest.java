@@ -82,6 +82,17 @@ class RealTablesTest {
   }
 
   @Test
+  void kubeVirtRulesApplyOnceWhateverTheNumberOfRuns() {
+    try (Netns pod = Netns.create()) {
+      List<String> args = GoldenCases.args("kube-virt-interfaces");
+      assertEquals(0, pod.outrigger(args).exitCode());
+      assertEquals(0, pod.outrigger(args).exitCode());
+      assertEquals(GoldenCases.expectedNat("kube-virt-interfaces", Family.IPV4).orElseThrow(), pod.listing("iptables", "nat"),
+          "the PREROUTING -i ethN -j RETURN rules are not inserted a second time");
+    }
+  }
+
+  @Test
   void dryRunChangesNothing() {
     try (Netns pod = Netns.create()) {
       pod.sh("iptables", "-t", "nat", "-A", "OUTPUT", "-d", "10.9.9.9/32", "-j", "ACCEPT");

@@ -8,11 +8,13 @@ import dev.outrigger.iptables.config.CidrSelection;
 import dev.outrigger.iptables.config.InterceptionMode;
 import dev.outrigger.iptables.config.PortSelection;
 import dev.outrigger.iptables.net.Family;
+import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.OwnerIds;
 import dev.outrigger.iptables.net.Port;
 import dev.outrigger.iptables.plan.Plan;
 import dev.outrigger.iptables.plan.PlanBuilder;
 import dev.outrigger.iptables.plan.PlanListing;
+import dev.outrigger.iptables.plan.Rule;
 import dev.outrigger.iptables.plan.Table;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
   static final CaptureConfig SEED = new CaptureConfig(new Port(15001), new Port(15006), new Port(15008),
       OwnerIds.parse("1337"), OwnerIds.parse("1337"), InterceptionMode.REDIRECT, PortSelection.ALL,
-      Port.parseList("15090,15021,15020"), CidrSelection.ALL, List.of(), List.of(), List.of(), List.of(),
+      Port.parseList("15090,15021,15020"), CidrSelection.ALL, List.of(), List.of(), List.of(), List.of(), List.of(),
       new Port(15002), Duration.ofSeconds(5));
 
   private final Plan plan = build();
@@ -60,6 +62,21 @@ class ReconcilerTest {
     assertEquals(plan.ownedRules(Table.NAT), nat.appends(), "no second PREROUTING/OUTPUT jump");
     assertEquals(List.of(), nat.deletions());
     assertEquals(List.of(), nat.removedChains());
+  }
+
+  @Test
+  void reapplyingKubeVirtRulesAddsNoSecondReturn() throws Exception {
+    CaptureConfig kubeVirt = new CaptureConfig(SEED.envoyPort(), SEED.inboundCapturePort(), SEED.inboundTunnelPort(),
+        SEED.proxyUids(), SEED.proxyGids(), SEED.mode(), SEED.inboundPorts(), SEED.inboundExcludePorts(),
+        SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
+        SEED.excludeInterfaces(), InterfaceName.parseList("eth1,eth2"), SEED.probePort(), SEED.probeTimeout());
+    Plan withKubeVirt = PlanBuilder.build(kubeVirt, Family.IPV4);
+    TableEdit first = Reconciler.reconcile(withKubeVirt, SavedRuleset.EMPTY).edits().get(0);
+    assertTrue(first.appends().stream().map(Rule::restoreLine).toList().contains("-I PREROUTING 1 -i eth1 -j RETURN"));
+
+    TableEdit again = Reconciler.reconcile(withKubeVirt, saved(PlanListing.of(withKubeVirt, Table.NAT))).edits().get(0);
+    assertEquals(withKubeVirt.ownedRules(Table.NAT), again.appends(), "the -i eth1/eth2 RETURN rules are already there");
+    assertEquals(List.of(), again.deletions());
   }
 
   @Test

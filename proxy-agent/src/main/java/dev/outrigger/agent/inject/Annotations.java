@@ -15,6 +15,10 @@ public final class Annotations {
   public static final String INCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/includeOutboundPorts";
   public static final String EXCLUDE_OUTBOUND_PORTS = "traffic.sidecar.istio.io/excludeOutboundPorts";
   public static final String EXCLUDE_INTERFACES = "traffic.sidecar.istio.io/excludeInterfaces";
+  /** KubeVirt VM interfaces: the init container's -k (their inbound traffic is the pod's outbound). */
+  public static final String KUBEVIRT_INTERFACES = "traffic.sidecar.istio.io/kubevirtInterfaces";
+  /** The newer name of the same list; when both are set it wins, as in Istio's injection template. */
+  public static final String REROUTE_VIRTUAL_INTERFACES = "istio.io/reroute-virtual-interfaces";
   /** A ProxyConfig overlay (YAML or JSON); holdApplicationUntilProxyStarts and interceptionMode are read. */
   public static final String PROXY_CONFIG = "proxy.istio.io/config";
   /** "true"/"false": the proxy as a Kubernetes native sidecar (init container, restartPolicy Always). */

@@ -34,7 +34,7 @@ final class InitContainer {
             "runAsUser", 0));
   }
 
-  /** {@code iptables -p 15001 -z 15006 -u 1337 -m REDIRECT -i .. -x .. -b .. -d .. [-q ..] [-o ..] [-c ..]}. */
+  /** {@code iptables -p 15001 -z 15006 -u 1337 -m REDIRECT -i .. -x .. -b .. -d .. [-q ..] [-o ..] [-k ..] [-c ..]}. */
   static List<String> args(PodOptions options) {
     List<String> args = new ArrayList<>(List.of(
         "iptables",
@@ -48,6 +48,7 @@ final class InitContainer {
         "-d", AnnotationValues.union(PROXY_PORTS, options.excludeInboundPorts())));
     optional(args, "-q", options.includeOutboundPorts());
     optional(args, "-o", options.excludeOutboundPorts());
+    optional(args, "-k", options.kubeVirtInterfaces());
     optional(args, "-c", options.excludeInterfaces());
     return args;
   }

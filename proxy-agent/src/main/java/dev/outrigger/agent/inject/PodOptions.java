@@ -4,6 +4,7 @@ import static dev.outrigger.agent.inject.Annotations.*;
 
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.inbound.LocalhostInboundPorts;
+import dev.outrigger.iptables.config.ExcludedCidrs;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Map;
  *
  * @param capture whether an init container programs capture (false for interceptionMode NONE)
  * @param excludeInboundPorts the user's list only; the proxy's own ports are added by the plan
+ * @param kubeVirtInterfaces the -k list: istio.io/reroute-virtual-interfaces, else traffic.sidecar.istio.io/kubevirtInterfaces
  * @param resources the proxy's requests/limits from sidecar.istio.io/proxy* annotations; empty = defaults
  * @param localhostInboundPorts ports forwarded to the app over loopback even in preserve mode
  * @param proxyConfig the pod's proxy.istio.io/config, merged into PROXY_CONFIG when wired to istiod
@@ -27,6 +29,7 @@ record PodOptions(
     String includeOutboundPorts,
     String excludeOutboundPorts,
     String excludeInterfaces,
+    String kubeVirtInterfaces,
     boolean holdApplication,
     boolean nativeSidecar,
     InboundMode inboundMode,
@@ -45,10 +48,11 @@ record PodOptions(
         AnnotationValues.portsOrStar(INCLUDE_INBOUND_PORTS, annotations.getOrDefault(INCLUDE_INBOUND_PORTS, "*")),
         AnnotationValues.ports(EXCLUDE_INBOUND_PORTS, annotations.getOrDefault(EXCLUDE_INBOUND_PORTS, "")),
         AnnotationValues.cidrsOrStar(INCLUDE_OUTBOUND_IP_RANGES, annotations.getOrDefault(INCLUDE_OUTBOUND_IP_RANGES, "*")),
-        AnnotationValues.cidrsOrStar(EXCLUDE_OUTBOUND_IP_RANGES, annotations.getOrDefault(EXCLUDE_OUTBOUND_IP_RANGES, "")),
+        excludeOutboundIpRanges(annotations.getOrDefault(EXCLUDE_OUTBOUND_IP_RANGES, "")),
         AnnotationValues.ports(INCLUDE_OUTBOUND_PORTS, annotations.getOrDefault(INCLUDE_OUTBOUND_PORTS, "")),
         AnnotationValues.ports(EXCLUDE_OUTBOUND_PORTS, annotations.getOrDefault(EXCLUDE_OUTBOUND_PORTS, "")),
         AnnotationValues.interfaces(EXCLUDE_INTERFACES, annotations.getOrDefault(EXCLUDE_INTERFACES, "")),
+        kubeVirtInterfaces(annotations),
         proxyConfig.holdApplicationUntilProxyStarts() == null
             ? defaults.holdApplication() : proxyConfig.holdApplicationUntilProxyStarts(),
         annotations.containsKey(NATIVE_SIDECAR)
@@ -77,6 +81,25 @@ record PodOptions(
       default:
         throw AnnotationValues.bad(INTERCEPTION_MODE, mode, "REDIRECT, TPROXY or NONE");
     }
+  }
+
+  /**
+   * The same rule outrigger iptables applies to its -x (ExcludedCidrs), so a pod is refused here rather than
+   * written with an init container that would fail; Istio's injector refuses "*" here too (not a CIDR).
+   */
+  private static String excludeOutboundIpRanges(String value) {
+    try {
+      ExcludedCidrs.checkNotWildcard(value);
+    } catch (IllegalArgumentException e) {
+      throw new InjectionException("annotation " + EXCLUDE_OUTBOUND_IP_RANGES + ": " + e.getMessage());
+    }
+    return AnnotationValues.cidrsOrStar(EXCLUDE_OUTBOUND_IP_RANGES, value);
+  }
+
+  /** Istio's template: reroute-virtual-interfaces when set (even empty), else kubevirtInterfaces. */
+  private static String kubeVirtInterfaces(Map<String, String> annotations) {
+    String name = annotations.containsKey(REROUTE_VIRTUAL_INTERFACES) ? REROUTE_VIRTUAL_INTERFACES : KUBEVIRT_INTERFACES;
+    return AnnotationValues.interfaces(name, annotations.getOrDefault(name, ""));
   }
 
   private static InboundMode inboundMode(String value, InboundMode fallback) {

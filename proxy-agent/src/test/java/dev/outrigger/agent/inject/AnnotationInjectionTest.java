@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.iptables.IptablesCommand;
+import dev.outrigger.iptables.config.ExcludedCidrs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 /** Istio's annotations, with Istio's meaning, and ours; every output is also schema-checked. */
 class AnnotationInjectionTest {
@@ -53,6 +58,46 @@ class AnnotationInjectionTest {
     assertEquals(List.of("iptables", "-p", "15001", "-z", "15006", "-u", "1337", "-m", "REDIRECT",
         "-i", "10.0.0.0/8,fd00::/8", "-x", "10.96.0.1/32", "-b", "80,8080", "-d", "15090,15021,15020,8081",
         "-q", "443", "-o", "3306,5432", "-c", "eth1"), args(init(out)));
+  }
+
+  /** Istio's injector inputs kubevirtInterfaces*.yaml and reroute-virtual-interfaces*.yaml and the -k their goldens carry. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "traffic.sidecar.istio.io/kubevirtInterfaces|net1|||net1",
+      "traffic.sidecar.istio.io/kubevirtInterfaces|net1,net2|||net1,net2",
+      "istio.io/reroute-virtual-interfaces|net0ps2|traffic.sidecar.istio.io/kubevirtInterfaces|net1|net0ps2",
+      "istio.io/reroute-virtual-interfaces|net1ps5,net2qr9|||net1ps5,net2qr9"})
+  void virtualInterfacesBecomeDashK(String name, String value, String other, String otherValue, String expected) {
+    Map<String, Object> out = other == null ? injectOne(pod(name, value)) : injectOne(pod(name, value, other, otherValue));
+    List<String> args = args(init(out));
+    assertEquals(List.of("-k", expected), args.subList(args.size() - 2, args.size()), args.toString());
+  }
+
+  @Test
+  void withoutVirtualInterfacesThereIsNoDashK() {
+    assertFalse(args(init(injectOne(pod()))).contains("-k"));
+  }
+
+  @Test
+  void dashKComesBeforeDashCAsInIstiosTemplate() {
+    List<String> args = args(init(injectOne(pod(Annotations.KUBEVIRT_INTERFACES, "net1", Annotations.EXCLUDE_INTERFACES, "eth1"))));
+    assertEquals(List.of("-k", "net1", "-c", "eth1"), args.subList(args.size() - 4, args.size()));
+  }
+
+  @Test
+  void excludingEveryOutboundRangeIsRefusedAsOutriggerIptablesRefusesIt() {
+    InjectionException e = assertThrows(InjectionException.class,
+        () -> inject(pod(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, " * ")));
+    assertEquals("Pod app: annotation traffic.sidecar.istio.io/excludeOutboundIPRanges: '*' cannot be excluded"
+        + " (expected: CIDR list)", e.getMessage());
+
+    StringWriter err = new StringWriter();
+    int exit = new CommandLine(new IptablesCommand()).setErr(new PrintWriter(err, true))
+        .execute("-u", "1337", "-x", " * ", "--dry-run");
+    assertEquals(2, exit);
+    assertEquals("outrigger iptables: invalid --istio-service-exclude-cidr (ISTIO_SERVICE_EXCLUDE_CIDR): '*' cannot be"
+        + " excluded (expected: CIDR list)\n", err.toString());
+    assertTrue(e.getMessage().endsWith(ExcludedCidrs.WILDCARD_REFUSED) && err.toString().contains(ExcludedCidrs.WILDCARD_REFUSED));
   }
 
   @Test
@@ -144,6 +189,9 @@ class AnnotationInjectionTest {
       "traffic.sidecar.istio.io/includeOutboundIPRanges|10.0.0.0/33",
       "traffic.sidecar.istio.io/excludeOutboundIPRanges|10.0.0.1",
       "traffic.sidecar.istio.io/excludeOutboundPorts|*",
+      "traffic.sidecar.istio.io/excludeOutboundIPRanges|*",
+      "traffic.sidecar.istio.io/kubevirtInterfaces|net 1",
+      "istio.io/reroute-virtual-interfaces|averyveryverylongname",
       "sidecar.istio.io/interceptionMode|MAGIC",
       "sidecar.istio.io/nativeSidecar|maybe",
       "outrigger.dev/inboundMode|sideways",
