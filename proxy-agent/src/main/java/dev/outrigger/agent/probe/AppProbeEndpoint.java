@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class AppProbeEndpoint implements SubtreeEndpoint {
 
   private final AppProbes probes;
   private final ProbeTarget target;
-  private final int agentPort;
+  private final IntSupplier agentPort;
   private final HttpGetProber http;
   private final TcpSocketProber tcp;
   private final GrpcHealthProber grpc;
@@ -47,10 +48,10 @@ public final class AppProbeEndpoint implements SubtreeEndpoint {
 
   /**
    * @param group the event loops the probes' connections run on (never blocked)
-   * @param agentPort the port the kubelet calls, which Istio replaces by the app's in the Host header
+   * @param agentPort the port the kubelet calls (as bound), which Istio replaces by the app's in the Host header
    * @param agentMetrics the agent port's own registry, where the failure counter goes
    */
-  public AppProbeEndpoint(AppProbes probes, ProbeTarget target, int agentPort, EventLoopGroup group,
+  public AppProbeEndpoint(AppProbes probes, ProbeTarget target, IntSupplier agentPort, EventLoopGroup group,
       PrometheusRegistry agentMetrics) {
     this.probes = probes;
     this.target = target;
@@ -143,7 +144,7 @@ public final class AppProbeEndpoint implements SubtreeEndpoint {
     }
     String host = kubeletHost.substring(0, colon);
     try {
-      return Integer.parseInt(kubeletHost.substring(colon + 1)) == agentPort ? host + ":" + appPort : kubeletHost;
+      return Integer.parseInt(kubeletHost.substring(colon + 1)) == agentPort.getAsInt() ? host + ":" + appPort : kubeletHost;
     } catch (NumberFormatException e) {
       return kubeletHost;
     }
