@@ -1,7 +1,7 @@
 package dev.outrigger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.it.apps.ToolServer;
 import dev.outrigger.it.harness.CommandResult;
@@ -81,11 +81,12 @@ class AppProbeIT extends PodNetworkTestBase {
   void anAppOnLoOnlyIsProbedOnLocalhostUnderTheLegacySettingWhereTheDirectProbeIsReset() {
     assertEquals("200", kubeletProbe(legacy, "/app-health/app/readyz"));
     assertEquals("200", kubeletProbe(legacy, "/app-health/app/livez"));
-    // The kubelet's original probe of the app port: captured, relayed to podIP:8080 in preserve mode, reset.
+    // The kubelet's original probe of the app port: captured, relayed to podIP:8080 in preserve
+    // mode, where nothing listens; the proxy answers 503 (or the connection is reset): a failure.
     CommandResult direct = kubelet.exec(Duration.ofSeconds(15), List.of("curl", "-sS", "-o", "/dev/null",
         "-w", "%{http_code}", "--max-time", "5", "http://" + legacy.ip() + ":" + HTTP_PORT + "/ready"));
-    assertNotEquals(0, direct.exitCode(), direct.describe());
-    assertEquals("000", direct.stdout().strip(), direct.describe());
+    int code = Integer.parseInt(direct.stdout().strip());
+    assertTrue(code == 0 || code >= 400, "the kubelet counts 200-399 as success: " + direct.describe());
   }
 
   @Test
