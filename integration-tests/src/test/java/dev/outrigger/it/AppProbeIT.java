@@ -37,6 +37,8 @@ class AppProbeIT extends PodNetworkTestBase {
   private Pod legacy;
   private ToolServer probedHttp;
   private ToolServer legacyHttp;
+  private Sidecar probedSidecar;
+  private Sidecar legacySidecar;
 
   @Override
   protected String networkName() {
@@ -49,13 +51,13 @@ class AppProbeIT extends PodNetworkTestBase {
     probed = network.addPod("probed");
     probedHttp = ToolServer.startHttpApp(probed, probed.ip(), HTTP_PORT);
     ToolServer.startHttpApp(probed, probed.ip(), TCP_PORT);
-    Sidecar.inject(probed, SidecarSettings.inboundMode(InboundMode.PRESERVE)
+    probedSidecar = Sidecar.inject(probed, SidecarSettings.inboundMode(InboundMode.PRESERVE)
         .with("INSTANCE_IP", probed.ip())
         .with("ISTIO_KUBE_APP_PROBERS", probers()));
     legacy = network.addPod("legacy");
     legacyHttp = ToolServer.startHttpApp(legacy, "127.0.0.1", HTTP_PORT);
     ToolServer.startHttpApp(legacy, "127.0.0.1", TCP_PORT);
-    Sidecar.inject(legacy, SidecarSettings.inboundMode(InboundMode.PRESERVE)
+    legacySidecar = Sidecar.inject(legacy, SidecarSettings.inboundMode(InboundMode.PRESERVE)
         .with("INSTANCE_IP", legacy.ip())
         .with("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "true")
         .with("ISTIO_KUBE_APP_PROBERS", probers()));
@@ -74,6 +76,10 @@ class AppProbeIT extends PodNetworkTestBase {
     assertEquals("200", kubeletProbe(probed, "/app-health/app/readyz"));
     assertEquals("200", kubeletProbe(probed, "/app-health/app/livez"));
     assertEquals("400", kubeletProbe(probed, "/app-health/other/readyz"), "no such probe: 400, as Istio");
+    // The agent's connections to the app bypass capture (source 127.0.0.6): the inbound proxy never saw them.
+    List<String> inbound = probedSidecar.flushedAccessLog().stream()
+        .filter(line -> line.contains("inbound|" + HTTP_PORT + "|") || line.contains("inbound|" + TCP_PORT + "|")).toList();
+    assertEquals(List.of(), inbound);
   }
 
   @Test
@@ -87,6 +93,8 @@ class AppProbeIT extends PodNetworkTestBase {
         "-w", "%{http_code}", "--max-time", "5", "http://" + legacy.ip() + ":" + HTTP_PORT + "/ready"));
     int code = Integer.parseInt(direct.stdout().strip());
     assertTrue(code == 0 || code >= 400, "the kubelet counts 200-399 as success: " + direct.describe());
+    // That one went through the inbound proxy (and shows the access-log check above would see one).
+    legacySidecar.awaitAccessLog("the direct probe's inbound line", line -> line.contains("inbound|" + HTTP_PORT + "|"));
   }
 
   @Test
