@@ -1,5 +1,6 @@
 package dev.outrigger.agent;
 
+import dev.outrigger.agent.probe.AppProbeEndpoint;
 import dev.outrigger.agent.http.EndpointServer;
 import dev.outrigger.core.inbound.SidecarIngressEndpoints;
 import dev.outrigger.core.log.AccessLog;
@@ -35,6 +36,8 @@ final class Agent {
   private final AgentConfig config;
   private final ProxyServer proxy;
   private final MetricsEndpoints metricsEndpoints;
+  /** /app-health/... on the agent port: the kubelet's probes of the app, performed from inside the pod. */
+  private final AppProbeEndpoint appProbes;
   private final BufferedLineWriter accessLogOutput;
   /** istiod over ADS, when configured; empty in passthrough. */
   private final Optional<ControlPlane> controlPlane;
@@ -68,6 +71,8 @@ final class Agent {
     controlPlane.ifPresent(cp -> cp.stats().register(metrics.registry()));
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
+    this.appProbes = new AppProbeEndpoint(config.appProbes(), config.probeTarget(), this::agentPort, adminGroup,
+        metricsEndpoints.agentMetrics());
   }
 
   void start() throws IOException, InterruptedException {
@@ -87,7 +92,7 @@ final class Agent {
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.telemetry().prometheusPort()),
         metricsEndpoints.prometheusPort()));
     httpServers.add(EndpointServer.bind(adminGroup, new InetSocketAddress("0.0.0.0", config.telemetry().agentPort()),
-        metricsEndpoints.agentPort(endpoints.status().get("/healthz/ready"))));
+        metricsEndpoints.agentPort(endpoints.status().get("/healthz/ready"), appProbes.subtrees())));
     startListenerCheck();
     state = State.LIVE;
     log.info("{}: status port {}, admin 127.0.0.1:{}, prometheus {}, agent {}, started in {} ms",

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,9 +49,17 @@ final class MetricsEndpoints {
     return Map.of("/stats/prometheus", (method, query) -> text(PrometheusText.text(proxyMetrics)));
   }
 
-  Map<String, Endpoint> agentPort(Endpoint readiness) {
+  /** @param more further endpoints of the agent port (the app probes) */
+  Map<String, Endpoint> agentPort(Endpoint readiness, Map<String, ? extends Endpoint> more) {
     AsyncEndpoint merged = (method, query, headers) -> merged(headers);
-    return Map.of("/healthz/ready", readiness, "/stats/prometheus", merged, "/metrics", merged);
+    Map<String, Endpoint> all = new HashMap<>(more);
+    all.putAll(Map.of("/healthz/ready", readiness, "/stats/prometheus", merged, "/metrics", merged));
+    return Map.copyOf(all);
+  }
+
+  /** The agent port's own counters, served before the proxy's on the merged scrape. */
+  PrometheusRegistry agentMetrics() {
+    return agentMetrics;
   }
 
   long scrapes() {

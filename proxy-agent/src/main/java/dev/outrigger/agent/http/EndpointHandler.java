@@ -30,6 +30,9 @@ final class EndpointHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     Endpoint endpoint = endpoints.get(uri.path());
+    if (endpoint == null) {
+      endpoint = subtree(uri.path());
+    }
     HttpVersion version = request.protocolVersion();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     Reply reply;
@@ -37,12 +40,14 @@ final class EndpointHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       reply = Reply.text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
     } else if (endpoint == null) {
       reply = Reply.text(HttpResponseStatus.NOT_FOUND, "no such path; known: " + String.join(" ", endpoints.keySet()) + "\n");
-    } else if (endpoint instanceof AsyncEndpoint async) {
+    } else if (endpoint instanceof AsyncEndpoint || endpoint instanceof SubtreeEndpoint) {
       // Reads pause until the answer is written, so that answers keep the order of the requests.
       ctx.channel().config().setAutoRead(false);
       CompletionStage<Reply> pending;
       try {
-        pending = async.handleAsync(request.method(), uri.parameters(), request.headers().copy());
+        pending = endpoint instanceof AsyncEndpoint async
+            ? async.handleAsync(request.method(), uri.parameters(), request.headers().copy())
+            : ((SubtreeEndpoint) endpoint).handleAsync(uri.path(), request.method(), request.headers().copy());
       } catch (RuntimeException e) {
         pending = CompletableFuture.failedFuture(e);
       }
@@ -59,6 +64,21 @@ final class EndpointHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       }
     }
     write(ctx, version, keepAlive, reply);
+  }
+
+  /** The longest registered subtree ("/prefix/") that the path lies below, or null. */
+  private Endpoint subtree(String path) {
+    Endpoint best = null;
+    int bestLength = 0;
+    for (Map.Entry<String, Endpoint> entry : endpoints.entrySet()) {
+      String key = entry.getKey();
+      if (key.endsWith("/") && path.startsWith(key) && key.length() > bestLength
+          && entry.getValue() instanceof SubtreeEndpoint) {
+        best = entry.getValue();
+        bestLength = key.length();
+      }
+    }
+    return best;
   }
 
   private static Reply failed(String path, Throwable e) {
