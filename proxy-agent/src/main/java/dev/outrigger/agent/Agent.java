@@ -71,7 +71,7 @@ final class Agent {
     controlPlane.ifPresent(cp -> cp.stats().register(metrics.registry()));
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
-    this.appProbes = new AppProbeEndpoint(config.appProbes(), config.probeTarget(), this::agentPort, adminGroup,
+    this.appProbes = new AppProbeEndpoint(config.appProbes(), config.probeTargets(), this::agentPort, adminGroup,
         metricsEndpoints.agentMetrics());
   }
 

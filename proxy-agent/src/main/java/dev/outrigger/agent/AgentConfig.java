@@ -1,7 +1,7 @@
 package dev.outrigger.agent;
 
 import dev.outrigger.agent.probe.AppProbes;
-import dev.outrigger.agent.probe.ProbeTarget;
+import dev.outrigger.agent.probe.ProbeTargets;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.http.HttpSettings;
@@ -34,12 +34,13 @@ import java.util.function.Supplier;
  * @param mtls where the workload certificate comes from, and the inbound mTLS mode without istiod
  * @param capturedInboundPorts the inbound ports the init rules capture, from the pod's annotations
  * @param appProbes the app's probes the agent port performs for the kubelet (ISTIO_KUBE_APP_PROBERS)
- * @param probeTarget where those probes go (the pod IP, or localhost) and the source they bind
+ * @param probeTargets where those probes go (the pod IP, or localhost; localhost for the loopback-forwarded ports)
+ *     and the source they bind
  */
 public record AgentConfig(
     ProxySettings proxy, HttpSettings http, int statusPort, int adminPort, TerminationDrain drain, String logLevel,
     TelemetryConfig telemetry, Duration accessLogFlushInterval, OverloadSettings overload, Optional<XdsConfig> xds,
-    MeshTlsConfig mtls, CapturedInboundPorts capturedInboundPorts, AppProbes appProbes, ProbeTarget probeTarget) {
+    MeshTlsConfig mtls, CapturedInboundPorts capturedInboundPorts, AppProbes appProbes, ProbeTargets probeTargets) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
   /**
@@ -119,7 +120,7 @@ public record AgentConfig(
         MeshTlsConfig.fromEnvironment(env, e, xds),
         CapturedInboundPorts.of(pod),
         AppProbes.parse(env.get(AppProbes.ENV)),
-        ProbeTarget.fromEnvironment(env));
+        ProbeTargets.fromEnvironment(env, proxy.localhostInboundPorts()));
   }
 
   /** One environment lookup with its parser; wraps parse errors with the key's name. */

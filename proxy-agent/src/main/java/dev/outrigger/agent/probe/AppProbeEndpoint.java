@@ -39,26 +39,32 @@ public final class AppProbeEndpoint implements SubtreeEndpoint {
   private static final Logger log = LoggerFactory.getLogger(AppProbeEndpoint.class);
 
   private final AppProbes probes;
-  private final ProbeTarget target;
+  private final ProbeTargets targets;
   private final IntSupplier agentPort;
-  private final HttpGetProber http;
-  private final TcpSocketProber tcp;
-  private final GrpcHealthProber grpc;
+  private final Probers standard;
+  private final Probers loopback;
   private final Counter failures;
+
+  /** The probers for one target (they keep their connections' TLS client, so they are made once). */
+  private record Probers(HttpGetProber http, TcpSocketProber tcp, GrpcHealthProber grpc) {
+    static Probers to(ProbeTarget target, EventLoopGroup group) {
+      return new Probers(new HttpGetProber(group, target), new TcpSocketProber(group, target),
+          new GrpcHealthProber(group, target));
+    }
+  }
 
   /**
    * @param group the event loops the probes' connections run on (never blocked)
    * @param agentPort the port the kubelet calls (as bound), which Istio replaces by the app's in the Host header
    * @param agentMetrics the agent port's own registry, where the failure counter goes
    */
-  public AppProbeEndpoint(AppProbes probes, ProbeTarget target, IntSupplier agentPort, EventLoopGroup group,
+  public AppProbeEndpoint(AppProbes probes, ProbeTargets targets, IntSupplier agentPort, EventLoopGroup group,
       PrometheusRegistry agentMetrics) {
     this.probes = probes;
-    this.target = target;
+    this.targets = targets;
     this.agentPort = agentPort;
-    this.http = new HttpGetProber(group, target);
-    this.tcp = new TcpSocketProber(group, target);
-    this.grpc = new GrpcHealthProber(group, target);
+    this.standard = Probers.to(targets.standard(), group);
+    this.loopback = targets.loopback().equals(targets.standard()) ? standard : Probers.to(targets.loopback(), group);
     this.failures = Counter.builder().name("outrigger_app_probe_failures_total")
         .help("App probes (ISTIO_KUBE_APP_PROBERS) the agent answered with a failure, by probe path")
         .labelNames("probe").withoutExemplars().register(agentMetrics);
@@ -85,17 +91,18 @@ public final class AppProbeEndpoint implements SubtreeEndpoint {
           Reply.text(HttpResponseStatus.BAD_REQUEST, "app prober config does not exists for " + path));
     }
     CompletableFuture<Reply> reply;
+    Probers probers = targets.forPort(probe.port()) == targets.standard() ? standard : loopback;
     if (probe instanceof AppProbe.HttpGet get) {
-      reply = http.probe(get, hostHeader(headers.get(HttpHeaderNames.HOST), get.port()), headers)
+      reply = probers.http().probe(get, hostHeader(headers.get(HttpHeaderNames.HOST), get.port()), headers)
           .handle((answer, failure) -> failure == null ? httpReply(path, answer) : failed(path, describe(failure)));
     } else if (probe instanceof AppProbe.TcpSocket socket) {
-      reply = tcp.probe(socket).handle((ok, failure) -> failure == null
+      reply = probers.tcp().probe(socket).handle((ok, failure) -> failure == null
           ? Reply.text(HttpResponseStatus.OK, "")
-          : failed(path, "tcp connect to " + HttpGetProber.hostPort(target.host(), socket.port()) + " failed: "
+          : failed(path, "tcp connect to " + HttpGetProber.hostPort(targets.forPort(socket.port()).host(), socket.port()) + " failed: "
               + describe(failure)));
     } else {
       AppProbe.Grpc check = (AppProbe.Grpc) probe;
-      reply = grpc.probe(check, headers.get(HttpHeaderNames.USER_AGENT)).handle((status, failure) -> {
+      reply = probers.grpc().probe(check, headers.get(HttpHeaderNames.USER_AGENT)).handle((status, failure) -> {
         if (failure != null) {
           return failed(path, GrpcHealthProber.describe(unwrap(failure)));
         }

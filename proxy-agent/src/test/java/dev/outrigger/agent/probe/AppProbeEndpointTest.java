@@ -248,6 +248,23 @@ class AppProbeEndpointTest {
   }
 
   @Test
+  void aPortForwardedOverLoopbackIsProbedOnLocalhostTheOthersOnThePodIp() throws Exception {
+    // The "pod IP" is 127.0.0.2, where nothing listens: the app listens on 127.0.0.1 (lo) only.
+    ProbeTargets targets = ProbeTargets.fromEnvironment(Map.of("INSTANCE_IP", "127.0.0.2"),
+        dev.outrigger.core.inbound.LocalhostInboundPorts.NONE);
+    try (ServerSocket loOnly = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Map<String, AppProbe> probes = Map.of(
+          "/app-health/web/livez", new AppProbe.TcpSocket(loOnly.getLocalPort(), ONE_SECOND));
+      assertEquals(500, call(endpoint(new AppProbes(probes), targets), "/app-health/web/livez").status().code(),
+          "probed on the pod IP, where the lo-bound app is not");
+      ProbeTargets withLoopbackPort = ProbeTargets.fromEnvironment(Map.of("INSTANCE_IP", "127.0.0.2"),
+          dev.outrigger.core.inbound.LocalhostInboundPorts.parse(Integer.toString(loOnly.getLocalPort())));
+      assertEquals(200, call(endpoint(new AppProbes(probes), withLoopbackPort), "/app-health/web/livez").status().code(),
+          "OUTRIGGER_LOCALHOST_INBOUND_PORTS: probed on localhost, as the proxy forwards the port");
+    }
+  }
+
+  @Test
   void aGrpcProbeChecksTheHealthServiceAndSucceedsOnlyWhenServing() throws Exception {
     ServerServiceDefinition health = ServerServiceDefinition.builder("grpc.health.v1.Health")
         .addMethod(GrpcHealthProber.CHECK, ServerCalls.asyncUnaryCall((service, responses) -> {
@@ -318,7 +335,11 @@ class AppProbeEndpointTest {
   }
 
   private AppProbeEndpoint endpoint(AppProbes probes, ProbeTarget target) {
-    return new AppProbeEndpoint(probes, target, () -> AGENT_PORT, group, new PrometheusRegistry());
+    return endpoint(probes, ProbeTargets.only(target));
+  }
+
+  private AppProbeEndpoint endpoint(AppProbes probes, ProbeTargets targets) {
+    return new AppProbeEndpoint(probes, targets, () -> AGENT_PORT, group, new PrometheusRegistry());
   }
 
   private static Reply call(AppProbeEndpoint endpoint, String path) {
