@@ -33,7 +33,14 @@ public final class PodInjector {
     }
     PodOptions options = PodOptions.from(pod.annotations(), defaults);
     IstiodEnvironment istiod = defaults.istiod() == null ? null : IstiodEnvironment.of(defaults.istiod(), pod, options);
-    SidecarPlan plan = SidecarPlanner.plan(options, istiod);
+    // Istio's order (postProcessPod): metrics merge, then the probe rewrite; both write the proxy's env.
+    // (A refusal after this point discards the pod as a whole, so these may edit it first.)
+    List<Map<String, Object>> appEnv = new ArrayList<>();
+    addEnv(appEnv, PrometheusMerge.ENV, PrometheusMerge.apply(pod, options));
+    if (options.rewriteAppProbes() && options.statusPort() != 0) {
+      addEnv(appEnv, AppProbes.ENV, AppProbes.rewrite(pod, options.statusPort()));
+    }
+    SidecarPlan plan = SidecarPlanner.plan(options, istiod, appEnv);
     PodChecks.refuseConflicts(pod, plan.volumeNames());
     // Labels are never removed on re-injection (Istio's stripPod leaves them); the pod's own win.
     PodLabels.of(pod, istiod != null).forEach(pod::setLabel);
@@ -84,6 +91,12 @@ public final class PodInjector {
     added.keySet().removeAll(existing.keySet());
     annotations.forEach(pod::setAnnotation);
     pod.setAnnotation(Annotations.STATUS, InjectionStatus.of(plan, added, plan.proxy().get("image").toString()).toJson());
+  }
+
+  private static void addEnv(List<Map<String, Object>> env, String name, String value) {
+    if (value != null) {
+      env.add(Trees.obj("name", name, "value", value));
+    }
   }
 
   private static void addIfPresent(List<Map<String, Object>> list, Map<String, Object> item) {
