@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 final class AppProbes {
   static final String ENV = "ISTIO_KUBE_APP_PROBERS";
+  /** "true": the agent probes the app on localhost instead of the pod IP (Istio's pre-1.10 behaviour). */
+  static final String LOCALHOST_ENV = "REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION";
   private static final List<String> ACTIONS = List.of("httpGet", "tcpSocket", "grpc");
 
   /** A probe or hook field of a container and the agent path that stands for it (Istio's FormatProberURL). */

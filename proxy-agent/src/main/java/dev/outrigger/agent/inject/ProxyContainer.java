@@ -66,6 +66,11 @@ final class ProxyContainer {
   private static List<Map<String, Object>> env(PodOptions options, IstiodEnvironment istiod,
       List<Map<String, Object>> appEnv) {
     List<Map<String, Object>> env = new ArrayList<>();
+    if (options.inboundMode() == dev.outrigger.core.config.InboundMode.LOOPBACK) {
+      // Istio's template, first in the env under inboundTrafficPolicy LOCALHOST: the agent sends the
+      // app's probes to localhost, where an app of that mode may be listening only.
+      env.add(obj("name", AppProbes.LOCALHOST_ENV, "value", "true"));
+    }
     env.add(field("POD_NAME", "metadata.name"));
     env.add(field("POD_NAMESPACE", "metadata.namespace"));
     env.add(field("INSTANCE_IP", "status.podIP"));

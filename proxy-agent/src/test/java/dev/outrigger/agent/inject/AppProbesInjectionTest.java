@@ -164,4 +164,13 @@ class AppProbesInjectionTest {
         app(optedOut, "hello").get("lifecycle"));
     assertNull(env(optedOut, AppProbes.ENV));
   }
+
+  @Test
+  void inLoopbackModeTheAgentProbesLocalhostAsIstiosTemplateSays() {
+    // hello-probes-localhost.yaml's golden: REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION under inboundTrafficPolicy LOCALHOST.
+    Map<String, Object> loopback = object(IstioTestdata.HELLO_PROBES.replace("    metadata:\n      labels:",
+        "    metadata:\n      annotations:\n        outrigger.dev/inboundMode: loopback\n      labels:"));
+    assertEquals("true", env(loopback, AppProbes.LOCALHOST_ENV));
+    assertNull(env(object(IstioTestdata.HELLO_PROBES), AppProbes.LOCALHOST_ENV), "preserve: the pod IP");
+  }
 }
