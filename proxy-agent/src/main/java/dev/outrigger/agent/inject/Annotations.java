@@ -29,6 +29,15 @@ public final class Annotations {
   public static final String PROXY_MEMORY = "sidecar.istio.io/proxyMemory";
   public static final String PROXY_CPU_LIMIT = "sidecar.istio.io/proxyCPULimit";
   public static final String PROXY_MEMORY_LIMIT = "sidecar.istio.io/proxyMemoryLimit";
+  /**
+   * The agent's status port (Istio's meaning): where rewritten app probes go, the agent's port
+   * (merged metrics, OUTRIGGER_AGENT_PORT) and excluded from inbound capture. "0" turns all three off.
+   */
+  public static final String STATUS_PORT = "status.sidecar.istio.io/port";
+  /** "false" keeps the app's probes and hooks as they are (Istio: any value strconv.ParseBool reads). */
+  public static final String REWRITE_APP_PROBERS = "sidecar.istio.io/rewriteAppHTTPProbers";
+  /** "false": the pod's prometheus.io annotations stay the app's own (no merged metrics). */
+  public static final String MERGE_METRICS = "prometheus.istio.io/merge-metrics";
   /** Ours: preserve (Istio >= 1.10, the default) or loopback (Istio <= 1.9); Istio's names also accepted. */
   public static final String INBOUND_MODE = "outrigger.dev/inboundMode";
   /**

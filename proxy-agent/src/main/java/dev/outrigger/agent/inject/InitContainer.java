@@ -12,8 +12,8 @@ import java.util.Map;
  */
 final class InitContainer {
   static final String NAME = "istio-init";
-  /** Ports the capture never redirects: Prometheus (15090), readiness (15021), Istio's agent status (15020). */
-  static final String PROXY_PORTS = "15090,15021,15020";
+  /** Ports the capture never redirects: Prometheus (15090) and readiness (15021); the status port is added. */
+  static final String PROXY_PORTS = "15090,15021";
 
   private InitContainer() {}
 
@@ -45,12 +45,17 @@ final class InitContainer {
         "-i", options.includeOutboundIpRanges(),
         "-x", options.excludeOutboundIpRanges(),
         "-b", options.includeInboundPorts(),
-        "-d", AnnotationValues.union(PROXY_PORTS, options.excludeInboundPorts())));
+        "-d", AnnotationValues.union(PROXY_PORTS, statusPort(options), options.excludeInboundPorts())));
     optional(args, "-q", options.includeOutboundPorts());
     optional(args, "-o", options.excludeOutboundPorts());
     optional(args, "-k", options.kubeVirtInterfaces());
     optional(args, "-c", options.excludeInterfaces());
     return args;
+  }
+
+  /** The agent's status port (Istio's 15020 unless status.sidecar.istio.io/port says otherwise; "" when 0). */
+  static String statusPort(PodOptions options) {
+    return options.statusPort() == 0 ? "" : Integer.toString(options.statusPort());
   }
 
   private static void optional(List<String> args, String flag, String value) {

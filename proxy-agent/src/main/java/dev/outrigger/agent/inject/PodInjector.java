@@ -52,17 +52,29 @@ public final class PodInjector {
       return new Outcome(false, template, List.of(template));
     }
     InjectionStatus previous = InjectionStatus.parse(pod.annotations().get(Annotations.STATUS));
-    ProxyOverrides overrides = ProxyOverrides.take(pod, previous);
+    List<String> annotationOrder = List.copyOf(pod.annotations().keySet());
     if (previous != null) {
+      // First: the injected proxy's environment holds the app's original probes, which this restores.
       PreviousInjection.remove(pod, previous);
     }
+    ProxyOverrides overrides = ProxyOverrides.take(pod, previous);
     PodOptions options = PodOptions.from(pod.annotations(), defaults);
     IstiodEnvironment istiod = defaults.istiod() == null ? null : IstiodEnvironment.of(defaults.istiod(), pod, options);
-    SidecarPlan plan = SidecarPlanner.plan(options, istiod);
+    // Istio's order (postProcessPod): metrics merge, then the probe rewrite; both write the proxy's env.
+    // (A refusal after this point discards the pod as a whole, so these may edit it first.)
+    List<Map<String, Object>> appEnv = new ArrayList<>();
+    addEnv(appEnv, PrometheusMerge.ENV, PrometheusMerge.apply(pod, options));
+    if (options.rewriteAppProbes() && options.statusPort() != 0) {
+      addEnv(appEnv, AppProbes.ENV, AppProbes.rewrite(pod, options.statusPort()));
+    }
+    SidecarPlan plan = SidecarPlanner.plan(options, istiod, appEnv);
     List<String> warnings = PodChecks.warnings(pod, PodChecks.proxyUid(overrides.get(ProxyContainer.NAME)));
     // Labels are never removed on re-injection (Istio's stripPod leaves them); the pod's own win.
     PodLabels.of(pod, istiod != null).forEach(pod::setLabel);
     apply(pod, plan, overrides, previous == null);
+    // Undoing and redoing an injection removes and sets annotations again: they keep their places,
+    // so that injecting an injected pod gives the same text.
+    pod.orderAnnotations(annotationOrder);
     return Outcome.injected(warnings);
   }
 
@@ -143,6 +155,12 @@ public final class PodInjector {
         volumes.stream().filter(v -> !names.contains(Trees.text(v, "name"))).toList());
     out.addAll(added);
     return out;
+  }
+
+  private static void addEnv(List<Map<String, Object>> env, String name, String value) {
+    if (value != null) {
+      env.add(Trees.obj("name", name, "value", value));
+    }
   }
 
   private static void addIfPresent(List<Map<String, Object>> list, Map<String, Object> item) {

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param resources the proxy's requests/limits from sidecar.istio.io/proxy* annotations; empty = defaults
  * @param localhostInboundPorts ports forwarded to the app over loopback even in preserve mode
  * @param proxyConfig the pod's proxy.istio.io/config, merged into PROXY_CONFIG when wired to istiod
+ * @param statusPort the agent's port (Istio's status port, 15020); 0: none (no rewrite, no merge, not excluded)
+ * @param rewriteAppProbes app probes and hooks go through the agent (Istio's rewriteAppHTTPProbers)
+ * @param mergeMetrics the pod's prometheus.io annotations point at the agent's merged metrics
  */
 record PodOptions(
     boolean capture,
@@ -36,7 +39,12 @@ record PodOptions(
     LocalhostInboundPorts localhostInboundPorts,
     String image,
     Map<String, Map<String, String>> resources,
-    ProxyConfigAnnotation proxyConfig) {
+    ProxyConfigAnnotation proxyConfig,
+    int statusPort,
+    boolean rewriteAppProbes,
+    boolean mergeMetrics) {
+  /** Istio's default status port, the agent's: probes, merged metrics. */
+  static final int DEFAULT_STATUS_PORT = 15020;
 
   static PodOptions from(Map<String, String> annotations, InjectionDefaults defaults) {
     ProxyConfigAnnotation proxyConfig = ProxyConfigAnnotation.parse(annotations.get(PROXY_CONFIG));
@@ -61,7 +69,10 @@ record PodOptions(
         localhostInboundPorts(annotations.get(LOCALHOST_INBOUND_PORTS)),
         image(annotations.get(PROXY_IMAGE), defaults.image()),
         resources(annotations),
-        proxyConfig);
+        proxyConfig,
+        statusPort(annotations.get(STATUS_PORT)),
+        rewriteAppProbes(annotations.get(REWRITE_APP_PROBERS)),
+        annotations.containsKey(MERGE_METRICS) ? goBool(MERGE_METRICS, annotations.get(MERGE_METRICS)) : true);
   }
 
   /** The value of ISTIO_META_INTERCEPTION_MODE and of the init container's -m. */
@@ -100,6 +111,37 @@ record PodOptions(
   private static String kubeVirtInterfaces(Map<String, String> annotations) {
     String name = annotations.containsKey(REROUTE_VIRTUAL_INTERFACES) ? REROUTE_VIRTUAL_INTERFACES : KUBEVIRT_INTERFACES;
     return AnnotationValues.interfaces(name, annotations.getOrDefault(name, ""));
+  }
+
+  /** Istio validates it as a 16-bit unsigned number (validateStatusPort), so 0 is accepted. */
+  private static int statusPort(String value) {
+    if (value == null) {
+      return DEFAULT_STATUS_PORT;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw AnnotationValues.bad(STATUS_PORT, value, "a port 0-65535 (0: no status port)");
+  }
+
+  /** Istio reads it with strconv.ParseBool and falls back to the injector's default (true) on anything else. */
+  private static boolean rewriteAppProbes(String value) {
+    Boolean parsed = value == null ? null : PrometheusMerge.goBool(value);
+    return parsed == null || parsed;
+  }
+
+  /** Istio validates merge-metrics as a bool (validateBool: strconv.ParseBool) and refuses anything else. */
+  private static boolean goBool(String name, String value) {
+    Boolean parsed = PrometheusMerge.goBool(value);
+    if (parsed == null) {
+      throw AnnotationValues.bad(name, value, "true or false");
+    }
+    return parsed;
   }
 
   private static InboundMode inboundMode(String value, InboundMode fallback) {

@@ -38,6 +38,23 @@ final class PodTemplate {
     Trees.childOrCreate(Trees.childOrCreate(tree, "metadata"), "labels").put(key, value);
   }
 
+  /** Puts the annotations named in {@code order} first, in that order; the others follow as they were. */
+  void orderAnnotations(List<String> order) {
+    Map<String, Object> annotations = Trees.child(Trees.child(tree, "metadata"), "annotations");
+    if (annotations == null) {
+      return;
+    }
+    Map<String, Object> ordered = new java.util.LinkedHashMap<>();
+    for (String key : order) {
+      if (annotations.containsKey(key)) {
+        ordered.put(key, annotations.get(key));
+      }
+    }
+    ordered.putAll(annotations);
+    annotations.clear();
+    annotations.putAll(ordered);
+  }
+
   void removeAnnotation(String key) {
     Map<String, Object> annotations = Trees.child(Trees.child(tree, "metadata"), "annotations");
     if (annotations != null) {

@@ -20,9 +20,12 @@ final class ProxyContainer {
 
   private ProxyContainer() {}
 
-  /** @param istiod the environment for istiod, or null for a passthrough sidecar */
+  /**
+   * @param istiod the environment for istiod, or null for a passthrough sidecar
+   * @param appEnv appended last, as Istio appends ISTIO_PROMETHEUS_ANNOTATIONS and ISTIO_KUBE_APP_PROBERS
+   */
   static Map<String, Object> of(PodOptions options, Map<String, Object> resources, boolean holdWithPostStart,
-      IstiodEnvironment istiod) {
+      IstiodEnvironment istiod, List<Map<String, Object>> appEnv) {
     List<Map<String, Object>> mounts = new ArrayList<>();
     // The JVM extracts Netty's native library and writes its perf data under /tmp.
     mounts.add(obj("name", TMP_VOLUME, "mountPath", "/tmp"));
@@ -34,7 +37,7 @@ final class ProxyContainer {
         "image", options.image(),
         "imagePullPolicy", SidecarPlanner.PULL_POLICY,
         "args", List.of("proxy"),
-        "env", env(options, istiod),
+        "env", env(options, istiod, appEnv),
         "ports", List.of(obj("containerPort", 15090, "name", "http-envoy-prom", "protocol", "TCP")),
         // Istio's timings: ready within 600 x 1s at start, then checked every 15s.
         "startupProbe", probe(1, 600),
@@ -60,8 +63,14 @@ final class ProxyContainer {
     return obj("name", TMP_VOLUME, "emptyDir", obj("medium", "Memory", "sizeLimit", "16Mi"));
   }
 
-  private static List<Map<String, Object>> env(PodOptions options, IstiodEnvironment istiod) {
+  private static List<Map<String, Object>> env(PodOptions options, IstiodEnvironment istiod,
+      List<Map<String, Object>> appEnv) {
     List<Map<String, Object>> env = new ArrayList<>();
+    if (options.inboundMode() == dev.outrigger.core.config.InboundMode.LOOPBACK) {
+      // Istio's template, first in the env under inboundTrafficPolicy LOCALHOST: the agent sends the
+      // app's probes to localhost, where an app of that mode may be listening only.
+      env.add(obj("name", AppProbes.LOCALHOST_ENV, "value", "true"));
+    }
     env.add(field("POD_NAME", "metadata.name"));
     env.add(field("POD_NAMESPACE", "metadata.namespace"));
     env.add(field("INSTANCE_IP", "status.podIP"));
@@ -78,6 +87,11 @@ final class ProxyContainer {
     if (!options.localhostInboundPorts().isEmpty()) {
       env.add(obj("name", AgentConfig.LOCALHOST_INBOUND_PORTS, "value", options.localhostInboundPorts().label()));
     }
+    if (options.statusPort() != 0 && options.statusPort() != PodOptions.DEFAULT_STATUS_PORT) {
+      // The agent serves the rewritten probes and merged metrics where the pod's annotation says.
+      env.add(obj("name", AgentConfig.AGENT_PORT, "value", Integer.toString(options.statusPort())));
+    }
+    env.addAll(appEnv);
     return env;
   }
 

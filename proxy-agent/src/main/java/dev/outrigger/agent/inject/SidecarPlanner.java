@@ -17,12 +17,15 @@ final class SidecarPlanner {
 
   private SidecarPlanner() {}
 
-  /** @param istiod the proxy's environment for istiod, or null for a passthrough sidecar */
-  static SidecarPlan plan(PodOptions options, IstiodEnvironment istiod) {
+  /**
+   * @param istiod the proxy's environment for istiod, or null for a passthrough sidecar
+   * @param appEnv what the proxy does for the app (merged metrics, probes), appended to its environment
+   */
+  static SidecarPlan plan(PodOptions options, IstiodEnvironment istiod, List<Map<String, Object>> appEnv) {
     Map<String, Object> init = options.capture() ? InitContainer.of(options, resources(options)) : null;
     // Native sidecars are held by their startupProbe already; the postStart hook is for the classic form.
     boolean postStartHold = options.holdApplication() && !options.nativeSidecar();
-    Map<String, Object> proxy = ProxyContainer.of(options, resources(options), postStartHold, istiod);
+    Map<String, Object> proxy = ProxyContainer.of(options, resources(options), postStartHold, istiod, appEnv);
     if (options.nativeSidecar()) {
       proxy.put("restartPolicy", "Always");
     }
@@ -41,7 +44,7 @@ final class SidecarPlanner {
     out.put(INTERCEPTION_MODE, options.interceptionMode());
     if (options.capture()) {
       out.put(INCLUDE_INBOUND_PORTS, options.includeInboundPorts());
-      out.put(EXCLUDE_INBOUND_PORTS, AnnotationValues.union("15020", options.excludeInboundPorts()));
+      out.put(EXCLUDE_INBOUND_PORTS, AnnotationValues.union(InitContainer.statusPort(options), options.excludeInboundPorts()));
       out.put(INCLUDE_OUTBOUND_IP_RANGES, options.includeOutboundIpRanges());
       putIfSet(out, EXCLUDE_OUTBOUND_IP_RANGES, options.excludeOutboundIpRanges());
       putIfSet(out, INCLUDE_OUTBOUND_PORTS, options.includeOutboundPorts());

@@ -69,9 +69,17 @@ class SeedInjectionTest {
     assertEquals("15020", annotations.get("traffic.sidecar.istio.io/excludeInboundPorts"));
     assertTrue(annotations.containsKey(Annotations.STATUS));
 
-    // The app container is exactly as written; the Service is copied byte for byte.
-    Map<String, Object> original = tree(documents(manifests).get(0));
-    assertEquals(pod(original).containers().get(0), pod.containers().get(0));
+    // The app container is as written but for its probes, which the agent now performs (Istio's rewrite,
+    // on by default since 1.10; seed 001's 1.5 injector left them); the Service is copied byte for byte.
+    Map<String, Object> original = pod(tree(documents(manifests).get(0))).containers().get(0);
+    original.put("readinessProbe", tree("{httpGet: {path: /app-health/httpbin/readyz, port: 15020},"
+        + " initialDelaySeconds: 10, periodSeconds: 5}"));
+    original.put("livenessProbe", tree("{httpGet: {path: /app-health/httpbin/livez, port: 15020},"
+        + " initialDelaySeconds: 15, periodSeconds: 5}"));
+    assertEquals(original, pod.containers().get(0));
+    assertTrue(env.contains(tree("{name: ISTIO_KUBE_APP_PROBERS, value: '{\"/app-health/httpbin/livez\":"
+        + "{\"httpGet\":{\"path\":\"/status/200\",\"port\":80}},\"/app-health/httpbin/readyz\":"
+        + "{\"httpGet\":{\"path\":\"/status/200\",\"port\":80}}}'}")), env.toString());
     assertEquals(documents(manifests).get(1), out.get(1));
   }
 

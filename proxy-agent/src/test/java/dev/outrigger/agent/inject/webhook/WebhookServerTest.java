@@ -108,7 +108,21 @@ class WebhookServerTest {
     assertEquals(List.of("kube-api-access-7xk2p", "outrigger-tmp"),
         checked.getSpec().getVolumes().stream().map(v -> v.getName()).toList());
     // What injection does not own is left as the API server sent it.
-    assertEquals(review.at("/request/object/spec/containers/0"), pod.at("/spec/containers/0"));
+    // The app's probes go to the agent (Istio's rewrite); the originals, with the API server's defaults, to the proxy.
+    ObjectNode app = (ObjectNode) review.at("/request/object/spec/containers/0").deepCopy();
+    ((ObjectNode) app.at("/livenessProbe/httpGet")).put("path", "/app-health/httpbin/livez").put("port", 15020);
+    ((ObjectNode) app.at("/readinessProbe/httpGet")).put("path", "/app-health/httpbin/readyz").put("port", 15020);
+    assertEquals(app, pod.at("/spec/containers/0"));
+    String probers = null;
+    for (JsonNode env : pod.at("/spec/containers/1/env")) {
+      if (env.path("name").asText().equals("ISTIO_KUBE_APP_PROBERS")) {
+        probers = env.path("value").asText();
+      }
+    }
+    assertEquals("{\"/app-health/httpbin/livez\":{\"httpGet\":{\"path\":\"/status/200\",\"port\":80,\"scheme\":\"HTTP\"},"
+        + "\"timeoutSeconds\":1},\"/app-health/httpbin/readyz\":{\"httpGet\":{\"path\":\"/status/200\",\"port\":80,"
+        + "\"scheme\":\"HTTP\"},\"timeoutSeconds\":1}}", probers);
+    assertEquals("15020", pod.at("/metadata/annotations/prometheus.io~1port").asText());
     assertEquals(review.at("/request/object/metadata/ownerReferences"), pod.at("/metadata/ownerReferences"));
     assertEquals(review.at("/request/object/spec/tolerations"), pod.at("/spec/tolerations"));
     // Istio's status in Istio's shape: Kiali reads it to tell the workload is in the mesh.
