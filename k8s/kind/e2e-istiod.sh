@@ -32,6 +32,8 @@
 # Then mTLS, under a namespace-wide PeerAuthentication, STRICT first:
 #   - it reaches the httpbin sidecar: every chain of its virtualInbound listener for port 8080 has
 #     a TLS transport socket (its config_dump, read through kubectl port-forward);
+#   - httpbin's readiness probe was rewritten to :15020/app-health/httpbin/readyz, and the pod
+#     stays Ready under STRICT (the agent probes the app from inside the pod);
 #   - the pod without a sidecar, calling the httpbin pod's IP:8080 in plain text, is closed
 #     (curl: empty reply or connection reset);
 #   - the client, through its sidecar, gets httpbin's /headers (200), and httpbin saw Envoy's
@@ -633,6 +635,24 @@ if [ -n "$chains" ] && [[ " $chains " != *" plain "* ]]; then
   pass "STRICT reached $server: its virtualInbound chains for port 8080 are all TLS ($chains)"
 else
   fail "STRICT never reached $server's config_dump: its virtualInbound chains for port 8080 are [${chains:-none}] after 90 s"
+fi
+
+# Probes under STRICT: the kubelet's plain-text probe of 8080 would be refused like any plain
+# text; the rewritten one goes to the agent on 15020 (not captured), which probes the app from
+# 127.0.0.6. Several probe periods (2 s, failureThreshold 2) must pass with the pod Ready.
+probe_path=$(kubectl get pod "$server" -n "$ns" \
+  -o jsonpath='{.spec.containers[?(@.name=="httpbin")].readinessProbe.httpGet.path}:{.spec.containers[?(@.name=="httpbin")].readinessProbe.httpGet.port}')
+if [ "$probe_path" = "/app-health/httpbin/readyz:15020" ]; then
+  pass "$server: readiness probe rewritten to $probe_path"
+else
+  fail "$server: readiness probe is ${probe_path:-none} (expected /app-health/httpbin/readyz:15020)"
+fi
+sleep 12
+ready=$(kubectl get pod "$server" -n "$ns" -o jsonpath='{.status.containerStatuses[?(@.name=="httpbin")].ready}')
+if [ "$ready" = true ]; then
+  pass "STRICT: $server stays Ready through its rewritten readiness probe"
+else
+  fail "STRICT: $server is not Ready (httpbin ready=${ready:-unknown}): its probe through :15020 failed under STRICT"
 fi
 
 # (3) Plain text under STRICT: no chain matches, the sidecar closes the connection (curl 52: empty

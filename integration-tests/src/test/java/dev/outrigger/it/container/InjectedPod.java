@@ -33,10 +33,20 @@ final class InjectedPod {
           - name: app
             image: app
         """.formatted(name, mode.label());
+    return injected(manifest, image);
+  }
+
+  /** A Pod manifest as kube-inject writes it with {@code image} (preserve mode by default). */
+  static InjectedPod injected(String manifest, String image) {
     String injected = new KubeInject(new InjectionDefaults(image, false, false, InboundMode.PRESERVE))
         .inject(manifest, notice -> {});
     Map<String, Object> pod = new Yaml().load(injected);
     return new InjectedPod(map(pod.get("spec")));
+  }
+
+  /** One of the pod's own containers, as injection left it (its probes rewritten). */
+  Map<String, Object> appContainer(String name) {
+    return container("containers", name);
   }
 
   Map<String, Object> initContainer() {
