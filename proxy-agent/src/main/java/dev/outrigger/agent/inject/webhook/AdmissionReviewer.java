@@ -28,13 +28,28 @@ public final class AdmissionReviewer {
   static final String API_VERSION = "admission.k8s.io/v1";
 
   private final ManifestInjector injector;
+  private final InjectionMetrics metrics = new InjectionMetrics();
 
   public AdmissionReviewer(ManifestInjector injector) {
     this.injector = injector;
   }
 
+  InjectionMetrics metrics() {
+    return metrics;
+  }
+
   /** The response review; IllegalArgumentException when the body is not an AdmissionReview. */
   public byte[] review(byte[] body) {
+    metrics.request();
+    try {
+      return answer(body);
+    } catch (IllegalArgumentException notAReview) {
+      metrics.failure();
+      throw notAReview;
+    }
+  }
+
+  private byte[] answer(byte[] body) {
     Map<String, Object> review = parse(body);
     Map<String, Object> request = map(review.get("request"), "request");
     Object uid = request.get("uid");
@@ -54,6 +69,7 @@ public final class AdmissionReviewer {
     Map<String, Object> response = new LinkedHashMap<>();
     Object kind = request.get("kind") instanceof Map<?, ?> k ? k.get("kind") : null;
     if (!"Pod".equals(kind) || !(request.get("object") instanceof Map)) {
+      metrics.skip();
       response.put("allowed", true);
       return response;
     }
@@ -74,8 +90,14 @@ public final class AdmissionReviewer {
         outcome.warnings().forEach(w -> log.warn("{}: {}", where, w));
       }
       log.info("{}: {}", where, outcome.injected() ? "injected" : "not injected, " + outcome.reason());
+      if (outcome.injected()) {
+        metrics.success();
+      } else {
+        metrics.skip();
+      }
     } catch (InjectionException e) {
       log.warn("refused {}", e.getMessage());
+      metrics.failure();
       response.put("allowed", false);
       response.put("status", Map.of("code", 403, "reason", "Forbidden", "message", "outrigger: " + e.getMessage()));
     }

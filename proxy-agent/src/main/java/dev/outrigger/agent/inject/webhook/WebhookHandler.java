@@ -1,6 +1,7 @@
 package dev.outrigger.agent.inject.webhook;
 
 import dev.outrigger.agent.http.Responses;
+import dev.outrigger.core.telemetry.PrometheusText;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -15,11 +16,15 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** POST /inject (the API server's AdmissionReview) and GET /healthz/ready (the injector's probe). */
+/**
+ * POST /inject (the API server's AdmissionReview), GET /healthz/ready (the injector's probe) and
+ * GET /metrics (Istio's injection counters, Prometheus text).
+ */
 @ChannelHandler.Sharable
 final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String INJECT_PATH = "/inject";
   static final String READY_PATH = "/healthz/ready";
+  static final String METRICS_PATH = "/metrics";
   private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
 
   private final AdmissionReviewer reviewer;
@@ -44,9 +49,11 @@ final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       }
     } else if (READY_PATH.equals(path) && request.method().equals(HttpMethod.GET)) {
       reply(ctx, request, HttpResponseStatus.OK, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
+    } else if (METRICS_PATH.equals(path) && request.method().equals(HttpMethod.GET)) {
+      reply(ctx, request, HttpResponseStatus.OK, PrometheusText.TEXT_CONTENT_TYPE, reviewer.metrics().text());
     } else {
       reply(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
-          ("use POST " + INJECT_PATH + " or GET " + READY_PATH + "\n").getBytes(StandardCharsets.UTF_8));
+          ("use POST " + INJECT_PATH + ", GET " + READY_PATH + " or GET " + METRICS_PATH + "\n").getBytes(StandardCharsets.UTF_8));
     }
   }
 

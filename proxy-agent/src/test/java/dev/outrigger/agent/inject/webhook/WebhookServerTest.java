@@ -255,6 +255,28 @@ class WebhookServerTest {
   }
 
   @Test
+  void countsEachReviewAsIstiosInjectorDoesAndServesTheCounters() throws Exception {
+    admit(review()); // injected
+    ObjectNode optOut = review();
+    ((ObjectNode) optOut.at("/request/object/metadata")).putObject("annotations").put("sidecar.istio.io/inject", "false");
+    admit(optOut); // skipped
+    ObjectNode bad = review();
+    ((ObjectNode) bad.at("/request/object/metadata")).putObject("annotations")
+        .put("traffic.sidecar.istio.io/includeInboundPorts", "http");
+    admit(bad); // refused
+    post("/inject", "not json"); // not a review
+    HttpResponse<String> metrics = certificates.client().send(
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, metrics.statusCode());
+    String text = metrics.body();
+    for (String line : List.of("sidecar_injection_requests_total 4.0", "sidecar_injection_success_total 1.0",
+        "sidecar_injection_skip_total 1.0", "sidecar_injection_failure_total 2.0")) {
+      assertTrue(text.lines().anyMatch(line::equals), line + " in\n" + text);
+    }
+  }
+
+  @Test
   void answersItsReadinessProbeAndNothingElse() throws Exception {
     HttpClient client = certificates.client();
     URI base = URI.create("https://127.0.0.1:" + server.port());
