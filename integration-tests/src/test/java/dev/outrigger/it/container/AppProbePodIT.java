@@ -35,26 +35,13 @@ class AppProbePodIT {
   private static final String APP = "app";
   /** nginx on lo only, /ready answering 200, as an app written for Istio 1.9's loopback forwarding. */
   private static final String LO_APP = "printf '%s' \"$CONF\" > /tmp/app.conf && exec nginx -c /tmp/app.conf";
-  private static final String CONF = """
-      daemon off;
-      worker_processes 1;
-      pid /tmp/nginx.pid;
-      error_log stderr warn;
-      events { worker_connections 64; }
-      http {
-        access_log off;
-        client_body_temp_path /tmp/client_body;
-        proxy_temp_path /tmp/proxy;
-        fastcgi_temp_path /tmp/fastcgi;
-        uwsgi_temp_path /tmp/uwsgi;
-        scgi_temp_path /tmp/scgi;
+  private static final String CONF = EchoConfig.nginx("""
         server {
           listen 127.0.0.1:8080;
           location /ready { default_type text/plain; return 200 "ready\\n"; }
           location / { return 404; }
         }
-      }
-      """;
+      """);
 
   private Network network;
   private ContainerPod kubelet;

@@ -4,7 +4,19 @@ package dev.outrigger.it.container;
 final class EchoConfig {
   private EchoConfig() {}
 
-  static final String TEXT = """
+  static final String TEXT = nginx("""
+        server {
+          listen 0.0.0.0:80;
+          location / {
+            default_type text/plain;
+            return 200 "Hostname: $hostname\\nUser: $remote_user\\nProtocol: $server_protocol\\nMethod: $request_method\\nPath: $request_uri\\nServer: $server_addr\\nHttp_host: $http_host\\nuser_agent: $http_user_agent\\nRemote IP: $remote_addr\\n";
+          }
+        }
+      """);
+
+  /** An nginx configuration for an unprivileged container (pid and temp files in /tmp) serving {@code servers}. */
+  static String nginx(String servers) {
+    return """
       daemon off;
       worker_processes 1;
       pid /tmp/nginx.pid;
@@ -17,13 +29,7 @@ final class EchoConfig {
         fastcgi_temp_path /tmp/fastcgi;
         uwsgi_temp_path /tmp/uwsgi;
         scgi_temp_path /tmp/scgi;
-        server {
-          listen 0.0.0.0:80;
-          location / {
-            default_type text/plain;
-            return 200 "Hostname: $hostname\\nUser: $remote_user\\nProtocol: $server_protocol\\nMethod: $request_method\\nPath: $request_uri\\nServer: $server_addr\\nHttp_host: $http_host\\nuser_agent: $http_user_agent\\nRemote IP: $remote_addr\\n";
-          }
-        }
-      }
-      """;
+      %s}
+      """.formatted(servers);
+  }
 }
