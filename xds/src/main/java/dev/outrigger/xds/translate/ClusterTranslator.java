@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 /** CDS clusters and EDS load assignments, as istiod sends them, into cluster specs and endpoint sets. */
 public final class ClusterTranslator {
   private static final Logger log = LoggerFactory.getLogger(ClusterTranslator.class);
+  /** Unix-socket endpoints already warned of: istiod sends them again with every push (bounded). */
+  private static final java.util.Set<String> WARNED_PIPES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final int MAX_WARNED_PIPES = 1024;
 
   private ClusterTranslator() {}
 
@@ -118,9 +121,15 @@ public final class ClusterTranslator {
           // defaultEndpoint unix:///path); rejecting it would hold back every other cluster of the
           // update. Outrigger does not dial unix sockets: the endpoint is left out, so connections
           // to a cluster of only such endpoints close with UH (no healthy upstream), and say so here.
-          log.warn("{}: endpoint unix://{} left out: unix-socket endpoints are not dialled; connections to"
-              + " the cluster close with UH unless it has other endpoints (use a TCP defaultEndpoint"
-              + " such as 127.0.0.1:PORT)", where, lbe.getEndpoint().getAddress().getPipe().getPath());
+          String pipe = lbe.getEndpoint().getAddress().getPipe().getPath();
+          boolean first = WARNED_PIPES.size() < MAX_WARNED_PIPES && WARNED_PIPES.add(where + " " + pipe);
+          if (first) {
+            log.warn("{}: endpoint unix://{} left out: unix-socket endpoints are not dialled; connections to"
+                + " the cluster close with UH unless it has other endpoints (use a TCP defaultEndpoint"
+                + " such as 127.0.0.1:PORT); said once per endpoint", where, pipe);
+          } else {
+            log.debug("{}: endpoint unix://{} left out again", where, pipe);
+          }
           continue;
         }
         SocketAddress sa = lbe.getEndpoint().getAddress().getSocketAddress();
