@@ -14,6 +14,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import dev.outrigger.agent.dns.DnsProxyConfig;
+import dev.outrigger.agent.dns.DnsProxyServer;
+import dev.outrigger.agent.dns.DnsStats;
+import dev.outrigger.agent.dns.NameTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import dev.outrigger.core.Direction;
@@ -52,8 +56,15 @@ final class Agent {
   private final CountDownLatch exitRequested = new CountDownLatch(1);
   private final long startNanos = System.nanoTime();
   private volatile State state = State.STARTING;
+  /** The DNS proxy on 15053, with ISTIO_META_DNS_CAPTURE=true. */
+  private final Optional<DnsProxyServer> dns;
 
   Agent(AgentConfig config) throws IOException {
+    this(config, Optional.empty(), Optional.empty());
+  }
+
+  /** @param staticNames a name table from a file (OUTRIGGER_DNS_NAME_TABLE), answered instead of istiod's */
+  Agent(AgentConfig config, Optional<DnsProxyConfig> dnsConfig, Optional<NameTable> staticNames) throws IOException {
     this.config = config;
     TelemetryConfig telemetry = config.telemetry();
     IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
@@ -71,12 +82,21 @@ final class Agent {
     controlPlane.ifPresent(cp -> cp.stats().register(metrics.registry()));
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
+    this.dns = dnsConfig.map(c -> new DnsProxyServer(c, new DnsStats()));
+    dns.ifPresent(d -> {
+      d.stats().register(metricsEndpoints.agentMetrics());
+      // Until istiod's name table arrives over NDS the proxy forwards everything (an empty table).
+      d.update(staticNames.orElse(NameTable.EMPTY));
+    });
     this.appProbes = new AppProbeEndpoint(config.appProbes(), config.probeTargets(), this::agentPort, adminGroup,
         metricsEndpoints.agentMetrics());
   }
 
   void start() throws IOException, InterruptedException {
     proxy.start();
+    if (dns.isPresent()) {
+      dns.get().start();
+    }
     if (controlPlane.isPresent()) {
       try {
         controlPlane.get().start();
@@ -163,6 +183,10 @@ final class Agent {
     return proxy;
   }
 
+  Optional<DnsProxyServer> dns() {
+    return dns;
+  }
+
   Optional<ControlPlane> controlPlane() {
     return controlPlane;
   }
@@ -241,6 +265,7 @@ final class Agent {
     long cut = proxy.closeOpenConnections();
     httpServers.forEach(ch -> ch.close().syncUninterruptibly());
     controlPlane.ifPresent(ControlPlane::close);
+    dns.ifPresent(DnsProxyServer::close);
     listenerCheck.ifPresent(LocalhostListenerCheck::close);
     proxy.close();
     certificates.ifPresent(WorkloadCertificates::close);
