@@ -18,6 +18,10 @@ import dev.outrigger.agent.dns.DnsProxyConfig;
 import dev.outrigger.agent.dns.DnsProxyServer;
 import dev.outrigger.agent.dns.DnsStats;
 import dev.outrigger.agent.dns.NameTable;
+import dev.outrigger.agent.dns.NdsNames;
+import dev.outrigger.xds.nds.NameTables;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import dev.outrigger.core.Direction;
@@ -78,15 +82,20 @@ final class Agent {
     certificates.ifPresent(c -> c.register(metrics.registry()));
     OverloadGauges.register(metrics.registry(), proxy.overload());
     metrics.endpoints(proxy.clusters()::metadata); // istio_* destination labels from the mesh's endpoints
-    this.controlPlane = config.xds().map(xds -> new ControlPlane(xds, proxy.config()));
+    this.dns = dnsConfig.map(c -> new DnsProxyServer(c, new DnsStats()));
+    // With istiod and no static table, the names come over NDS; before the first table the DNS
+    // proxy answers SERVFAIL, as Istio's agent does.
+    Optional<Consumer<Map<String, NameTables.NameEntry>>> nds = dns.isPresent() && staticNames.isEmpty()
+        ? Optional.of(hosts -> dns.get().update(NdsNames.toNameTable(hosts))) : Optional.empty();
+    this.controlPlane = config.xds().map(xds -> new ControlPlane(xds, proxy.config(), nds));
     controlPlane.ifPresent(cp -> cp.stats().register(metrics.registry()));
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
-    this.dns = dnsConfig.map(c -> new DnsProxyServer(c, new DnsStats()));
     dns.ifPresent(d -> {
       d.stats().register(metricsEndpoints.agentMetrics());
-      // Until istiod's name table arrives over NDS the proxy forwards everything (an empty table).
-      d.update(staticNames.orElse(NameTable.EMPTY));
+      if (staticNames.isPresent() || controlPlane.isEmpty()) {
+        d.update(staticNames.orElse(NameTable.EMPTY)); // no istiod: only these names, the rest forwarded
+      }
     });
     this.appProbes = new AppProbeEndpoint(config.appProbes(), config.probeTargets(), this::agentPort, adminGroup,
         metricsEndpoints.agentMetrics());
