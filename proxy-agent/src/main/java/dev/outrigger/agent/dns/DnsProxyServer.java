@@ -71,6 +71,9 @@ public final class DnsProxyServer implements AutoCloseable {
   }
 
   public void start() throws InterruptedException {
+    if (config.resolvConf().nameservers().isEmpty()) {
+      log.warn("DNS proxy: resolv.conf names no nameserver; every name not in the mesh's table gets SERVFAIL");
+    }
     udp = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
         .handler(new UdpHandler()).bind(config.listen()).sync().channel();
     InetSocketAddress udpBound = (InetSocketAddress) udp.localAddress();
