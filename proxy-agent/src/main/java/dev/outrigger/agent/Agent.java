@@ -14,6 +14,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import dev.outrigger.agent.dns.DnsProxyConfig;
+import dev.outrigger.agent.dns.DnsProxyServer;
+import dev.outrigger.agent.dns.DnsStats;
+import dev.outrigger.agent.dns.NameTable;
+import dev.outrigger.agent.dns.NdsNames;
+import dev.outrigger.xds.nds.NameTables;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import dev.outrigger.core.Direction;
@@ -52,8 +60,15 @@ final class Agent {
   private final CountDownLatch exitRequested = new CountDownLatch(1);
   private final long startNanos = System.nanoTime();
   private volatile State state = State.STARTING;
+  /** The DNS proxy on 15053, with ISTIO_META_DNS_CAPTURE=true. */
+  private final Optional<DnsProxyServer> dns;
 
   Agent(AgentConfig config) throws IOException {
+    this(config, Optional.empty(), Optional.empty());
+  }
+
+  /** @param staticNames a name table from a file (OUTRIGGER_DNS_NAME_TABLE), answered instead of istiod's */
+  Agent(AgentConfig config, Optional<DnsProxyConfig> dnsConfig, Optional<NameTable> staticNames) throws IOException {
     this.config = config;
     TelemetryConfig telemetry = config.telemetry();
     IstioMetrics metrics = new IstioMetrics(telemetry.identity(), telemetry.tcpReportingInterval());
@@ -67,16 +82,30 @@ final class Agent {
     certificates.ifPresent(c -> c.register(metrics.registry()));
     OverloadGauges.register(metrics.registry(), proxy.overload());
     metrics.endpoints(proxy.clusters()::metadata); // istio_* destination labels from the mesh's endpoints
-    this.controlPlane = config.xds().map(xds -> new ControlPlane(xds, proxy.config()));
+    this.dns = dnsConfig.map(c -> new DnsProxyServer(c, new DnsStats()));
+    // With istiod and no static table, the names come over NDS; before the first table the DNS
+    // proxy answers SERVFAIL, as Istio's agent does.
+    Optional<Consumer<Map<String, NameTables.NameEntry>>> nds = dns.isPresent() && staticNames.isEmpty()
+        ? Optional.of(hosts -> dns.get().update(NdsNames.toNameTable(hosts))) : Optional.empty();
+    this.controlPlane = config.xds().map(xds -> new ControlPlane(xds, proxy.config(), nds));
     controlPlane.ifPresent(cp -> cp.stats().register(metrics.registry()));
     AppMetrics app = telemetry.appMetrics() == null ? null : new AppMetrics(telemetry.appMetrics(), telemetry.appMetricsTimeout());
     this.metricsEndpoints = new MetricsEndpoints(metrics.registry(), app);
+    dns.ifPresent(d -> {
+      d.stats().register(metricsEndpoints.agentMetrics());
+      if (staticNames.isPresent() || controlPlane.isEmpty()) {
+        d.update(staticNames.orElse(NameTable.EMPTY)); // no istiod: only these names, the rest forwarded
+      }
+    });
     this.appProbes = new AppProbeEndpoint(config.appProbes(), config.probeTargets(), this::agentPort, adminGroup,
         metricsEndpoints.agentMetrics());
   }
 
   void start() throws IOException, InterruptedException {
     proxy.start();
+    if (dns.isPresent()) {
+      dns.get().start();
+    }
     if (controlPlane.isPresent()) {
       try {
         controlPlane.get().start();
@@ -163,6 +192,10 @@ final class Agent {
     return proxy;
   }
 
+  Optional<DnsProxyServer> dns() {
+    return dns;
+  }
+
   Optional<ControlPlane> controlPlane() {
     return controlPlane;
   }
@@ -241,6 +274,7 @@ final class Agent {
     long cut = proxy.closeOpenConnections();
     httpServers.forEach(ch -> ch.close().syncUninterruptibly());
     controlPlane.ifPresent(ControlPlane::close);
+    dns.ifPresent(DnsProxyServer::close);
     listenerCheck.ifPresent(LocalhostListenerCheck::close);
     proxy.close();
     certificates.ifPresent(WorkloadCertificates::close);

@@ -2,6 +2,12 @@ package dev.outrigger.agent;
 
 import dev.outrigger.core.config.ConfigStore;
 import dev.outrigger.xds.AdsClient;
+import dev.outrigger.xds.ResourceType;
+import dev.outrigger.xds.nds.NameTables;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import dev.outrigger.xds.XdsChannels;
 import dev.outrigger.xds.XdsConfigSource;
 import dev.outrigger.xds.XdsSnapshot;
@@ -28,9 +34,17 @@ final class ControlPlane implements AutoCloseable {
   private ManagedChannel channel;
   private AdsClient client;
 
+  /** Given istiod's NDS name tables when DNS capture is on; then NDS is subscribed to. */
+  private final Optional<Consumer<Map<String, NameTables.NameEntry>>> nameTables;
+
   ControlPlane(XdsConfig config, ConfigStore store) {
+    this(config, store, Optional.empty());
+  }
+
+  ControlPlane(XdsConfig config, ConfigStore store, Optional<Consumer<Map<String, NameTables.NameEntry>>> nameTables) {
     this.config = config;
     this.store = store;
+    this.nameTables = nameTables;
   }
 
   XdsStats stats() {
@@ -63,11 +77,14 @@ final class ControlPlane implements AutoCloseable {
       }
     }
     AdsClient[] self = new AdsClient[1];
-    self[0] = new AdsClient(channel, config.node(), new XdsConfigSource(store, (type, names) -> self[0].subscribe(type, names)),
-        stats);
+    self[0] = new AdsClient(channel, config.node(), new XdsConfigSource(store, (type, names) -> self[0].subscribe(type, names),
+        nameTables.orElse(table -> { })), stats);
     client = self[0];
     log.info("xDS: dialling {} as {}", config, config.node().getId());
     client.start();
+    if (nameTables.isPresent()) {
+      client.subscribe(ResourceType.NAME_TABLE, Set.of()); // Istio's agent asks for NDS with DNS capture on
+    }
   }
 
   /** What was received, for /config_dump; completed on the client's thread, never blocking the caller. */

@@ -2,6 +2,12 @@ package dev.outrigger.agent;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.outrigger.agent.dns.DnsProxyConfig;
+import dev.outrigger.agent.dns.NameTable;
+import dev.outrigger.agent.dns.StaticNames;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +52,10 @@ import sun.misc.Signal;
       "  else istiod's CA when xDS runs over TLS, or CA_ADDR: SECRET_TTL [24h]",
       "  SECRET_GRACE_PERIOD_RATIO [0.5]  ECC_SIGNATURE_ALGORITHM ECDSA|RSA [ECDSA]  TRUST_DOMAIN",
       "  OUTRIGGER_MTLS_MODE STRICT|PERMISSIVE|DISABLE, inbound without istiod",
+      "DNS proxy (Istio's DNS capture), off unless ISTIO_META_DNS_CAPTURE=true:",
+      "  DNS_PROXY_ADDR [localhost:15053]  upstreams: the nameservers of /etc/resolv.conf",
+      "  OUTRIGGER_DNS_UPSTREAM_TIMEOUT [5s]  OUTRIGGER_DNS_CACHE_SIZE [1024]",
+      "  OUTRIGGER_DNS_NAME_TABLE file of '<host> <ip>[,<ip>] [<svc>.<ns>]' lines (without istiod)",
       "                             [PERMISSIVE with a certificate, else DISABLE]"
     })
 final class ProxyCommand implements Callable<Integer> {
@@ -56,16 +66,21 @@ final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AgentConfig config;
+    Optional<DnsProxyConfig> dns;
+    Optional<NameTable> staticNames;
     try {
       config = AgentConfig.fromEnvironment(System.getenv());
-    } catch (ConfigException e) {
+      dns = DnsProxyConfig.fromEnvironment(System.getenv());
+      String namesFile = System.getenv(StaticNames.ENV);
+      staticNames = namesFile == null || namesFile.isBlank() ? Optional.empty() : Optional.of(StaticNames.read(Path.of(namesFile)));
+    } catch (IOException | RuntimeException e) { // ConfigException, and a DNS setting or file that is wrong
       System.err.println("outrigger proxy: invalid configuration: " + e.getMessage());
       return EXIT_CONFIG;
     }
     applyLogLevel(config.logLevel());
     Agent agent;
     try {
-      agent = new Agent(config);
+      agent = new Agent(config, dns, staticNames);
       agent.start();
     } catch (java.io.IOException | LinkageError e) {
       log.error("cannot start: {}", e.getMessage());

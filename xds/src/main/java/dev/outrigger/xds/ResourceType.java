@@ -1,6 +1,8 @@
 package dev.outrigger.xds;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.DynamicMessage;
+import dev.outrigger.xds.nds.NameTables;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -24,7 +26,15 @@ public enum ResourceType {
   LISTENER("type.googleapis.com/envoy.config.listener.v3.Listener", true, Listener.class,
       m -> ((Listener) m).getName()),
   ROUTE("type.googleapis.com/envoy.config.route.v3.RouteConfiguration", false, RouteConfiguration.class,
-      m -> ((RouteConfiguration) m).getName());
+      m -> ((RouteConfiguration) m).getName()),
+  /**
+   * istiod's DNS name table (NDS), one unnamed resource; asked for (as Istio's agent does) only
+   * with DNS capture on ({@link AdsClient#subscribe}), never by default.
+   */
+  NAME_TABLE(NameTables.TYPE_URL, false, DynamicMessage.class, m -> "");
+
+  /** Envoy's four (config_dump shows these; NDS is Istio's own). */
+  public static final java.util.Set<ResourceType> ENVOY_TYPES = java.util.EnumSet.of(CLUSTER, ENDPOINT, LISTENER, ROUTE);
 
   private final String typeUrl;
   private final boolean wildcard;
@@ -54,6 +64,12 @@ public enum ResourceType {
 
   /** The resource in an {@code Any}; fails if the Any holds another type or bad bytes. */
   Message parse(Any any) throws InvalidProtocolBufferException {
+    if (this == NAME_TABLE) { // no generated class: read by its descriptor
+      if (!any.getTypeUrl().equals(typeUrl)) {
+        throw new InvalidProtocolBufferException("type URL " + any.getTypeUrl() + " is not " + typeUrl);
+      }
+      return NameTables.parse(any.getValue());
+    }
     return any.unpack(messageClass);
   }
 

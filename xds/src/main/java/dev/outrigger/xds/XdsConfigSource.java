@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import dev.outrigger.xds.nds.NameTables;
 
 /**
  * Turns xDS updates into the proxy's {@link ConfigStore}: each resource type is translated whole
@@ -31,11 +33,19 @@ import java.util.function.BiConsumer;
 public final class XdsConfigSource implements XdsUpdates {
   private final ConfigStore store;
   private final BiConsumer<ResourceType, Set<String>> subscribe;
+  private final Consumer<Map<String, NameTables.NameEntry>> nameTables;
 
   /** @param subscribe called with the route / endpoint names to subscribe to (AdsClient::subscribe) */
   public XdsConfigSource(ConfigStore store, BiConsumer<ResourceType, Set<String>> subscribe) {
+    this(store, subscribe, table -> { });
+  }
+
+  /** @param nameTables given each NDS name table (host to entry), for the DNS proxy */
+  public XdsConfigSource(ConfigStore store, BiConsumer<ResourceType, Set<String>> subscribe,
+      Consumer<Map<String, NameTables.NameEntry>> nameTables) {
     this.store = store;
     this.subscribe = subscribe;
+    this.nameTables = nameTables;
   }
 
   @Override
@@ -45,6 +55,7 @@ public final class XdsConfigSource implements XdsUpdates {
       case ROUTE -> routes(resources);
       case CLUSTER -> clusters(resources);
       case ENDPOINT -> endpoints(resources);
+      case NAME_TABLE -> nameTable(resources);
       default -> throw new IllegalStateException(type.name());
     }
   }
@@ -95,6 +106,13 @@ public final class XdsConfigSource implements XdsUpdates {
     }
     store.update(c -> c.withClusters(specs));
     subscribe.accept(ResourceType.ENDPOINT, eds);
+  }
+
+  /** istiod sends one table; several are merged (a host in two keeps one of them). */
+  private void nameTable(Map<String, Message> resources) {
+    Map<String, NameTables.NameEntry> hosts = new HashMap<>();
+    resources.values().forEach(m -> hosts.putAll(NameTables.entries(m)));
+    nameTables.accept(hosts);
   }
 
   private void endpoints(Map<String, Message> resources) throws RejectedUpdate {

@@ -51,6 +51,11 @@ public final class Pod implements AutoCloseable {
     return name;
   }
 
+  /** The network namespace's name (ip netns exec NAME reads /etc/netns/NAME/resolv.conf over /etc/resolv.conf). */
+  public String netns() {
+    return netns;
+  }
+
   /** The pod's address on eth0, like a Kubernetes pod IP. */
   public String ip() {
     return ip;

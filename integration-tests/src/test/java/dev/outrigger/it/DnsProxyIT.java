@@ -1,0 +1,172 @@
+package dev.outrigger.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.it.harness.BackgroundProcess;
+import dev.outrigger.it.harness.CommandResult;
+import dev.outrigger.it.harness.Pod;
+import dev.outrigger.it.harness.Waits;
+import dev.outrigger.it.sidecar.InboundMode;
+import dev.outrigger.it.sidecar.Sidecar;
+import dev.outrigger.it.sidecar.SidecarSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DNS capture with the agent's DNS proxy: dnsmasq in a pod of its own is the cluster DNS, the
+ * app pod's resolv.conf names it (ip netns exec mounts /etc/netns/NAME/resolv.conf), the capture
+ * rules send the app's :53 to that address to 15053, and real resolvers ask (dig, getent). The
+ * name table is a static one (OUTRIGGER_DNS_NAME_TABLE), not istiod's NDS.
+ */
+class DnsProxyIT extends PodNetworkTestBase {
+  private static final String SEARCH = "default.svc.cluster.local svc.cluster.local cluster.local";
+  private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(1);
+
+  private Pod dnsServer;
+  private Pod app;
+  private Pod orphan;
+  private final List<Path> netnsDirs = new ArrayList<>();
+  private Path nameTable;
+
+  @Override
+  protected String networkName() {
+    return "dns";
+  }
+
+  @BeforeAll
+  void startPods() throws IOException {
+    dnsServer = network.addPod("dnsmasq");
+    startDnsmasq(dnsServer);
+    nameTable = Files.createTempFile("outrigger-dns-names", ".txt",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+    Files.writeString(nameTable, """
+        reviews.default.svc.cluster.local 10.10.0.5 reviews.default
+        ratings.other.svc.cluster.local 10.10.0.6 ratings.other
+        api.example.com 240.240.0.1
+        """);
+    app = sidecarPod("app", dnsServer.ip());
+    // A pod whose nameserver does not exist: every forwarded query times out upstream.
+    orphan = sidecarPod("orphan", "10.99.0.250");
+  }
+
+  private Pod sidecarPod(String name, String nameserver) throws IOException {
+    Pod pod = network.addPod(name);
+    Path dir = Path.of("/etc/netns", pod.netns());
+    Files.createDirectories(dir);
+    netnsDirs.add(dir);
+    Files.writeString(dir.resolve("resolv.conf"), "nameserver " + nameserver + "\nsearch " + SEARCH + "\noptions ndots:5\n");
+    Sidecar.inject(pod, SidecarSettings.inboundMode(InboundMode.PRESERVE)
+        .with("ISTIO_META_DNS_CAPTURE", "true")
+        .with("POD_NAMESPACE", "default")
+        .with("OUTRIGGER_DNS_NAME_TABLE", nameTable.toString())
+        .with("OUTRIGGER_DNS_UPSTREAM_TIMEOUT", UPSTREAM_TIMEOUT.toMillis() + "ms"));
+    // What `outrigger iptables --redirect-dns` writes for the pod's nameserver (Istio's ISTIO_OUTPUT_DNS), ahead of the TCP capture
+    // (added after inject: the init step replaces every ISTIO_* chain).
+    pod.exec("iptables", "-t", "nat", "-N", "ISTIO_OUTPUT_DNS").requireSuccess();
+    for (String proto : List.of("tcp", "udp")) {
+      pod.exec("iptables", "-t", "nat", "-A", "ISTIO_OUTPUT_DNS", "-p", proto, "--dport", "53", "-d", nameserver + "/32",
+          "-m", "owner", "!", "--uid-owner", String.valueOf(Sidecar.PROXY_UID), "-j", "REDIRECT", "--to-ports", "15053")
+          .requireSuccess();
+    }
+    pod.exec("iptables", "-t", "nat", "-I", "OUTPUT", "1", "-j", "ISTIO_OUTPUT_DNS").requireSuccess();
+    return pod;
+  }
+
+  /** dnsmasq as the cluster DNS: upstream.test, 100 addresses for big.test, NXDOMAIN for the rest of .test. */
+  private void startDnsmasq(Pod pod) throws IOException {
+    Path hosts = pod.workDir().resolve("big.hosts");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= 100; i++) {
+      lines.append("192.0.").append(3 + i / 250).append('.').append(i % 250).append(" big.test\n");
+    }
+    Files.writeString(hosts, lines);
+    hosts.toFile().setReadable(true, false);
+    pod.workDir().toFile().setExecutable(true, false);
+    BackgroundProcess dnsmasq = pod.start("dnsmasq", List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+        "--no-resolv", "--no-hosts", "--pid-file=", "--user=root", "--bind-interfaces", "--listen-address=" + pod.ip(),
+        "--address=/upstream.test/192.0.2.10", "--local=/test/", "--addn-hosts=" + hosts, "--log-queries",
+        "--log-facility=-"));
+    Waits.until("dnsmasq answering", Duration.ofSeconds(10), () -> dnsmasq.isAlive()
+        && pod.exec("dig", "+short", "+time=1", "+tries=1", "@" + pod.ip(), "upstream.test").stdout().contains("192.0.2.10"));
+  }
+
+  @AfterAll
+  void removeResolvConfs() throws IOException {
+    for (Path dir : netnsDirs) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    if (nameTable != null) {
+      Files.deleteIfExists(nameTable);
+    }
+  }
+
+  private CommandResult dig(Pod pod, String... args) {
+    List<String> argv = new ArrayList<>(List.of("dig", "+time=5", "+tries=1"));
+    argv.addAll(List.of(args));
+    return pod.exec(Duration.ofSeconds(20), argv);
+  }
+
+  @Test
+  void meshNameIsAnsweredByTheProxyAuthoritatively() {
+    CommandResult result = dig(app, "reviews.default.svc.cluster.local");
+    assertTrue(result.stdout().contains("status: NOERROR"), result.describe());
+    assertTrue(result.stdout().matches("(?s).*flags: qr aa rd.*"), "answered by the proxy: " + result.describe());
+    assertTrue(result.stdout().matches("(?s).*reviews\\.default\\.svc\\.cluster\\.local\\.\\s+30\\s+IN\\s+A\\s+10\\.10\\.0\\.5.*"),
+        result.describe());
+  }
+
+  @Test
+  void shortNamesResolveThroughTheSearchPathWithGetent() {
+    CommandResult result = app.exec("getent", "hosts", "reviews");
+    assertEquals(0, result.exitCode(), result.describe());
+    assertTrue(result.stdout().startsWith("10.10.0.5"), result.describe());
+    CommandResult external = app.exec("getent", "hosts", "api.example.com");
+    assertTrue(external.stdout().startsWith("240.240.0.1"), external.describe());
+    // Another namespace's service by its bare name: not ours, and the cluster DNS does not know it either.
+    assertEquals(2, app.exec("getent", "hosts", "ratings").exitCode());
+  }
+
+  @Test
+  void otherNamesAreForwardedToTheClusterDns() {
+    CommandResult result = dig(app, "+short", "upstream.test");
+    assertEquals("192.0.2.10", result.stdout().trim(), result.describe());
+  }
+
+  @Test
+  void nxdomainComesBackFromTheClusterDns() {
+    CommandResult result = dig(app, "nothing.test");
+    assertTrue(result.stdout().contains("status: NXDOMAIN"), result.describe());
+  }
+
+  @Test
+  void truncatedReplyMakesTheResolverRetryOverTcpThroughTheProxy() {
+    CommandResult result = dig(app, "big.test");
+    assertTrue(result.stdout().contains("Truncated, retrying in TCP mode"), result.describe());
+    assertTrue(result.stdout().contains("ANSWER: 100"), result.describe());
+  }
+
+  @Test
+  void unreachableUpstreamIsServfailWithinTheTimeout() {
+    long started = System.nanoTime();
+    CommandResult result = dig(orphan, "upstream.test");
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(result.stdout().contains("status: SERVFAIL"), result.describe());
+    assertTrue(millis < UPSTREAM_TIMEOUT.toMillis() + 3000, "took " + millis + " ms");
+    // Mesh names still answer without any upstream.
+    assertEquals("10.10.0.5", dig(orphan, "+short", "reviews.default.svc.cluster.local").stdout().trim());
+  }
+}
