@@ -81,6 +81,9 @@ public final class IptablesCommand implements Callable<Integer> {
   @Option(names = Flags.NATIVE_NFTABLES, defaultValue = "false", arity = "0..1", fallbackValue = "true",
       converter = LenientBoolean.class, description = "Refused when true: only iptables rules are written.")
   boolean nativeNftables;
+  @Option(names = Flags.RULES_VERSION, defaultValue = "",
+      description = "Write the rules of this Istio release: 1.12, or 1.25 to 1.30 (default: 1.30, the newest).")
+  String rulesVersion;
   @Mixin IstioLogOptions logOptions;
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
@@ -130,6 +133,6 @@ public final class IptablesCommand implements Callable<Integer> {
     return parser.parse(new RawOptions(envoyPort, inboundCapturePort, inboundTunnelPort, proxyUid, proxyGid,
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
         localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
-        runValidation));
+        runValidation, rulesVersion));
   }
 }

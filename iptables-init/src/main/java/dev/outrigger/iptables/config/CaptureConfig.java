@@ -24,7 +24,8 @@ public record CaptureConfig(
     List<InterfaceName> excludeInterfaces,
     List<InterfaceName> kubeVirtInterfaces,
     Port probePort,
-    Duration probeTimeout) {
+    Duration probeTimeout,
+    RulesVersion rulesVersion) {
 
   public CaptureConfig {
     inboundExcludePorts = List.copyOf(inboundExcludePorts);

@@ -37,7 +37,8 @@ public final class ConfigParser {
         field(Flags.EXCLUDE_INTERFACES, raw.excludeInterfaces(), InterfaceName::parseList),
         field(Flags.KUBE_VIRT_INTERFACES, raw.kubeVirtInterfaces(), InterfaceName::parseList),
         field(Flags.PROBE_PORT, raw.probePort(), Port::parse),
-        field(Flags.PROBE_TIMEOUT, raw.probeTimeout(), ConfigParser::positiveDuration));
+        field(Flags.PROBE_TIMEOUT, raw.probeTimeout(), ConfigParser::positiveDuration),
+        field(Flags.RULES_VERSION, raw.rulesVersion(), RulesVersion::parse));
     Actions actions = new Actions(raw.dryRun(), raw.cleanupOnly(), raw.skipRuleApply(), raw.runValidation());
     return new Settings(capture, actions);
   }

@@ -30,12 +30,18 @@ public final class Flags {
   public static final String RUN_VALIDATION = "--run-validation";
   public static final String PROBE_PORT = "--iptables-probe-port";
   public static final String PROBE_TIMEOUT = "--probe-timeout";
+  /** Outrigger's own: which Istio release's rules to write; its variable is OUTRIGGER_RULES_VERSION. */
+  public static final String RULES_VERSION = "--rules-version";
   /** Env-only: the user whose uid is the default --proxy-uid. */
   public static final String ENVOY_USER_ENV = "ENVOY_USER";
 
   private Flags() {}
 
   public static String envName(String longName) {
+    if (longName.equals(RULES_VERSION)) {
+      // Not an istio-iptables flag: prefixed so that it cannot clash with a variable Istio defines.
+      return "OUTRIGGER_RULES_VERSION";
+    }
     return longName.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
   }
 

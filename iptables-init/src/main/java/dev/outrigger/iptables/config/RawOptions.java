@@ -21,4 +21,5 @@ public record RawOptions(
     boolean dryRun,
     boolean cleanupOnly,
     boolean skipRuleApply,
-    boolean runValidation) {}
+    boolean runValidation,
+    String rulesVersion) {}
