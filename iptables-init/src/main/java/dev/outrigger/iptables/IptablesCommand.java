@@ -3,6 +3,8 @@ package dev.outrigger.iptables;
 import dev.outrigger.iptables.config.ConfigParser;
 import dev.outrigger.iptables.config.Flags;
 import dev.outrigger.iptables.config.InvalidOptionException;
+import dev.outrigger.iptables.config.LoopbackCidr;
+import dev.outrigger.iptables.config.OwnerGroups;
 import dev.outrigger.iptables.config.ProxyUser;
 import dev.outrigger.iptables.config.RawOptions;
 import dev.outrigger.iptables.config.Settings;
@@ -84,6 +86,12 @@ public final class IptablesCommand implements Callable<Integer> {
   @Option(names = Flags.RULES_VERSION, defaultValue = "",
       description = "Write the rules of this Istio release: 1.12, or 1.25 to 1.30 (default: 1.30, the newest).")
   String rulesVersion;
+  @Option(names = Flags.DROP_INVALID, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Drop packets conntrack finds INVALID (mangle PREROUTING) instead of letting them reset connections; also INVALID_DROP.")
+  boolean dropInvalid;
+  @Option(names = Flags.DUAL_STACK, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Accepted (also ISTIO_DUAL_STACK): IPv6 rules are written whenever the pod has a global IPv6 address.")
+  boolean dualStack;
   @Mixin IstioLogOptions logOptions;
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
@@ -133,6 +141,7 @@ public final class IptablesCommand implements Callable<Integer> {
     return parser.parse(new RawOptions(envoyPort, inboundCapturePort, inboundTunnelPort, proxyUid, proxyGid,
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
         localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
-        runValidation, rulesVersion));
+        runValidation, rulesVersion, dropInvalid, host.env().get(OwnerGroups.INCLUDE_ENV),
+        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV)));
   }
 }

@@ -25,7 +25,10 @@ public record CaptureConfig(
     List<InterfaceName> kubeVirtInterfaces,
     Port probePort,
     Duration probeTimeout,
-    RulesVersion rulesVersion) {
+    RulesVersion rulesVersion,
+    boolean dropInvalid,
+    OwnerGroups ownerGroups,
+    Cidr ipv4Loopback) {
 
   public CaptureConfig {
     inboundExcludePorts = List.copyOf(inboundExcludePorts);

@@ -22,4 +22,8 @@ public record RawOptions(
     boolean cleanupOnly,
     boolean skipRuleApply,
     boolean runValidation,
-    String rulesVersion) {}
+    String rulesVersion,
+    boolean dropInvalid,
+    String ownerGroupsInclude,
+    String ownerGroupsExclude,
+    String ipv4LoopbackCidr) {}

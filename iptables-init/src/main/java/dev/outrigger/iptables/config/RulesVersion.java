@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  */
 public enum RulesVersion {
   /** Istio 1.12.x: the rules of seed 002, kept byte-exact. */
-  ISTIO_1_12("1.12", 12, 12, true, false, true, true, false),
+  ISTIO_1_12("1.12", 12, 12, true, false, true, true, false, false, false),
   /** Istio 1.25.x to 1.30.x (1.30.3 is the newest release read): the default. */
-  ISTIO_1_30("1.30", 25, 30, false, true, false, false, true);
+  ISTIO_1_30("1.30", 25, 30, false, true, false, false, true, true, true);
 
   public static final RulesVersion DEFAULT = ISTIO_1_30;
   private static final Pattern VERSION = Pattern.compile("v?1\\.(\\d+)(?:\\.\\d+)?");
@@ -36,9 +36,12 @@ public enum RulesVersion {
   private final boolean trailingReturnAfterRanges;
   private final boolean tcpOnlyOutputJump;
   private final boolean udpOutboundPortExclusion;
+  private final boolean invalidDropChain;
+  private final boolean ownerGroupsAndLoopbackCidr;
 
   RulesVersion(String label, int firstMinor, int lastMinor, boolean sshInboundReturn, boolean tunnelPortSkipsLoopbackRedirect,
-      boolean trailingReturnAfterRanges, boolean tcpOnlyOutputJump, boolean udpOutboundPortExclusion) {
+      boolean trailingReturnAfterRanges, boolean tcpOnlyOutputJump, boolean udpOutboundPortExclusion,
+      boolean invalidDropChain, boolean ownerGroupsAndLoopbackCidr) {
     this.label = label;
     this.firstMinor = firstMinor;
     this.lastMinor = lastMinor;
@@ -47,6 +50,8 @@ public enum RulesVersion {
     this.trailingReturnAfterRanges = trailingReturnAfterRanges;
     this.tcpOnlyOutputJump = tcpOnlyOutputJump;
     this.udpOutboundPortExclusion = udpOutboundPortExclusion;
+    this.invalidDropChain = invalidDropChain;
+    this.ownerGroupsAndLoopbackCidr = ownerGroupsAndLoopbackCidr;
   }
 
   /** Accepts "1.N" or "1.N.P" (a leading "v" too); empty means {@link #DEFAULT}. */
@@ -104,6 +109,16 @@ public enum RulesVersion {
   /** An excluded outbound port is excluded for udp too (since 1.25). */
   public boolean udpOutboundPortExclusion() {
     return udpOutboundPortExclusion;
+  }
+
+  /** --drop-invalid jumps to an ISTIO_DROP chain (1.30) rather than to DROP itself (1.12). */
+  public boolean invalidDropChain() {
+    return invalidDropChain;
+  }
+
+  /** ISTIO_OUTBOUND_OWNER_GROUPS(_EXCLUDE) and ISTIO_OUTBOUND_IPV4_LOOPBACK_CIDR exist (since 1.14). */
+  public boolean ownerGroupsAndLoopbackCidr() {
+    return ownerGroupsAndLoopbackCidr;
   }
 
   @Override

@@ -33,14 +33,16 @@ final class OutboundCapture {
     rules.nat(ISTIO_OUTPUT, "-s " + family.inboundPassthrough() + " -o lo -j RETURN",
         "the proxy's connections to the app come from " + family.inboundPassthrough() + "; never capture them");
     boolean keepLoopbackCaptured = config.outboundCidrs().includesLoopback();
+    Cidr loopback = family == Family.IPV4 ? config.ipv4Loopback() : family.loopback();
     String toSelf = loopbackRedirectMatch(config);
     for (Long uid : config.proxyUids().ids()) {
-      ownerRules(rules, toSelf, "--uid-owner " + uid, keepLoopbackCaptured);
+      ownerRules(rules, loopback, toSelf, "--uid-owner " + uid, keepLoopbackCaptured);
     }
     for (Long gid : config.proxyGids().ids()) {
-      ownerRules(rules, toSelf, "--gid-owner " + gid, keepLoopbackCaptured);
+      ownerRules(rules, loopback, toSelf, "--gid-owner " + gid, keepLoopbackCaptured);
     }
-    rules.nat(ISTIO_OUTPUT, "-d " + family.loopback() + " -j RETURN", "connections to localhost stay local");
+    new OwnerGroupCapture().addRules(config.ownerGroups(), rules);
+    rules.nat(ISTIO_OUTPUT, "-d " + loopback + " -j RETURN", "connections to localhost stay local");
     for (Cidr cidr : config.outboundExcludeCidrs().stream().filter(c -> c.family() == family).toList()) {
       rules.nat(ISTIO_OUTPUT, "-d " + cidr + " -j RETURN", "destination " + cidr + " is excluded");
     }
@@ -61,9 +63,8 @@ final class OutboundCapture {
   }
 
   /** The proxy's own sockets: re-captured only when they loop back to a non-local address (app → own VIP). */
-  private static void ownerRules(RuleList rules, String toSelf, String owner, boolean keepLoopbackCaptured) {
-    Family family = rules.family();
-    rules.nat(ISTIO_OUTPUT, "! -d " + family.loopback() + " -o lo" + toSelf + " -m owner " + owner + " " + Specs.jump(ISTIO_IN_REDIRECT),
+  private static void ownerRules(RuleList rules, Cidr loopback, String toSelf, String owner, boolean keepLoopbackCaptured) {
+    rules.nat(ISTIO_OUTPUT, "! -d " + loopback + " -o lo" + toSelf + " -m owner " + owner + " " + Specs.jump(ISTIO_IN_REDIRECT),
         "proxy traffic to this pod's own address (the app calling its own service) still goes through inbound capture");
     if (!keepLoopbackCaptured) {
       rules.nat(ISTIO_OUTPUT, "-o lo -m owner ! " + owner + " -j RETURN", "the app talking to itself over lo is not captured");
