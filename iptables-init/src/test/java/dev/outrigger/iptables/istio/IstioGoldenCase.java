@@ -2,6 +2,7 @@ package dev.outrigger.iptables.istio;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -11,11 +12,18 @@ import java.util.stream.Stream;
  * case's own settings. "ipv6" is run_test.go's EnableIPv6 / EnableInboundIPv6: Istio then writes an
  * ip6tables table too, which we do when the pod has a global IPv6 address.
  */
-public record IstioGoldenCase(String release, String name, boolean ipv6, List<String> caseArgs) {
+public record IstioGoldenCase(String release, String name, boolean ipv6, Map<String, String> env, List<String> caseArgs) {
   /** The Istio release each supported rules version was checked against, newest last. */
   public static final List<String> RELEASES = List.of("1.12.9", "1.30.3");
 
-  private static final List<IstioGoldenCase> CASES_1_30 = List.of(
+  /** Cases whose settings Istio 1.12 did not have (the env-only owner groups and loopback range came in 1.14). */
+  private static final List<IstioGoldenCase> SINCE_1_14 = List.of(
+      withEnv("host-ipv4-loopback-cidr", Map.of("ISTIO_OUTBOUND_IPV4_LOOPBACK_CIDR", "127.0.0.1/8")),
+      withEnv("outbound-owner-groups", Map.of("ISTIO_OUTBOUND_OWNER_GROUPS", "java,202")),
+      withEnv("outbound-owner-groups-exclude", Map.of("ISTIO_OUTBOUND_OWNER_GROUPS_EXCLUDE", "888,ftp")));
+
+  private static final List<IstioGoldenCase> CASES = List.of(
+      of("drop-invalid", false, "--drop-invalid"),
       of("empty", false),
       of("ipnets", false, "-i", "10.0.0.0/8"),
       of("inbound-ports-include", false, "-b", "32000,31000"),
@@ -34,12 +42,21 @@ public record IstioGoldenCase(String release, String name, boolean ipv6, List<St
       of("ipv6-outbound-ports", true, "-b", "", "-q", "32000,31000"));
 
   private static IstioGoldenCase of(String name, boolean ipv6, String... args) {
-    return new IstioGoldenCase("", name, ipv6, List.of(args));
+    return new IstioGoldenCase("", name, ipv6, Map.of(), List.of(args));
+  }
+
+  private static IstioGoldenCase withEnv(String name, Map<String, String> env) {
+    return new IstioGoldenCase("", name, false, env, List.of());
   }
 
   public static Stream<IstioGoldenCase> all() {
-    return RELEASES.stream().flatMap(release -> CASES_1_30.stream()
-        .map(c -> new IstioGoldenCase(release, c.name, c.ipv6, c.caseArgs)));
+    return RELEASES.stream().flatMap(release -> {
+      List<IstioGoldenCase> cases = new ArrayList<>(CASES);
+      if (!release.startsWith("1.12.")) {
+        cases.addAll(SINCE_1_14);
+      }
+      return cases.stream().map(c -> new IstioGoldenCase(release, c.name, c.ipv6, c.env, c.caseArgs));
+    });
   }
 
   /** "1.12.9" → "1.12": the --rules-version that reproduces this release. */

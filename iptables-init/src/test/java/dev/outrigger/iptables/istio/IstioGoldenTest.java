@@ -9,12 +9,15 @@ import dev.outrigger.iptables.FakeRunner;
 import dev.outrigger.iptables.Host;
 import dev.outrigger.iptables.config.CaptureConfig;
 import dev.outrigger.iptables.net.Family;
+import dev.outrigger.iptables.plan.Plan;
 import dev.outrigger.iptables.plan.PlanBuilder;
 import dev.outrigger.iptables.plan.PlanListing;
 import dev.outrigger.iptables.plan.Table;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +40,19 @@ class IstioGoldenTest {
   @MethodSource("cases")
   void ourRulesAreTheGoldensRules(IstioGoldenCase golden) throws Exception {
     IstioGolden expected = IstioGolden.load(golden.resource());
-    CaptureConfig config = config(golden.args());
+    CaptureConfig config = config(golden.env(), golden.args());
     for (Family family : Family.values()) {
       boolean written = family == Family.IPV4 || golden.ipv6();
       assertEquals(written, expected.has(family), golden + ": the golden writes " + family + " rules");
       if (written) {
-        List<String> ours = PlanListing.of(PlanBuilder.build(config, family), Table.NAT);
-        assertEquals(expected.chains(family).withoutEmptyBuiltins(), NatChains.play(ours).withoutEmptyBuiltins(),
-            golden + " " + family);
+        Plan plan = PlanBuilder.build(config, family);
+        Set<String> tables = new TreeSet<>(expected.tables(family));
+        plan.tables().forEach(table -> tables.add(table.name()));
+        for (String table : tables) {
+          List<String> ours = PlanListing.of(plan, new Table(table));
+          assertEquals(expected.chains(family, table).withoutEmptyBuiltins(), NatChains.play(ours).withoutEmptyBuiltins(),
+              golden + " " + family + " " + table);
+        }
       }
     }
   }
@@ -53,8 +61,8 @@ class IstioGoldenTest {
   void theDefaultIsTheNewestRelease() throws Exception {
     String newest = IstioGoldenCase.RELEASES.get(IstioGoldenCase.RELEASES.size() - 1);
     IstioGolden expected = IstioGolden.load("/istio-goldens/" + newest + "/inbound-ports-wildcard.golden");
-    CaptureConfig config = config(List.of("-u", "1337", "-g", "1337", "-b", "*"));
-    assertEquals(expected.chains(Family.IPV4).withoutEmptyBuiltins(),
+    CaptureConfig config = config(Map.of(), List.of("-u", "1337", "-g", "1337", "-b", "*"));
+    assertEquals(expected.chains(Family.IPV4, "nat").withoutEmptyBuiltins(),
         NatChains.play(PlanListing.of(PlanBuilder.build(config, Family.IPV4), Table.NAT)).withoutEmptyBuiltins());
   }
 
@@ -66,8 +74,8 @@ class IstioGoldenTest {
         .equals(NatChains.canonical("-o lo -m owner --uid-owner 1337 -j RETURN")));
   }
 
-  private CaptureConfig config(List<String> args) throws Exception {
-    Host host = new Host(Map.of(), new FakeRunner(), FakeBinaries.all(dir), dir.resolve("no-passwd"));
+  private CaptureConfig config(Map<String, String> env, List<String> args) throws Exception {
+    Host host = new Host(env, new FakeRunner(), FakeBinaries.all(dir), dir.resolve("no-passwd"));
     return CommandHarness.settings(host, args).capture();
   }
 }

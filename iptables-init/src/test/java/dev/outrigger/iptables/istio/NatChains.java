@@ -1,5 +1,6 @@
 package dev.outrigger.iptables.istio;
 
+import dev.outrigger.iptables.net.Cidr;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -66,6 +67,9 @@ public record NatChains(Map<String, List<String>> chains) {
       units.add(unit.toString());
     }
     units.removeIf(u -> u.equals("-m tcp") || u.equals("-m udp"));
+    // The kernel lists a range by its network address: "-d 127.0.0.1/8" comes back as 127.0.0.0/8.
+    units.replaceAll(u -> u.matches("(! )?-[sd] \\S+/\\d+") ? u.substring(0, u.lastIndexOf(' ') + 1)
+        + Cidr.parse(u.substring(u.lastIndexOf(' ') + 1)) : u);
     units.sort(null);
     return String.join(" ", units) + (units.isEmpty() ? "" : " ") + target.trim();
   }

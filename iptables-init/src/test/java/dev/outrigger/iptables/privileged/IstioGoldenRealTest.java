@@ -1,6 +1,7 @@
 package dev.outrigger.iptables.privileged;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.outrigger.iptables.CommandHarness.Outcome;
 import dev.outrigger.iptables.istio.IstioGolden;
@@ -33,19 +34,34 @@ class IstioGoldenRealTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void ourTableIsTheTableIstiosRulesMake(IstioGoldenCase golden) {
+    // iptables resolves a group name when the rule is added; these goldens name groups (java, ftp) this host lacks.
+    assumeFalse(golden.name().startsWith("outbound-owner-groups") && !groupsExist("java", "ftp"),
+        "groups java/ftp do not exist here; the case is checked by IstioGoldenTest only");
     IstioGolden rules = IstioGolden.load(golden.resource());
     try (Netns istio = Netns.create(); Netns ours = Netns.create()) {
       if (golden.ipv6()) {
         ours.withGlobalIpv6();
       }
-      restore(istio, "iptables-restore", rules.natRestore(Family.IPV4));
-      Outcome outcome = ours.outrigger(golden.args());
+      Outcome outcome = ours.outrigger(golden.env(), golden.args());
       assertEquals(0, outcome.exitCode(), outcome.err());
-      assertEquals(istio.listing("iptables", "nat"), ours.listing("iptables", "nat"), golden + " IPv4");
-      if (golden.ipv6()) {
-        restore(istio, "ip6tables-restore", rules.natRestore(Family.IPV6));
-        assertEquals(istio.listing("ip6tables", "nat"), ours.listing("ip6tables", "nat"), golden + " IPv6");
+      for (Family family : golden.ipv6() ? List.of(Family.IPV4, Family.IPV6) : List.of(Family.IPV4)) {
+        String binary = family == Family.IPV4 ? "iptables" : "ip6tables";
+        for (String table : rules.tables(family)) {
+          restore(istio, binary + "-restore", rules.restore(family, table));
+        }
+        for (String table : List.of("nat", "mangle")) {
+          assertEquals(istio.listing(binary, table), ours.listing(binary, table), golden + " " + family + " " + table);
+        }
       }
+    }
+  }
+
+  private static boolean groupsExist(String... names) {
+    try {
+      List<String> groups = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/group"));
+      return java.util.Arrays.stream(names).allMatch(n -> groups.stream().anyMatch(l -> l.startsWith(n + ":")));
+    } catch (IOException e) {
+      return false;
     }
   }
 
