@@ -19,11 +19,12 @@ public final class LoopbackCidr {
       return Family.IPV4.loopback();
     }
     Cidr cidr = Cidr.parse(text);
-    if (cidr.family() != Family.IPV4 || !cidr.isLoopback()) {
-      throw new IllegalArgumentException("'" + text + "' is not an IPv4 loopback range (expected e.g. 127.0.0.1/32)");
-    }
+    // The mask first: a short one would move the network out of 127/8 and hide the real problem.
     if (cidr.prefixLength() < 8) {
       throw new IllegalArgumentException("'" + text + "' has a mask shorter than 8 bits (expected: 8-32)");
+    }
+    if (cidr.family() != Family.IPV4 || !cidr.isLoopback()) {
+      throw new IllegalArgumentException("'" + text + "' is not an IPv4 loopback range (expected e.g. 127.0.0.1/32)");
     }
     return cidr;
   }
