@@ -16,12 +16,19 @@ import java.util.stream.Collectors;
  *   <li>1.25 jumps from OUTPUT to ISTIO_OUTPUT for every protocol (not only tcp) and excludes
  *       outbound ports for udp as well as tcp.
  * </ul>
- * Intermediate releases (1.13–1.24) mix these and are not offered: asking for one is refused with
- * the list of supported versions rather than answered with rules that are almost right.
+ * and 1.24 jumps to an ISTIO_DROP chain for --drop-invalid. Releases 1.13–1.17 are not offered:
+ * asking for one is refused with the list of supported versions rather than answered with rules
+ * that are almost right.
  */
 public enum RulesVersion {
   /** Istio 1.12.x: the rules of seed 002, kept byte-exact. */
   ISTIO_1_12("1.12", 12, 12, true, false, true, true, false, false, false),
+  /** Istio 1.18.x to 1.22.x. */
+  ISTIO_1_22("1.22", 18, 22, false, true, true, true, false, false, true),
+  /** Istio 1.23.x. */
+  ISTIO_1_23("1.23", 23, 23, false, true, false, true, false, false, true),
+  /** Istio 1.24.x. */
+  ISTIO_1_24("1.24", 24, 24, false, true, false, true, false, true, true),
   /** Istio 1.25.x to 1.30.x (1.30.3 is the newest release read): the default. */
   ISTIO_1_30("1.30", 25, 30, false, true, false, false, true, true, true);
 
@@ -111,7 +118,7 @@ public enum RulesVersion {
     return udpOutboundPortExclusion;
   }
 
-  /** --drop-invalid jumps to an ISTIO_DROP chain (1.30) rather than to DROP itself (1.12). */
+  /** --drop-invalid jumps to an ISTIO_DROP chain (since 1.24) rather than to DROP itself. */
   public boolean invalidDropChain() {
     return invalidDropChain;
   }

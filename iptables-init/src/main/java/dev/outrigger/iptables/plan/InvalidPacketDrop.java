@@ -7,7 +7,7 @@ import dev.outrigger.iptables.config.CaptureConfig;
 /**
  * --drop-invalid / INVALID_DROP: packets conntrack marks INVALID (out of window, typically) are
  * dropped in mangle PREROUTING rather than answered with a reset that would kill the connection.
- * Istio 1.12 drops them in PREROUTING itself; later releases jump to an ISTIO_DROP chain, which
+ * Istio up to 1.23 drops them in PREROUTING itself; 1.24 and later jump to an ISTIO_DROP chain, which
  * also makes the rule ours to clean up.
  */
 final class InvalidPacketDrop {
