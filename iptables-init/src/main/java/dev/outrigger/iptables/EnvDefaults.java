@@ -30,7 +30,8 @@ public final class EnvDefaults implements IDefaultValueProvider {
     // Istio's --log_* flags are plain cobra flags, read from no environment variable.
     if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--") && !option.usageHelp()
         && !option.longestName().startsWith(IstioLogOptions.PREFIX)) {
-      return env.get(Flags.envName(option.longestName()));
+      String name = option.longestName();
+      return Flags.additionalEnvName(name).map(env::get).orElseGet(() -> env.get(Flags.envName(name)));
     }
     return null;
   }

@@ -3,12 +3,17 @@ package dev.outrigger.iptables;
 import dev.outrigger.iptables.config.ConfigParser;
 import dev.outrigger.iptables.config.Flags;
 import dev.outrigger.iptables.config.InvalidOptionException;
+import dev.outrigger.iptables.config.LoopbackCidr;
+import dev.outrigger.iptables.config.OwnerGroups;
 import dev.outrigger.iptables.config.ProxyUser;
 import dev.outrigger.iptables.config.RawOptions;
 import dev.outrigger.iptables.config.Settings;
 import dev.outrigger.iptables.logging.IstioLogOptions;
 import dev.outrigger.iptables.logging.LogbackLevel;
+import dev.outrigger.iptables.exec.NamespaceRunner;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,6 +86,18 @@ public final class IptablesCommand implements Callable<Integer> {
   @Option(names = Flags.NATIVE_NFTABLES, defaultValue = "false", arity = "0..1", fallbackValue = "true",
       converter = LenientBoolean.class, description = "Refused when true: only iptables rules are written.")
   boolean nativeNftables;
+  @Option(names = Flags.RULES_VERSION, defaultValue = "",
+      description = "Write the rules of this Istio release: 1.12, or 1.25 to 1.30 (default: 1.30, the newest).")
+  String rulesVersion;
+  @Option(names = Flags.DROP_INVALID, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Drop packets conntrack finds INVALID (mangle PREROUTING) instead of letting them reset connections; also INVALID_DROP.")
+  boolean dropInvalid;
+  @Option(names = Flags.DUAL_STACK, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "Accepted (also ISTIO_DUAL_STACK): IPv6 rules are written whenever the pod has a global IPv6 address.")
+  boolean dualStack;
+  @Option(names = Flags.NETWORK_NAMESPACE, defaultValue = "",
+      description = "Network namespace (a path, e.g. /var/run/netns/NAME) to write the rules in, entered with nsenter.")
+  String networkNamespace;
   @Mixin IstioLogOptions logOptions;
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
@@ -117,7 +134,24 @@ public final class IptablesCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.BAD_OPTION;
     }
-    return new IptablesRun(host, spec.commandLine().getOut(), err).run(settings);
+    Host target = host;
+    if (!networkNamespace.isBlank()) {
+      if (settings.actions().runValidation()) {
+        err.println("outrigger iptables: invalid " + Flags.label(Flags.NETWORK_NAMESPACE) + ": --run-validation probes"
+            + " with sockets of this process, which stays in its own network namespace (run it inside the pod instead)");
+        err.flush();
+        return ExitCodes.BAD_OPTION;
+      }
+      Optional<Path> nsenter = host.binaries().find("nsenter");
+      if (nsenter.isEmpty()) {
+        err.println("outrigger iptables: " + Flags.NETWORK_NAMESPACE + " needs nsenter (util-linux), not found on PATH");
+        err.flush();
+        return ExitCodes.FAILED;
+      }
+      target = new Host(host.env(), new NamespaceRunner(host.runner(), nsenter.get(), networkNamespace.trim()),
+          host.binaries(), host.passwd());
+    }
+    return new IptablesRun(target, spec.commandLine().getOut(), err).run(settings);
   }
 
   Settings settings() throws InvalidOptionException {
@@ -130,6 +164,7 @@ public final class IptablesCommand implements Callable<Integer> {
     return parser.parse(new RawOptions(envoyPort, inboundCapturePort, inboundTunnelPort, proxyUid, proxyGid,
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
         localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
-        runValidation));
+        runValidation, rulesVersion, dropInvalid, host.env().get(OwnerGroups.INCLUDE_ENV),
+        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV)));
   }
 }

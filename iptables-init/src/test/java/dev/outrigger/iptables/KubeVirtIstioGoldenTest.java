@@ -69,7 +69,7 @@ class KubeVirtIstioGoldenTest {
   private String dryRun(String... outbound) {
     runner.answer("ip", "");
     List<String> args = new ArrayList<>(List.of("-p", "15001", "-z", "15006", "-e", "15008", "-u", "1337", "-g", "1337",
-        "-k", "eth1,eth2", "--dry-run"));
+        "-k", "eth1,eth2", "--dry-run", "--rules-version", "1.12"));
     args.addAll(Arrays.asList(outbound));
     Outcome outcome = CommandHarness.execute(new Host(Map.of(), runner, FakeBinaries.all(dir), dir.resolve("passwd")), args);
     assertEquals(0, outcome.exitCode(), outcome.err());

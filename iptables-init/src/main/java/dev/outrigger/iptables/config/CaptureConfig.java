@@ -24,7 +24,11 @@ public record CaptureConfig(
     List<InterfaceName> excludeInterfaces,
     List<InterfaceName> kubeVirtInterfaces,
     Port probePort,
-    Duration probeTimeout) {
+    Duration probeTimeout,
+    RulesVersion rulesVersion,
+    boolean dropInvalid,
+    OwnerGroups ownerGroups,
+    Cidr ipv4Loopback) {
 
   public CaptureConfig {
     inboundExcludePorts = List.copyOf(inboundExcludePorts);

@@ -4,6 +4,7 @@ import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.OwnerIds;
 import dev.outrigger.iptables.net.Port;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /** Turns raw flag values into {@link Settings}, naming the flag in every refusal. */
@@ -37,9 +38,40 @@ public final class ConfigParser {
         field(Flags.EXCLUDE_INTERFACES, raw.excludeInterfaces(), InterfaceName::parseList),
         field(Flags.KUBE_VIRT_INTERFACES, raw.kubeVirtInterfaces(), InterfaceName::parseList),
         field(Flags.PROBE_PORT, raw.probePort(), Port::parse),
-        field(Flags.PROBE_TIMEOUT, raw.probeTimeout(), ConfigParser::positiveDuration));
+        field(Flags.PROBE_TIMEOUT, raw.probeTimeout(), ConfigParser::positiveDuration),
+        field(Flags.RULES_VERSION, raw.rulesVersion(), RulesVersion::parse),
+        raw.dropInvalid(),
+        ownerGroups(raw),
+        envField(LoopbackCidr.ENV, raw.ipv4LoopbackCidr(), LoopbackCidr::parse));
+    if (!capture.rulesVersion().ownerGroupsAndLoopbackCidr()) {
+      for (String name : List.of(OwnerGroups.INCLUDE_ENV, OwnerGroups.EXCLUDE_ENV, LoopbackCidr.ENV)) {
+        String value = name.equals(LoopbackCidr.ENV) ? raw.ipv4LoopbackCidr()
+            : name.equals(OwnerGroups.INCLUDE_ENV) ? raw.ownerGroupsInclude() : raw.ownerGroupsExclude();
+        if (value != null && !value.isBlank()) {
+          throw new InvalidOptionException(name, "Istio " + capture.rulesVersion() + " has no such setting (it came in 1.14;"
+              + " use " + Flags.RULES_VERSION + " " + RulesVersion.DEFAULT + ")");
+        }
+      }
+    }
     Actions actions = new Actions(raw.dryRun(), raw.cleanupOnly(), raw.skipRuleApply(), raw.runValidation());
     return new Settings(capture, actions);
+  }
+
+  private static OwnerGroups ownerGroups(RawOptions raw) throws InvalidOptionException {
+    try {
+      return OwnerGroups.parse(raw.ownerGroupsInclude(), raw.ownerGroupsExclude());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionException(OwnerGroups.INCLUDE_ENV + "/" + OwnerGroups.EXCLUDE_ENV, e.getMessage());
+    }
+  }
+
+  /** Like {@link #field} for a setting that only exists as an environment variable. */
+  private static <T> T envField(String envName, String text, Function<String, T> parser) throws InvalidOptionException {
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionException(envName, e.getMessage());
+    }
   }
 
   private static <T> T field(String longName, String text, Function<String, T> parser) throws InvalidOptionException {

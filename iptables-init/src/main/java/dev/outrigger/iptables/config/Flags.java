@@ -1,6 +1,7 @@
 package dev.outrigger.iptables.config;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * istio-iptables' option names, in one place for the picocli annotations and the error messages.
@@ -30,13 +31,35 @@ public final class Flags {
   public static final String RUN_VALIDATION = "--run-validation";
   public static final String PROBE_PORT = "--iptables-probe-port";
   public static final String PROBE_TIMEOUT = "--probe-timeout";
+  /** Outrigger's own: which Istio release's rules to write; its variable is OUTRIGGER_RULES_VERSION. */
+  public static final String RULES_VERSION = "--rules-version";
+  public static final String DROP_INVALID = "--drop-invalid";
+  public static final String DUAL_STACK = "--dual-stack";
+  public static final String NETWORK_NAMESPACE = "--network-namespace";
+  public static final String TRACE_LOGGING = "--iptables-trace-logging";
   /** Env-only: the user whose uid is the default --proxy-uid. */
   public static final String ENVOY_USER_ENV = "ENVOY_USER";
 
   private Flags() {}
 
   public static String envName(String longName) {
+    if (longName.equals(RULES_VERSION)) {
+      // Not an istio-iptables flag: prefixed so that it cannot clash with a variable Istio defines.
+      return "OUTRIGGER_RULES_VERSION";
+    }
     return longName.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * The second variable some options are read from (istio-iptables' flag.AdditionalEnv), which wins
+   * over the first when both are set, as it is applied after it; the command line wins over both.
+   */
+  public static Optional<String> additionalEnvName(String longName) {
+    return switch (longName) {
+      case DROP_INVALID -> Optional.of("INVALID_DROP");
+      case DUAL_STACK -> Optional.of("ISTIO_DUAL_STACK");
+      default -> Optional.empty();
+    };
   }
 
   /** "--envoy-port (ENVOY_PORT)": names both places a bad value can have come from. */

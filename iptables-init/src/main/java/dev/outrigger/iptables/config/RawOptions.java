@@ -21,4 +21,9 @@ public record RawOptions(
     boolean dryRun,
     boolean cleanupOnly,
     boolean skipRuleApply,
-    boolean runValidation) {}
+    boolean runValidation,
+    String rulesVersion,
+    boolean dropInvalid,
+    String ownerGroupsInclude,
+    String ownerGroupsExclude,
+    String ipv4LoopbackCidr) {}

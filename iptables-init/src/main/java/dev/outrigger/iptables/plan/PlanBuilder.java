@@ -13,6 +13,9 @@ public final class PlanBuilder {
   public static Plan build(CaptureConfig config, Family family) throws UnsupportedModeException {
     InboundCapture inbound = InboundCapture.forMode(config.mode());
     RuleList rules = new RuleList(family);
+    // First, as istio-iptables appends them: ahead of the jumps into our chains.
+    new ExcludedInterfaces().addRules(config, rules);
+    new InvalidPacketDrop().addRules(config, rules);
     rules.nat(ISTIO_REDIRECT, Specs.redirectTo(config.envoyPort()), "outbound capture target: the proxy's outbound port");
     rules.nat(ISTIO_IN_REDIRECT, Specs.redirectTo(config.inboundCapturePort()), "inbound capture target: the proxy's inbound port");
     inbound.addRules(config, rules);

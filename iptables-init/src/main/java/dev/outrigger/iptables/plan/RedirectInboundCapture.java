@@ -5,7 +5,6 @@ import static dev.outrigger.iptables.plan.Chains.ISTIO_IN_REDIRECT;
 import static dev.outrigger.iptables.plan.Chains.PREROUTING;
 
 import dev.outrigger.iptables.config.CaptureConfig;
-import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.Port;
 
 /** Inbound capture with nat REDIRECT to the inbound capture port (istio's default mode). */
@@ -14,9 +13,6 @@ final class RedirectInboundCapture implements InboundCapture {
 
   @Override
   public void addRules(CaptureConfig config, RuleList rules) {
-    for (InterfaceName nic : config.excludeInterfaces()) {
-      rules.nat(ISTIO_INBOUND, "-i " + nic + " -j RETURN", "traffic arriving on excluded interface " + nic + " is not captured");
-    }
     // istio-iptables adds this even when no inbound port is captured, so the chain always exists.
     rules.nat(ISTIO_INBOUND, Specs.tcpPort(config.inboundTunnelPort()) + " -j RETURN",
         "the inbound tunnel (HBONE) port reaches the proxy directly");
@@ -25,7 +21,9 @@ final class RedirectInboundCapture implements InboundCapture {
     }
     rules.nat(PREROUTING, "-p tcp -j " + ISTIO_INBOUND, "send inbound TCP through the inbound capture chain");
     if (config.inboundPorts().all()) {
-      rules.nat(ISTIO_INBOUND, Specs.tcpPort(SSH) + " -j RETURN", "never capture ssh, so a broken proxy cannot lock out the node");
+      if (config.rulesVersion().sshInboundReturn()) {
+        rules.nat(ISTIO_INBOUND, Specs.tcpPort(SSH) + " -j RETURN", "never capture ssh, so a broken proxy cannot lock out the node");
+      }
       for (Port port : config.inboundExcludePorts()) {
         rules.nat(ISTIO_INBOUND, Specs.tcpPort(port) + " -j RETURN", "inbound port " + port + " is excluded");
       }

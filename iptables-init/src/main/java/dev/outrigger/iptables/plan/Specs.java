@@ -10,6 +10,10 @@ final class Specs {
     return "-p tcp -m tcp --dport " + port;
   }
 
+  static String udpPort(Port port) {
+    return "-p udp -m udp --dport " + port;
+  }
+
   static String jump(String target) {
     return "-j " + target;
   }

@@ -57,7 +57,12 @@ final class Netns implements AutoCloseable {
 
   /** The iptables command in-process, with every program it runs executed inside this namespace. */
   Outcome outrigger(List<String> args) {
-    Host host = new Host(Map.of(), inside, Binaries.fromPath(System.getenv("PATH")), Path.of("/etc/passwd"));
+    return outrigger(Map.of(), args);
+  }
+
+  /** As {@link #outrigger(List)}, with these environment variables. */
+  Outcome outrigger(Map<String, String> env, List<String> args) {
+    Host host = new Host(env, inside, Binaries.fromPath(System.getenv("PATH")), Path.of("/etc/passwd"));
     return CommandHarness.execute(host, args);
   }
 

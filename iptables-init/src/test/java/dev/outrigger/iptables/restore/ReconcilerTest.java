@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.outrigger.iptables.config.CaptureConfig;
 import dev.outrigger.iptables.config.CidrSelection;
 import dev.outrigger.iptables.config.InterceptionMode;
+import dev.outrigger.iptables.config.OwnerGroups;
 import dev.outrigger.iptables.config.PortSelection;
+import dev.outrigger.iptables.config.RulesVersion;
 import dev.outrigger.iptables.net.Family;
 import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.OwnerIds;
@@ -25,7 +27,8 @@ class ReconcilerTest {
   static final CaptureConfig SEED = new CaptureConfig(new Port(15001), new Port(15006), new Port(15008),
       OwnerIds.parse("1337"), OwnerIds.parse("1337"), InterceptionMode.REDIRECT, PortSelection.ALL,
       Port.parseList("15090,15021,15020"), CidrSelection.ALL, List.of(), List.of(), List.of(), List.of(), List.of(),
-      new Port(15002), Duration.ofSeconds(5));
+      new Port(15002), Duration.ofSeconds(5), RulesVersion.ISTIO_1_12, false,
+      OwnerGroups.ALL, Family.IPV4.loopback());
 
   private final Plan plan = build();
 
@@ -69,7 +72,8 @@ class ReconcilerTest {
     CaptureConfig kubeVirt = new CaptureConfig(SEED.envoyPort(), SEED.inboundCapturePort(), SEED.inboundTunnelPort(),
         SEED.proxyUids(), SEED.proxyGids(), SEED.mode(), SEED.inboundPorts(), SEED.inboundExcludePorts(),
         SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
-        SEED.excludeInterfaces(), InterfaceName.parseList("eth1,eth2"), SEED.probePort(), SEED.probeTimeout());
+        SEED.excludeInterfaces(), InterfaceName.parseList("eth1,eth2"), SEED.probePort(), SEED.probeTimeout(), SEED.rulesVersion(),
+        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback());
     Plan withKubeVirt = PlanBuilder.build(kubeVirt, Family.IPV4);
     TableEdit first = Reconciler.reconcile(withKubeVirt, SavedRuleset.EMPTY).edits().get(0);
     assertTrue(first.appends().stream().map(Rule::restoreLine).toList().contains("-I PREROUTING 1 -i eth1 -j RETURN"));

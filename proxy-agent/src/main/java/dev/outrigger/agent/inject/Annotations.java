@@ -46,6 +46,11 @@ public final class Annotations {
    */
   public static final String LOCALHOST_INBOUND_PORTS = "outrigger.dev/localhostInboundPorts";
   /**
+   * Ours: the Istio release whose istio-iptables rules the init container writes ("1.12", "1.22.8", ...),
+   * passed as outrigger iptables --rules-version; unset, that command's default (the newest release).
+   */
+  public static final String RULES_VERSION = "outrigger.dev/rulesVersion";
+  /**
    * Istio's injection marker, written in Istio's JSON shape ({@link InjectionStatus}): what injection added and the
    * injector's revision. A pod that carries it (injected by Istio or by Outrigger) is stripped of what it lists and
    * injected again, as Istio does.

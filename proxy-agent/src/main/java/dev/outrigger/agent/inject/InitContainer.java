@@ -50,6 +50,7 @@ final class InitContainer {
     optional(args, "-o", options.excludeOutboundPorts());
     optional(args, "-k", options.kubeVirtInterfaces());
     optional(args, "-c", options.excludeInterfaces());
+    optional(args, "--rules-version", options.rulesVersion());
     return args;
   }
 

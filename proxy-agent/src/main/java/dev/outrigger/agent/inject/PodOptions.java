@@ -5,6 +5,7 @@ import static dev.outrigger.agent.inject.Annotations.*;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.inbound.LocalhostInboundPorts;
 import dev.outrigger.iptables.config.ExcludedCidrs;
+import dev.outrigger.iptables.config.RulesVersion;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param statusPort the agent's port (Istio's status port, 15020); 0: none (no rewrite, no merge, not excluded)
  * @param rewriteAppProbes app probes and hooks go through the agent (Istio's rewriteAppHTTPProbers)
  * @param mergeMetrics the pod's prometheus.io annotations point at the agent's merged metrics
+ * @param rulesVersion the init container's --rules-version as the annotation gave it; "" = its default
  */
 record PodOptions(
     boolean capture,
@@ -42,7 +44,8 @@ record PodOptions(
     ProxyConfigAnnotation proxyConfig,
     int statusPort,
     boolean rewriteAppProbes,
-    boolean mergeMetrics) {
+    boolean mergeMetrics,
+    String rulesVersion) {
   /** Istio's default status port, the agent's: probes, merged metrics. */
   static final int DEFAULT_STATUS_PORT = 15020;
 
@@ -72,7 +75,8 @@ record PodOptions(
         proxyConfig,
         statusPort(annotations.get(STATUS_PORT)),
         rewriteAppProbes(annotations.get(REWRITE_APP_PROBERS)),
-        annotations.containsKey(MERGE_METRICS) ? goBool(MERGE_METRICS, annotations.get(MERGE_METRICS)) : true);
+        annotations.containsKey(MERGE_METRICS) ? goBool(MERGE_METRICS, annotations.get(MERGE_METRICS)) : true,
+        rulesVersion(annotations.getOrDefault(RULES_VERSION, "")));
   }
 
   /** The value of ISTIO_META_INTERCEPTION_MODE and of the init container's -m. */
@@ -105,6 +109,16 @@ record PodOptions(
       throw new InjectionException("annotation " + EXCLUDE_OUTBOUND_IP_RANGES + ": " + e.getMessage());
     }
     return AnnotationValues.cidrsOrStar(EXCLUDE_OUTBOUND_IP_RANGES, value);
+  }
+
+  /** Checked with the rule outrigger iptables applies, so the pod is refused here rather than its init container failing. */
+  private static String rulesVersion(String value) {
+    try {
+      RulesVersion.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new InjectionException("annotation " + RULES_VERSION + ": " + e.getMessage());
+    }
+    return value.trim();
   }
 
   /** Istio's template: reroute-virtual-interfaces when set (even empty), else kubevirtInterfaces. */

@@ -85,6 +85,20 @@ class AnnotationInjectionTest {
   }
 
   @Test
+  void theRulesVersionAnnotationIsPassedToTheInitContainer() {
+    List<String> args = args(init(injectOne(pod(Annotations.RULES_VERSION, "1.12"))));
+    assertEquals(List.of("--rules-version", "1.12"), args.subList(args.size() - 2, args.size()));
+    assertFalse(args(init(injectOne(pod()))).contains("--rules-version"), "unset: the command's default, the newest release");
+  }
+
+  @Test
+  void anUnsupportedRulesVersionIsRefusedAtInjection() {
+    InjectionException e = assertThrows(InjectionException.class, () -> inject(pod(Annotations.RULES_VERSION, "1.15")));
+    assertTrue(e.getMessage().startsWith("Pod app: annotation outrigger.dev/rulesVersion: '1.15' is not a supported Istio version"
+        + " (supported: 1.12,"), e.getMessage());
+  }
+
+  @Test
   void excludingEveryOutboundRangeIsRefusedAsOutriggerIptablesRefusesIt() {
     InjectionException e = assertThrows(InjectionException.class,
         () -> inject(pod(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, " * ")));

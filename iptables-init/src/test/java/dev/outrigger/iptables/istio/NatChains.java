@@ -1,0 +1,76 @@
+package dev.outrigger.iptables.istio;
+
+import dev.outrigger.iptables.net.Cidr;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Chains after playing iptables commands onto an empty table, each rule in a canonical form so
+ * that istio-iptables' spelling ("-o lo -s 127.0.0.6/32", "-p tcp --dport 80") and the kernel's
+ * listing ("-s 127.0.0.6/32 -o lo", "-p tcp -m tcp --dport 80") compare equal: the implicit
+ * "-m tcp"/"-m udp" dropped and the match options (each with its "!" and value) sorted; the target
+ * and its options stay as written. The order of rules within a chain is kept and compared.
+ */
+public record NatChains(Map<String, List<String>> chains) {
+
+  public static NatChains play(List<String> commands) {
+    Map<String, List<String>> chains = new TreeMap<>();
+    for (String command : commands) {
+      String[] words = command.split(" ", 3);
+      switch (words[0]) {
+        case "-N" -> chains.computeIfAbsent(words[1], c -> new ArrayList<>());
+        case "-P" -> { }
+        case "-A" -> chains.computeIfAbsent(words[1], c -> new ArrayList<>()).add(canonical(words[2]));
+        case "-I" -> {
+          String[] rest = words[2].split(" ", 2);
+          int position = Integer.parseInt(rest[0]);
+          chains.computeIfAbsent(words[1], c -> new ArrayList<>()).add(position - 1, canonical(rest[1]));
+        }
+        default -> throw new IllegalArgumentException("unexpected command: " + command);
+      }
+    }
+    return new NatChains(chains);
+  }
+
+  /** Builtin chains with no rules are left out: they exist in every table whatever was played. */
+  public NatChains withoutEmptyBuiltins() {
+    Map<String, List<String>> kept = new LinkedHashMap<>();
+    chains.forEach((chain, rules) -> {
+      if (!rules.isEmpty() || chain.startsWith("ISTIO_")) {
+        kept.put(chain, rules);
+      }
+    });
+    return new NatChains(kept);
+  }
+
+  static String canonical(String spec) {
+    int jump = spec.indexOf("-j ");
+    String matches = jump < 0 ? spec : spec.substring(0, jump);
+    String target = jump < 0 ? "" : spec.substring(jump);
+    List<String> words = new ArrayList<>(Arrays.asList(matches.trim().split("\\s+")));
+    words.removeIf(String::isEmpty);
+    List<String> units = new ArrayList<>();
+    for (int i = 0; i < words.size(); ) {
+      StringBuilder unit = new StringBuilder();
+      if (words.get(i).equals("!")) {
+        unit.append("! ");
+        i++;
+      }
+      unit.append(words.get(i++));
+      while (i < words.size() && !words.get(i).startsWith("-") && !words.get(i).equals("!")) {
+        unit.append(' ').append(words.get(i++));
+      }
+      units.add(unit.toString());
+    }
+    units.removeIf(u -> u.equals("-m tcp") || u.equals("-m udp"));
+    // The kernel lists a range by its network address: "-d 127.0.0.1/8" comes back as 127.0.0.0/8.
+    units.replaceAll(u -> u.matches("(! )?-[sd] \\S+/\\d+") ? u.substring(0, u.lastIndexOf(' ') + 1)
+        + Cidr.parse(u.substring(u.lastIndexOf(' ') + 1)) : u);
+    units.sort(null);
+    return String.join(" ", units) + (units.isEmpty() ? "" : " ") + target.trim();
+  }
+}
