@@ -51,10 +51,33 @@ public final class Sidecar implements AutoCloseable {
     return sidecar;
   }
 
+  /**
+   * TPROXY interception, as Istio's injector sets it up: the init step with -m TPROXY, the proxy with
+   * ISTIO_META_INTERCEPTION_MODE=TPROXY and the NET_ADMIN capability (IP_TRANSPARENT, SO_MARK), still
+   * as uid/gid 1337 so the owner rules keep its own traffic out of capture.
+   */
+  public static Sidecar injectTproxy(Pod pod, SidecarSettings settings) {
+    List<String> flags = new ArrayList<>(Outrigger.ISTIO_DEFAULT_IPTABLES_FLAGS);
+    flags.set(flags.indexOf("REDIRECT"), "TPROXY");
+    Outrigger.iptables(pod, flags).requireSuccess();
+    Sidecar sidecar = startProxy(pod, settings.with(SidecarSettings.INTERCEPTION_MODE, "TPROXY"), true);
+    sidecar.awaitReady();
+    return sidecar;
+  }
+
   /** Starts only the proxy process and returns at once (for tests of startup itself). */
   public static Sidecar startProxy(Pod pod, SidecarSettings settings) {
+    return startProxy(pod, settings, false);
+  }
+
+  private static Sidecar startProxy(Pod pod, SidecarSettings settings, boolean netAdmin) {
     List<String> argv = new ArrayList<>(List.of(
-        "setpriv", "--reuid=" + PROXY_UID, "--regid=" + PROXY_UID, "--clear-groups", "env"));
+        "setpriv", "--reuid=" + PROXY_UID, "--regid=" + PROXY_UID, "--clear-groups"));
+    if (netAdmin) {
+      // Ambient, so that the capability survives the exec of sh and java.
+      argv.addAll(List.of("--inh-caps=+net_admin", "--ambient-caps=+net_admin"));
+    }
+    argv.add("env");
     argv.addAll(settings.assignments());
     argv.add(ProxyLauncher.forProxyUser(pod.workDir()).toString());
     argv.add("proxy");

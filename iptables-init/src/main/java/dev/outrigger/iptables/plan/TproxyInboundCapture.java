@@ -18,6 +18,12 @@ import dev.outrigger.iptables.net.Port;
  *
  * <p>Rules in istio-iptables' order, written as iptables -S prints them (1337 = 0x539, 1338 = 0x53a).
  * The nat table keeps only the tunnel-port RETURN in ISTIO_INBOUND; outbound stays nat REDIRECT.
+ *
+ * <p>One rule is Outrigger's own, not istio-iptables': {@code -I ISTIO_OUTPUT 1 -p tcp -m mark --mark
+ * 0x539 -j RETURN} in nat. The proxy's connection to the app (from the client's address, over lo, as
+ * uid/gid 1337) otherwise matches ISTIO_OUTPUT's {@code -o lo ! -d 127.0.0.1/32 -m owner --uid-owner
+ * 1337 -j ISTIO_IN_REDIRECT} and is redirected to 127.0.0.1:15006, where its SYN is never answered
+ * (seen in a netns: the app is never reached). Only the proxy marks connections 1337 (SO_MARK).
  */
 final class TproxyInboundCapture implements InboundCapture {
   /** Istio's InboundTProxyMark (default of -t/--istio-inbound-tproxy-mark). */
@@ -38,6 +44,8 @@ final class TproxyInboundCapture implements InboundCapture {
     }
     rules.nat(ISTIO_INBOUND, Specs.tcpPort(config.inboundTunnelPort()) + " -j RETURN",
         "the inbound tunnel (HBONE) port reaches the proxy directly");
+    rules.natAtTop(Chains.ISTIO_OUTPUT, "-p tcp -m mark --mark " + hex(TPROXY_MARK) + " -j RETURN",
+        "the proxy's transparent connections to the app (SO_MARK 1337) are not redirected back to it");
     // Loop guards first: istio-iptables inserts them at positions 1-3 of ISTIO_INBOUND last of all.
     rules.mangle(ISTIO_INBOUND, "-p tcp -m mark --mark " + hex(TPROXY_MARK) + " -j RETURN",
         "the proxy's own connections to the app (SO_MARK 1337) are not diverted again");
