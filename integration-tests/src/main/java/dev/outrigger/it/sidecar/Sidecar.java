@@ -52,9 +52,9 @@ public final class Sidecar implements AutoCloseable {
   }
 
   /**
-   * TPROXY interception, as Istio's injector sets it up: the init step with -m TPROXY, the proxy with
-   * ISTIO_META_INTERCEPTION_MODE=TPROXY and the NET_ADMIN capability (IP_TRANSPARENT, SO_MARK), still
-   * as uid/gid 1337 so the owner rules keep its own traffic out of capture.
+   * TPROXY interception, as Istio's injector (and Outrigger's) sets it up: the init step with -m TPROXY,
+   * the proxy with ISTIO_META_INTERCEPTION_MODE=TPROXY, as uid 0 and gid 1337 (the gid owner rules keep
+   * its own traffic out of capture) with NET_ADMIN as its only capability (IP_TRANSPARENT, SO_MARK).
    */
   public static Sidecar injectTproxy(Pod pod, SidecarSettings settings) {
     List<String> flags = new ArrayList<>(Outrigger.ISTIO_DEFAULT_IPTABLES_FLAGS);
@@ -71,12 +71,10 @@ public final class Sidecar implements AutoCloseable {
   }
 
   private static Sidecar startProxy(Pod pod, SidecarSettings settings, boolean netAdmin) {
-    List<String> argv = new ArrayList<>(List.of(
-        "setpriv", "--reuid=" + PROXY_UID, "--regid=" + PROXY_UID, "--clear-groups"));
-    if (netAdmin) {
-      // Ambient, so that the capability survives the exec of sh and java.
-      argv.addAll(List.of("--inh-caps=+net_admin", "--ambient-caps=+net_admin"));
-    }
+    List<String> argv = new ArrayList<>(netAdmin
+        // The pod spec's "runAsUser: 0, runAsGroup: 1337, capabilities: drop ALL, add NET_ADMIN".
+        ? List.of("setpriv", "--reuid=0", "--regid=" + PROXY_UID, "--clear-groups", "--bounding-set=-all,+net_admin")
+        : List.of("setpriv", "--reuid=" + PROXY_UID, "--regid=" + PROXY_UID, "--clear-groups"));
     argv.add("env");
     argv.addAll(settings.assignments());
     argv.add(ProxyLauncher.forProxyUser(pod.workDir()).toString());

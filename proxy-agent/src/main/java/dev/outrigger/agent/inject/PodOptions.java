@@ -22,6 +22,7 @@ import java.util.Map;
  * @param statusPort the agent's port (Istio's status port, 15020); 0: none (no rewrite, no merge, not excluded)
  * @param rewriteAppProbes app probes and hooks go through the agent (Istio's rewriteAppHTTPProbers)
  * @param mergeMetrics the pod's prometheus.io annotations point at the agent's merged metrics
+ * @param tproxy interceptionMode TPROXY: inbound captured with mangle TPROXY, the app sees the client's address
  */
 record PodOptions(
     boolean capture,
@@ -42,7 +43,8 @@ record PodOptions(
     ProxyConfigAnnotation proxyConfig,
     int statusPort,
     boolean rewriteAppProbes,
-    boolean mergeMetrics) {
+    boolean mergeMetrics,
+    boolean tproxy) {
   /** Istio's default status port, the agent's: probes, merged metrics. */
   static final int DEFAULT_STATUS_PORT = 15020;
 
@@ -72,12 +74,13 @@ record PodOptions(
         proxyConfig,
         statusPort(annotations.get(STATUS_PORT)),
         rewriteAppProbes(annotations.get(REWRITE_APP_PROBERS)),
-        annotations.containsKey(MERGE_METRICS) ? goBool(MERGE_METRICS, annotations.get(MERGE_METRICS)) : true);
+        annotations.containsKey(MERGE_METRICS) ? goBool(MERGE_METRICS, annotations.get(MERGE_METRICS)) : true,
+        "TPROXY".equals(mode.trim().toUpperCase(Locale.ROOT)));
   }
 
   /** The value of ISTIO_META_INTERCEPTION_MODE and of the init container's -m. */
   String interceptionMode() {
-    return capture ? "REDIRECT" : "NONE";
+    return !capture ? "NONE" : tproxy ? "TPROXY" : "REDIRECT";
   }
 
   private static boolean capture(String mode) {
@@ -87,7 +90,6 @@ record PodOptions(
       case "NONE":
         return false;
       case "TPROXY":
-        // Istio admits it; Outrigger captures with REDIRECT instead (PodChecks warns).
         return true;
       default:
         throw AnnotationValues.bad(INTERCEPTION_MODE, mode, "REDIRECT, TPROXY or NONE");
