@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Seed 000: what the app (nginx echoing $server_addr and $remote_addr) sees of an inbound
  * connection. Loopback mode (Istio 1.9): 127.0.0.1 to 127.0.0.1. Preserve mode (Istio 1.10):
- * the pod IP, from 127.0.0.6. Without a sidecar: the pod IP, from the client pod.
+ * the pod IP, from 127.0.0.6. Without a sidecar: the pod IP, from the client pod. TPROXY
+ * interception (preserve mode): the pod IP, from the client pod, as without a sidecar.
  */
 class DestinationAddressIT extends PodNetworkTestBase {
   private static final int APP_PORT = 80;
@@ -55,6 +56,9 @@ class DestinationAddressIT extends PodNetworkTestBase {
     // No variable at all: the default is preserve, like every Istio since 1.10.
     startApp("default", SidecarSettings.defaults());
     startApp("nomesh", null);
+    Pod tproxy = network.addPod("server-tproxy");
+    servers.put("tproxy", EchoPage.start(tproxy, APP_PORT));
+    Sidecar.injectTproxy(tproxy, SidecarSettings.inboundMode(InboundMode.PRESERVE));
   }
 
   private void startApp(String name, SidecarSettings sidecarSettings) {
@@ -76,7 +80,9 @@ class DestinationAddressIT extends PodNetworkTestBase {
       "passthrough, false, POD_IP_FROM_127_0_0_6",
       "default,     false, POD_IP_FROM_127_0_0_6",
       "nomesh,      false, POD_IP_FROM_CLIENT",
-      "nomesh,      true,  POD_IP_FROM_CLIENT"})
+      "nomesh,      true,  POD_IP_FROM_CLIENT",
+      "tproxy,      false, POD_IP_FROM_CLIENT",
+      "tproxy,      true,  POD_IP_FROM_CLIENT"})
   void theAppSeesTheAddressesOfItsMode(String serverName, boolean clientHasSidecar, Seen expected) {
     EchoPage app = servers.get(serverName);
     Pod client = clientHasSidecar ? meshedClient : plainClient;

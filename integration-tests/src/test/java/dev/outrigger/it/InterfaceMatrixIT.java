@@ -31,6 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 127.0.0.1 (lo)    | pong                            | Ncat: Connection reset by peer.
  * pod IP (eth0)     | Ncat: Connection reset by peer. | pong
  * </pre>
+ *
+ * <p>TPROXY interception leaves the matrix as it is: in preserve mode the app is dialled at the pod IP
+ * (from the client's address instead of 127.0.0.6), in loopback mode at 127.0.0.1 as with REDIRECT.
  */
 class InterfaceMatrixIT extends PodNetworkTestBase {
   private static final int LO_PORT = 8080;
@@ -49,6 +52,9 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
   private final Map<InboundMode, PongServer> eth0Servers = new EnumMap<>(InboundMode.class);
   private Pod plainClient;
   private Pod meshedClient;
+  private final Map<InboundMode, Pod> tproxyServers = new EnumMap<>(InboundMode.class);
+  private final Map<InboundMode, PongServer> tproxyLoServers = new EnumMap<>(InboundMode.class);
+  private final Map<InboundMode, PongServer> tproxyEth0Servers = new EnumMap<>(InboundMode.class);
   private Pod unmeshedServer;
   private PongServer unmeshedEth0Server;
 
@@ -79,6 +85,13 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
     fixedEth0Server = PongServer.start(fixedServer, fixedServer.ip(), ETH0_PORT);
     fixedSidecar = Sidecar.inject(fixedServer, SidecarSettings.inboundMode(InboundMode.PRESERVE)
         .with(SidecarSettings.LOCALHOST_INBOUND_PORTS, String.valueOf(LO_PORT)));
+    for (InboundMode mode : InboundMode.values()) {
+      Pod server = network.addPod("tproxy-" + mode.envValue());
+      tproxyLoServers.put(mode, PongServer.start(server, "127.0.0.1", LO_PORT));
+      tproxyEth0Servers.put(mode, PongServer.start(server, server.ip(), ETH0_PORT));
+      Sidecar.injectTproxy(server, SidecarSettings.inboundMode(mode));
+      tproxyServers.put(mode, server);
+    }
     unmeshedServer = network.addPod("server-nomesh");
     PongServer.start(unmeshedServer, "127.0.0.1", LO_PORT);
     unmeshedEth0Server = PongServer.start(unmeshedServer, unmeshedServer.ip(), ETH0_PORT);
@@ -97,6 +110,20 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
 
     CommandResult result = Ncat.ping(client == Client.WITH_SIDECAR ? meshedClient : plainClient,
         servers.get(mode).ip(), server.port());
+
+    boolean reachable = (mode == InboundMode.LOOPBACK) == (bind == Bind.LO);
+    assertEquals(reachable ? "pong" : Ncat.RESET_BY_PEER, result.printed(), result.describe());
+    assertEquals(reachable ? 0 : 1, result.exitCode(), result.describe());
+  }
+
+  @ParameterizedTest(name = "TPROXY, {0} mode, client {1}, server on {2}")
+  @MethodSource("matrix")
+  void tproxyInterceptionKeepsTheMatrixOfItsInboundMode(InboundMode mode, Client client, Bind bind) {
+    PongServer server = bind == Bind.LO ? tproxyLoServers.get(mode) : tproxyEth0Servers.get(mode);
+    server.awaitListening();
+
+    CommandResult result = Ncat.ping(client == Client.WITH_SIDECAR ? meshedClient : plainClient,
+        tproxyServers.get(mode).ip(), server.port());
 
     boolean reachable = (mode == InboundMode.LOOPBACK) == (bind == Bind.LO);
     assertEquals(reachable ? "pong" : Ncat.RESET_BY_PEER, result.printed(), result.describe());

@@ -8,6 +8,8 @@ import dev.outrigger.iptables.exec.IptablesException;
 import dev.outrigger.iptables.net.Family;
 import dev.outrigger.iptables.plan.Plan;
 import dev.outrigger.iptables.plan.PlanBuilder;
+import dev.outrigger.iptables.plan.TproxyRoutes;
+import dev.outrigger.iptables.exec.ExecTproxyRoutes;
 import dev.outrigger.iptables.plan.UnsupportedModeException;
 import dev.outrigger.iptables.validation.RedirectValidator;
 import dev.outrigger.iptables.validation.ValidationFailedException;
@@ -33,6 +35,8 @@ final class IptablesRun {
     try {
       if (actions.cleanupOnly()) {
         new RuleRemover(host, out).removeAll(actions.dryRun());
+        // Whatever mode set things up: a REDIRECT run finds nothing to remove.
+        new ExecTproxyRoutes(host.runner(), host.binaries(), out).remove(actions.dryRun());
         return ExitCodes.OK;
       }
       List<Family> families = families();
@@ -42,6 +46,9 @@ final class IptablesRun {
           plans.add(PlanBuilder.build(config, family));
         }
         new RuleInstaller(host, out).install(plans, actions.dryRun());
+        if (TproxyRoutes.needed(config)) {
+          new ExecTproxyRoutes(host.runner(), host.binaries(), out).install(families, actions.dryRun());
+        }
       }
       if (actions.runValidation()) {
         new RedirectValidator().validate(config, families);

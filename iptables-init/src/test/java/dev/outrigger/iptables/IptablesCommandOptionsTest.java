@@ -182,11 +182,16 @@ class IptablesCommandOptionsTest {
   }
 
   @Test
-  void tproxyIsRefusedAsNotSupportedYetBeforeAnythingChanges() throws Exception {
+  void tproxyDryRunPrintsTheMangleRulesAndThePolicyRoutesAndChangesNothing() throws Exception {
     runner.answer("ip", "");
-    Outcome outcome = CommandHarness.execute(host(), List.of("-m", "TPROXY", "-b", "*", "-i", "*"));
-    assertEquals(ExitCodes.BAD_OPTION, outcome.exitCode());
-    assertEquals("outrigger iptables: interception mode TPROXY is not supported yet (use REDIRECT)\n", outcome.err());
-    assertTrue(runner.calls().stream().allMatch(call -> call.program().equals("ip")), "only read-only address lookups");
+    Outcome outcome = CommandHarness.execute(host(), List.of("-m", "TPROXY", "-b", "*", "-i", "*", "--dry-run"));
+    assertEquals(ExitCodes.OK, outcome.exitCode(), outcome.err());
+    assertTrue(outcome.out().contains("*mangle\n"), outcome.out());
+    assertTrue(outcome.out().contains("-A ISTIO_TPROXY ! -d 127.0.0.1/32 -p tcp -j TPROXY --on-port 15006 --on-ip 0.0.0.0"
+        + " --tproxy-mark 0x539/0xffffffff\n"), outcome.out());
+    assertTrue(outcome.out().contains("ip -4 rule add fwmark 1337 lookup 133\nip -4 route replace local default dev lo table 133\n"),
+        outcome.out());
+    assertTrue(runner.calls().stream().allMatch(call -> call.program().equals("ip")
+        && call.command().contains("show")), "only read-only address lookups: " + runner.calls());
   }
 }

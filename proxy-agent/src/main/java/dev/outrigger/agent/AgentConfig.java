@@ -3,6 +3,7 @@ package dev.outrigger.agent;
 import dev.outrigger.agent.probe.AppProbes;
 import dev.outrigger.agent.probe.ProbeTargets;
 import dev.outrigger.core.config.InboundMode;
+import dev.outrigger.core.config.InterceptionMode;
 import dev.outrigger.core.config.ProxySettings;
 import dev.outrigger.core.http.HttpSettings;
 import dev.outrigger.core.inbound.LocalhostInboundPorts;
@@ -43,6 +44,11 @@ public record AgentConfig(
     MeshTlsConfig mtls, CapturedInboundPorts capturedInboundPorts, AppProbes appProbes, ProbeTargets probeTargets) {
 
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
+  /**
+   * Istio's interception mode, as the injector sets it on the proxy container (REDIRECT, TPROXY or
+   * NONE); TPROXY makes the inbound listener transparent and dials the app from the client's address.
+   */
+  public static final String INTERCEPTION_MODE = "ISTIO_META_INTERCEPTION_MODE";
   /**
    * Ports forwarded to the app over loopback even in preserve mode ("8080,9090"), for apps that
    * listen on lo only; the injector sets it from the annotation outrigger.dev/localhostInboundPorts.
@@ -98,7 +104,8 @@ public record AgentConfig(
           e.get(ACCESS_LOG, defaults.accessLog(), Env::onOff),
           e.get(IPV6, defaults.ipv6(), Env::onOff),
           e.get(CONCURRENCY, defaults.workerThreads(), Env::positive),
-          e.get(LOCALHOST_INBOUND_PORTS, defaults.localhostInboundPorts(), LocalhostInboundPorts::parse));
+          e.get(LOCALHOST_INBOUND_PORTS, defaults.localhostInboundPorts(), LocalhostInboundPorts::parse),
+          e.get(INTERCEPTION_MODE, defaults.interceptionMode(), InterceptionMode::parse));
     } catch (IllegalArgumentException crossFieldProblem) {
       throw new ConfigException(crossFieldProblem.getMessage());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.outrigger.core.config.InboundMode;
 import java.time.Duration;
+import dev.outrigger.core.config.InterceptionMode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,16 @@ class AgentConfigTest {
     assertEquals(false, c.proxy().ipv6());
     assertEquals(4, c.proxy().workerThreads());
     assertEquals("debug", c.logLevel());
+  }
+
+  /** The injector sets ISTIO_META_INTERCEPTION_MODE on the proxy container; it is read once, typed. */
+  @Test
+  void theInterceptionModeComesFromIstiosVariable() {
+    assertEquals(InterceptionMode.TPROXY, AgentConfig.fromEnvironment(
+        Map.of("ISTIO_META_INTERCEPTION_MODE", "TPROXY")).proxy().interceptionMode());
+    assertEquals(InterceptionMode.REDIRECT, AgentConfig.fromEnvironment(Map.of()).proxy().interceptionMode());
+    assertMessage("ISTIO_META_INTERCEPTION_MODE='nat' (expected: REDIRECT, TPROXY or NONE)",
+        "ISTIO_META_INTERCEPTION_MODE", "nat");
   }
 
   @Test

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The demo's pods: two clients (with and without sidecar) and three server pods (Istio 1.9
- * behaviour, Istio 1.10 behaviour, no mesh), each running seed 004's two pong servers and
- * seed 000's nginx echo page.
+ * The demo's pods: two clients (with and without sidecar) and four server pods (Istio 1.9
+ * behaviour, Istio 1.10 behaviour, Istio 1.10 with TPROXY interception, no mesh), each running seed
+ * 004's two pong servers and seed 000's nginx echo page.
  */
 public final class DemoCluster {
   public static final int LO_PORT = 8080;
@@ -34,15 +34,22 @@ public final class DemoCluster {
     meshedClientSidecar = Sidecar.inject(meshedClient, SidecarSettings.inboundMode(InboundMode.PRESERVE));
     servers.add(server(network, "rev-1-9", "loopback (Istio 1.9)", InboundMode.LOOPBACK));
     servers.add(server(network, "rev-1-10", "preserve (Istio 1.10)", InboundMode.PRESERVE));
+    servers.add(server(network, "tproxy", "preserve, TPROXY", InboundMode.PRESERVE, true));
     servers.add(server(network, "nomesh", "no sidecar", null));
   }
 
   private static Server server(PodNetwork network, String name, String label, InboundMode mode) {
+    return server(network, name, label, mode, false);
+  }
+
+  private static Server server(PodNetwork network, String name, String label, InboundMode mode, boolean tproxy) {
     Pod pod = network.addPod(name);
     PongServer lo = PongServer.start(pod, "127.0.0.1", LO_PORT);
     PongServer eth0 = PongServer.start(pod, pod.ip(), ETH0_PORT);
     EchoPage echo = EchoPage.start(pod, ECHO_PORT);
-    Sidecar sidecar = mode == null ? null : Sidecar.inject(pod, SidecarSettings.inboundMode(mode));
+    Sidecar sidecar = mode == null ? null
+        : tproxy ? Sidecar.injectTproxy(pod, SidecarSettings.inboundMode(mode))
+        : Sidecar.inject(pod, SidecarSettings.inboundMode(mode));
     return new Server(label, pod, lo, eth0, echo, sidecar);
   }
 

@@ -51,10 +51,31 @@ public final class Sidecar implements AutoCloseable {
     return sidecar;
   }
 
+  /**
+   * TPROXY interception, as Istio's injector (and Outrigger's) sets it up: the init step with -m TPROXY,
+   * the proxy with ISTIO_META_INTERCEPTION_MODE=TPROXY, as uid 0 and gid 1337 (the gid owner rules keep
+   * its own traffic out of capture) with NET_ADMIN as its only capability (IP_TRANSPARENT, SO_MARK).
+   */
+  public static Sidecar injectTproxy(Pod pod, SidecarSettings settings) {
+    List<String> flags = new ArrayList<>(Outrigger.ISTIO_DEFAULT_IPTABLES_FLAGS);
+    flags.set(flags.indexOf("REDIRECT"), "TPROXY");
+    Outrigger.iptables(pod, flags).requireSuccess();
+    Sidecar sidecar = startProxy(pod, settings.with(SidecarSettings.INTERCEPTION_MODE, "TPROXY"), true);
+    sidecar.awaitReady();
+    return sidecar;
+  }
+
   /** Starts only the proxy process and returns at once (for tests of startup itself). */
   public static Sidecar startProxy(Pod pod, SidecarSettings settings) {
-    List<String> argv = new ArrayList<>(List.of(
-        "setpriv", "--reuid=" + PROXY_UID, "--regid=" + PROXY_UID, "--clear-groups", "env"));
+    return startProxy(pod, settings, false);
+  }
+
+  private static Sidecar startProxy(Pod pod, SidecarSettings settings, boolean netAdmin) {
+    List<String> argv = new ArrayList<>(netAdmin
+        // The pod spec's "runAsUser: 0, runAsGroup: 1337, capabilities: drop ALL, add NET_ADMIN".
+        ? List.of("setpriv", "--reuid=0", "--regid=" + PROXY_UID, "--clear-groups", "--bounding-set=-all,+net_admin")
+        : List.of("setpriv", "--reuid=" + PROXY_UID, "--regid=" + PROXY_UID, "--clear-groups"));
+    argv.add("env");
     argv.addAll(settings.assignments());
     argv.add(ProxyLauncher.forProxyUser(pod.workDir()).toString());
     argv.add("proxy");

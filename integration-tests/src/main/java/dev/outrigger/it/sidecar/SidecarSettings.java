@@ -8,6 +8,8 @@ import java.util.Map;
 /** The environment a sidecar is started with; every test states the settings it relies on. */
 public final class SidecarSettings {
   public static final String INBOUND_MODE = "OUTRIGGER_INBOUND_MODE";
+  /** Istio's interception mode, as the injector sets it: REDIRECT (default) or TPROXY. */
+  public static final String INTERCEPTION_MODE = "ISTIO_META_INTERCEPTION_MODE";
   public static final String LOCALHOST_INBOUND_PORTS = "OUTRIGGER_LOCALHOST_INBOUND_PORTS";
   public static final String DRAIN_DURATION = "OUTRIGGER_DRAIN_DURATION";
   public static final String EXIT_ON_ZERO_ACTIVE_CONNECTIONS = "EXIT_ON_ZERO_ACTIVE_CONNECTIONS";

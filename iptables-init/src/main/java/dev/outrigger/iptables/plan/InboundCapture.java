@@ -4,9 +4,8 @@ import dev.outrigger.iptables.config.CaptureConfig;
 import dev.outrigger.iptables.config.InterceptionMode;
 
 /**
- * How inbound connections are steered to the proxy's inbound capture port. REDIRECT (nat) is the
- * only implementation today; TPROXY (mangle + policy routing) is a second implementation of this
- * interface plus the routes it needs, without touching the outbound side.
+ * How inbound connections are steered to the proxy's inbound capture port: REDIRECT (nat), or
+ * TPROXY (mangle, plus the policy routes of {@link TproxyRoutes}); the outbound side is the same.
  */
 public interface InboundCapture {
 
@@ -15,8 +14,7 @@ public interface InboundCapture {
   static InboundCapture forMode(InterceptionMode mode) throws UnsupportedModeException {
     return switch (mode) {
       case REDIRECT -> new RedirectInboundCapture();
-      case TPROXY -> throw new UnsupportedModeException(
-          "interception mode TPROXY is not supported yet (use REDIRECT)");
+      case TPROXY -> new TproxyInboundCapture();
     };
   }
 }

@@ -2,7 +2,6 @@ package dev.outrigger.agent.inject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,15 +54,6 @@ final class PodChecks {
         out.add("container " + Trees.text(c, "name") + " runs as uid " + proxyUid + ", the proxy's uid, whose"
             + " traffic the capture rules let through: its connections bypass the sidecar; run it as another uid");
       }
-    }
-    Map<String, String> annotations = pod.annotations();
-    String mode = annotations.get(Annotations.INTERCEPTION_MODE);
-    if (mode == null) {
-      mode = ProxyConfigAnnotation.parse(annotations.get(Annotations.PROXY_CONFIG)).interceptionMode();
-    }
-    if (mode != null && "TPROXY".equals(mode.trim().toUpperCase(Locale.ROOT))) {
-      out.add("interceptionMode TPROXY is not supported by Outrigger: traffic is captured with REDIRECT, so the app"
-          + " sees connections from the sidecar rather than the client's address");
     }
     return out;
   }

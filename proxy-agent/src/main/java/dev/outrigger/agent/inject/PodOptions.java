@@ -24,6 +24,7 @@ import java.util.Map;
  * @param rewriteAppProbes app probes and hooks go through the agent (Istio's rewriteAppHTTPProbers)
  * @param mergeMetrics the pod's prometheus.io annotations point at the agent's merged metrics
  * @param rulesVersion the init container's --rules-version as the annotation gave it; "" = its default
+ * @param tproxy interceptionMode TPROXY: inbound captured with mangle TPROXY, the app sees the client's address
  */
 record PodOptions(
     boolean capture,
@@ -45,7 +46,8 @@ record PodOptions(
     int statusPort,
     boolean rewriteAppProbes,
     boolean mergeMetrics,
-    String rulesVersion) {
+    String rulesVersion,
+    boolean tproxy) {
   /** Istio's default status port, the agent's: probes, merged metrics. */
   static final int DEFAULT_STATUS_PORT = 15020;
 
@@ -76,12 +78,13 @@ record PodOptions(
         statusPort(annotations.get(STATUS_PORT)),
         rewriteAppProbes(annotations.get(REWRITE_APP_PROBERS)),
         annotations.containsKey(MERGE_METRICS) ? goBool(MERGE_METRICS, annotations.get(MERGE_METRICS)) : true,
-        rulesVersion(annotations.getOrDefault(RULES_VERSION, "")));
+        rulesVersion(annotations.getOrDefault(RULES_VERSION, "")),
+        "TPROXY".equals(mode.trim().toUpperCase(Locale.ROOT)));
   }
 
   /** The value of ISTIO_META_INTERCEPTION_MODE and of the init container's -m. */
   String interceptionMode() {
-    return capture ? "REDIRECT" : "NONE";
+    return !capture ? "NONE" : tproxy ? "TPROXY" : "REDIRECT";
   }
 
   private static boolean capture(String mode) {
@@ -91,7 +94,6 @@ record PodOptions(
       case "NONE":
         return false;
       case "TPROXY":
-        // Istio admits it; Outrigger captures with REDIRECT instead (PodChecks warns).
         return true;
       default:
         throw AnnotationValues.bad(INTERCEPTION_MODE, mode, "REDIRECT, TPROXY or NONE");

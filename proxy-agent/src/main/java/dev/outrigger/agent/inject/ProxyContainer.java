@@ -43,20 +43,29 @@ final class ProxyContainer {
         "startupProbe", probe(1, 600),
         "readinessProbe", probe(15, 4),
         "resources", resources,
-        "securityContext", obj(
-            "allowPrivilegeEscalation", false,
-            "capabilities", obj("drop", List.of("ALL")),
-            "privileged", false,
-            "readOnlyRootFilesystem", true,
-            "runAsGroup", SidecarPlanner.PROXY_UID,
-            "runAsNonRoot", true,
-            "runAsUser", SidecarPlanner.PROXY_UID),
+        "securityContext", securityContext(options),
         "volumeMounts", mounts);
     if (holdWithPostStart) {
       // The kubelet starts the next container only when this hook returns: the app waits for the proxy.
       container.put("lifecycle", obj("postStart", obj("exec", obj("command", List.of("outrigger", "wait")))));
     }
     return container;
+  }
+
+  /**
+   * Istio's template: in TPROXY mode the proxy gets NET_ADMIN (IP_TRANSPARENT, SO_MARK) and runs as
+   * uid 0 with gid 1337, whose owner rules (-g defaults to -u) keep its own traffic out of capture.
+   */
+  static Map<String, Object> securityContext(PodOptions options) {
+    boolean tproxy = options.tproxy() && options.capture();
+    return obj(
+        "allowPrivilegeEscalation", false,
+        "capabilities", tproxy ? obj("add", List.of("NET_ADMIN"), "drop", List.of("ALL")) : obj("drop", List.of("ALL")),
+        "privileged", false,
+        "readOnlyRootFilesystem", true,
+        "runAsGroup", SidecarPlanner.PROXY_UID,
+        "runAsNonRoot", !tproxy,
+        "runAsUser", tproxy ? 0 : SidecarPlanner.PROXY_UID);
   }
 
   static Map<String, Object> tmpVolume() {

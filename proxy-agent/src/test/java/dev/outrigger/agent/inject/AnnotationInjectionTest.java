@@ -219,13 +219,35 @@ class AnnotationInjectionTest {
     assertTrue(e.getMessage().startsWith("Pod app: annotation " + annotation), e.getMessage());
   }
 
+  /** Istio's template for TPROXY: -m TPROXY, the mode in the proxy's environment, NET_ADMIN, uid 0 and gid 1337. */
   @Test
-  void tproxyIsAdmittedAndCapturedWithRedirectAsIstioAdmitsIt() {
+  void tproxyIsCapturedWithTproxyAndTheProxyGetsWhatIstioGivesIt() {
     List<String> notices = new java.util.ArrayList<>();
     Map<String, Object> out = tree(new KubeInject(InjectionDefaults.standard())
         .inject(pod(Annotations.INTERCEPTION_MODE, "TPROXY"), notices::add));
-    assertEquals("REDIRECT", args(init(out)).get(args(init(out)).indexOf("-m") + 1));
-    assertTrue(notices.stream().anyMatch(n -> n.contains("TPROXY is not supported")), notices.toString());
+    assertEquals("TPROXY", args(init(out)).get(args(init(out)).indexOf("-m") + 1));
+    assertTrue(notices.stream().noneMatch(n -> n.contains("TPROXY")), notices.toString());
+    Map<String, Object> proxy = proxy(out);
+    assertEquals("TPROXY", envValue(proxy, "ISTIO_META_INTERCEPTION_MODE"));
+    Map<?, ?> security = (Map<?, ?>) proxy.get("securityContext");
+    assertEquals(Map.of("add", List.of("NET_ADMIN"), "drop", List.of("ALL")), security.get("capabilities"));
+    assertEquals(0, ((Number) security.get("runAsUser")).intValue());
+    assertEquals(1337, ((Number) security.get("runAsGroup")).intValue());
+    assertEquals(false, security.get("runAsNonRoot"));
+  }
+
+  @Test
+  void redirectKeepsTheProxyUnprivileged() {
+    Map<String, Object> out = tree(new KubeInject(InjectionDefaults.standard()).inject(pod(Annotations.INTERCEPTION_MODE, "REDIRECT"), n -> { }));
+    Map<?, ?> security = (Map<?, ?>) proxy(out).get("securityContext");
+    assertEquals(Map.of("drop", List.of("ALL")), security.get("capabilities"));
+    assertEquals(1337, ((Number) security.get("runAsUser")).intValue());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String envValue(Map<String, Object> container, String name) {
+    return ((List<Map<String, Object>>) container.get("env")).stream().filter(e -> name.equals(e.get("name")))
+        .map(e -> String.valueOf(e.get("value"))).findFirst().orElseThrow();
   }
 
   @ParameterizedTest

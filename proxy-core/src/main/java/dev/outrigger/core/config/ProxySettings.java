@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param ipv6 whether to also listen on [::] (IPv6-only sockets beside the IPv4 ones)
  * @param workerThreads event-loop threads (Istio's default concurrency is 2)
  * @param localhostInboundPorts ports dialled over loopback even in preserve mode (apps bound to lo)
+ * @param interceptionMode how inbound connections were captured: REDIRECT (nat) or TPROXY (mangle)
  */
 public record ProxySettings(
     int outboundPort,
@@ -26,7 +27,16 @@ public record ProxySettings(
     boolean accessLog,
     boolean ipv6,
     int workerThreads,
-    LocalhostInboundPorts localhostInboundPorts) {
+    LocalhostInboundPorts localhostInboundPorts,
+    InterceptionMode interceptionMode) {
+
+  /** Inbound captured with REDIRECT, as istio-iptables does by default. */
+  public ProxySettings(int outboundPort, int inboundPort, InboundMode inboundMode, Duration connectTimeout,
+      Duration idleTimeout, boolean accessLog, boolean ipv6, int workerThreads,
+      LocalhostInboundPorts localhostInboundPorts) {
+    this(outboundPort, inboundPort, inboundMode, connectTimeout, idleTimeout, accessLog, ipv6, workerThreads,
+        localhostInboundPorts, InterceptionMode.REDIRECT);
+  }
 
   /** No per-port loopback exception. */
   public ProxySettings(int outboundPort, int inboundPort, InboundMode inboundMode, Duration connectTimeout,
@@ -44,6 +54,9 @@ public record ProxySettings(
     if (outboundPort == inboundPort && outboundPort != 0) {
       throw new IllegalArgumentException(
           "outboundPort and inboundPort: both " + outboundPort + " (expected: two different ports)");
+    }
+    if (interceptionMode == null) {
+      throw new IllegalArgumentException("interceptionMode: null (expected: " + InterceptionMode.ACCEPTED + ")");
     }
     if (inboundMode == null) {
       throw new IllegalArgumentException("inboundMode: null (expected: " + InboundMode.ACCEPTED + ")");

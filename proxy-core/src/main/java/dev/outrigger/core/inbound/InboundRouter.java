@@ -99,7 +99,7 @@ public final class InboundRouter implements Router {
   public ConnectionPlan plan(ConnectionFacts facts) {
     MeshConfig config = store.current();
     OriginalDestination destination = facts.destination();
-    Upstream app = endpoint.forDestination(destination);
+    Upstream app = endpoint.forConnection(destination, Optional.ofNullable(facts.source()));
     Optional<ListenerSpec> listener = listener(config);
     if (listener.isPresent()) {
       return planner.plan(config, listener.get(), facts, app);

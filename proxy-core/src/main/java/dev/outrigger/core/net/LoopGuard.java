@@ -37,8 +37,11 @@ public final class LoopGuard {
    * @param originalDestination where the client meant to go (before NAT)
    */
   public boolean isLoop(InetSocketAddress acceptedOn, OriginalDestination originalDestination) {
-    if (originalDestination.address().equals(acceptedOn)) {
-      return true; // nothing was redirected: the client dialled the listener itself
+    if (originalDestination.address().equals(acceptedOn) && isListenerPort.test(acceptedOn.getPort())) {
+      // Nothing was redirected: the client dialled the listener itself. On a TPROXY listener the
+      // original destination always equals the accepted address, and only a listener port there
+      // means a loop (the app ports are what the client meant to reach).
+      return true;
     }
     if (!isListenerPort.test(originalDestination.port())) {
       return false;

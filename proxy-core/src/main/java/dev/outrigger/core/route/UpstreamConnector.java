@@ -1,5 +1,7 @@
 package dev.outrigger.core.route;
 
+import dev.outrigger.core.net.BindAddress;
+import dev.outrigger.core.net.TransparentSocketOptions;
 import io.netty.bootstrap.Bootstrap;
 import dev.outrigger.core.overload.BufferBudget;
 import io.netty.channel.Channel;
@@ -54,6 +56,11 @@ public final class UpstreamConnector {
     }
     // Choose the source port at connect(), not bind(): ports are then shared across destinations.
     bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    BindAddress bind = upstream.bindAddress().get();
+    if (bind.transparent()) {
+      bootstrap.option(TransparentSocketOptions.transparentFor(bind.ip()), 1)
+          .option(TransparentSocketOptions.MARK, TransparentSocketOptions.TPROXY_MARK);
+    }
     return upstream.transport().established(
         bootstrap.connect(upstream.address(), upstream.bindAddress().get().address()), connectTimeout);
   }

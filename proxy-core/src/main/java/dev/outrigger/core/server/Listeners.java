@@ -1,6 +1,7 @@
 package dev.outrigger.core.server;
 
 import dev.outrigger.core.listener.ListenerInitializer;
+import dev.outrigger.core.net.TransparentSocketOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -22,8 +23,22 @@ final class Listeners {
 
   private Listeners() {}
 
+  private static boolean isTransparent(Channel channel, InetSocketAddress address) {
+    Integer value = channel.config().getOption(TransparentSocketOptions.transparentFor(address.getAddress()));
+    return value != null && value != 0;
+  }
+
   static Channel bind(EventLoopGroup group, ListenerInitializer initializer, InetSocketAddress address, boolean v6Only)
       throws IOException, InterruptedException {
+    return bind(group, initializer, address, v6Only, false);
+  }
+
+  /**
+   * @param transparent IP_TRANSPARENT, for TPROXY: the listener then accepts connections to any
+   *     address the mangle TPROXY rule diverts to its port
+   */
+  static Channel bind(EventLoopGroup group, ListenerInitializer initializer, InetSocketAddress address, boolean v6Only,
+      boolean transparent) throws IOException, InterruptedException {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         // One socket per family: accepted sockets then carry one family, which decides whether
@@ -41,9 +56,18 @@ final class Listeners {
     if (v6Only) {
       bootstrap.option(V6ONLY, 1);
     }
+    if (transparent) {
+      bootstrap.option(TransparentSocketOptions.transparentFor(address.getAddress()), 1);
+    }
     ChannelFuture bound = bootstrap.bind(address).await();
     if (!bound.isSuccess()) {
       throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
+    }
+    if (transparent && !isTransparent(bound.channel(), address)) {
+      // Netty only logs a failed option; a listener that is not transparent receives nothing TPROXY diverts.
+      bound.channel().close().await();
+      throw new IOException("cannot listen transparently on " + address
+          + ": IP_TRANSPARENT was refused (TPROXY mode needs the NET_ADMIN capability)");
     }
     return bound.channel();
   }

@@ -11,6 +11,8 @@ import dev.outrigger.core.listener.ListenerInitializer;
 import dev.outrigger.core.log.AccessLog;
 import dev.outrigger.core.net.LoopGuard;
 import dev.outrigger.core.net.OriginalDestinationLookup;
+import dev.outrigger.core.net.TransparentOriginalDestination;
+import dev.outrigger.core.config.InterceptionMode;
 import dev.outrigger.core.overload.BufferBudget;
 import dev.outrigger.core.overload.OverloadMonitor;
 import dev.outrigger.core.overload.OverloadSettings;
@@ -112,7 +114,7 @@ public final class ProxyServer implements AutoCloseable {
     this.loopGuard = LoopGuard.forListeners(port -> boundPorts.containsValue(port));
     routers.put(Direction.OUTBOUND, new OutboundRouter(http, config, clusters));
     routers.put(Direction.INBOUND, new InboundRouter(
-        new InboundEndpoint(settings.inboundMode(), settings.localhostInboundPorts()), http, config, clusters, tls));
+        new InboundEndpoint(settings.inboundMode(), settings.localhostInboundPorts(), settings.interceptionMode()), http, config, clusters, tls));
     this.budget = new BufferBudget(overload);
     this.connector = new UpstreamConnector(settings.connectTimeout(), budget);
     this.overloadMonitor = new OverloadMonitor(budget);
@@ -127,15 +129,16 @@ public final class ProxyServer implements AutoCloseable {
       bindV6(Direction.INBOUND);
     }
     accepting = true;
-    log.info("listening: outbound {}, inbound {}, inbound mode {}, mTLS {}", boundPorts.get(Direction.OUTBOUND),
-        boundPorts.get(Direction.INBOUND), settings.inboundMode().label()
+    log.info("listening: outbound {}, inbound {} ({}), inbound mode {}, mTLS {}", boundPorts.get(Direction.OUTBOUND),
+        boundPorts.get(Direction.INBOUND), settings.interceptionMode().label(), settings.inboundMode().label()
             + (settings.localhostInboundPorts().isEmpty() ? ""
                 : " (over loopback for ports " + settings.localhostInboundPorts().label() + ")"), tls.contexts().isEmpty() ? "off (no certificate source)"
             : "on (without istiod: " + tls.staticMode() + ")");
   }
 
   private void bindV4(Direction direction, int port) throws IOException, InterruptedException {
-    Channel ch = Listeners.bind(group, initializer(direction), new InetSocketAddress("0.0.0.0", port), false);
+    Channel ch = Listeners.bind(group, initializer(direction), new InetSocketAddress("0.0.0.0", port), false,
+        isTransparent(direction));
     listeners.add(ch);
     boundPorts.put(direction, ((InetSocketAddress) ch.localAddress()).getPort());
   }
@@ -143,7 +146,8 @@ public final class ProxyServer implements AutoCloseable {
   private void bindV6(Direction direction) throws InterruptedException {
     int port = boundPorts.get(direction);
     try {
-      Channel ch = Listeners.bind(group, initializer(direction), new InetSocketAddress("::", port), true);
+      Channel ch = Listeners.bind(group, initializer(direction), new InetSocketAddress("::", port), true,
+          isTransparent(direction));
       listeners.add(ch);
     } catch (IOException e) {
       log.info("IPv6 {} listener not bound ({}); serving IPv4 only", direction.label(), e.getMessage());
@@ -153,8 +157,17 @@ public final class ProxyServer implements AutoCloseable {
   private ListenerInitializer initializer(Direction direction) {
     ListenerContext context = new ListenerContext(direction, stats.get(direction), accessLog, telemetry, connector,
         http, new UpstreamPools(connector, http));
-    DownstreamHandler.Factory handlers = () -> new DownstreamHandler(lookup, loopGuard, routers.get(direction), context);
+    OriginalDestinationLookup directionLookup = isTransparent(direction)
+        ? new TransparentOriginalDestination(lookup, port -> boundPorts.containsValue(port))
+        : lookup;
+    DownstreamHandler.Factory handlers =
+        () -> new DownstreamHandler(directionLookup, loopGuard, routers.get(direction), context);
     return new ListenerInitializer(handlers, settings.idleTimeout(), drains.get(direction), stats.get(direction), budget);
+  }
+
+  /** TPROXY diverts inbound connections only; outbound capture is nat REDIRECT in every mode. */
+  private boolean isTransparent(Direction direction) {
+    return direction == Direction.INBOUND && settings.interceptionMode() == InterceptionMode.TPROXY;
   }
 
   /** True while both listeners are bound and no drain has started: what readiness reports. */

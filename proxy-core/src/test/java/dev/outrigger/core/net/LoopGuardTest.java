@@ -26,8 +26,26 @@ class LoopGuardTest {
 
   @Test
   void aConnectionThatWasNotRedirectedIsALoop() {
+    // A listener on an ephemeral port (as in tests), dialled directly: no NAT, so the original
+    // destination is the accepted address itself.
+    LoopGuard ephemeral = new LoopGuard(port -> port == 40000, Set.of());
     InetSocketAddress direct = new InetSocketAddress("127.0.0.1", 40000);
-    assertTrue(isLoop(direct, direct));
+    assertTrue(ephemeral.isLoop(direct, new OriginalDestination(direct)));
+  }
+
+  /** TPROXY: the accepted socket's local address is the original destination, by design. */
+  @Test
+  void aTproxyConnectionToAnAppPortIsNotALoop() {
+    InetSocketAddress appPort = new InetSocketAddress("10.244.2.4", 8080);
+    assertFalse(isLoop(appPort, appPort));
+    InetSocketAddress appPortV6 = new InetSocketAddress("fd00::4", 8080);
+    assertFalse(isLoop(appPortV6, appPortV6));
+  }
+
+  /** TPROXY diverts every port, the listener's own too: a peer dialling pod-IP:15006 is still a loop. */
+  @Test
+  void aTproxyConnectionToTheInboundPortIsALoop() {
+    assertTrue(isLoop(inboundAcceptedOn, inboundAcceptedOn));
   }
 
   @Test
