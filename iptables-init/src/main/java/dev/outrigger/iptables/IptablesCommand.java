@@ -87,7 +87,7 @@ public final class IptablesCommand implements Callable<Integer> {
       converter = LenientBoolean.class, description = "Refused when true: only iptables rules are written.")
   boolean nativeNftables;
   @Option(names = Flags.RULES_VERSION, defaultValue = "",
-      description = "Write the rules of this Istio release: 1.12, or 1.25 to 1.30 (default: 1.30, the newest).")
+      description = "Write the rules of this Istio release: 1.12, or 1.18 to 1.30 (default: 1.30, the newest); also OUTRIGGER_RULES_VERSION.")
   String rulesVersion;
   @Option(names = Flags.DROP_INVALID, defaultValue = "false", arity = "0..1", fallbackValue = "true",
       converter = LenientBoolean.class, description = "Drop packets conntrack finds INVALID (mangle PREROUTING) instead of letting them reset connections; also INVALID_DROP.")
