@@ -195,7 +195,8 @@ class AgentXdsTest {
     assertTrue(stats.contains("control_plane.connected_state: 1\n"), stats);
     assertTrue(stats.contains("listener_manager.lds.version_text: v1\n"), stats);
     assertTrue(stats.contains("cluster_manager.cds.version_text: v2\n"), stats);
-    assertTrue(requests.stream().anyMatch(r -> r.hasErrorDetail()
+    // The rejection is counted when it is decided; the NACK carrying it reaches the server a moment later.
+    await("the NACK's error detail at the server", () -> requests.stream().anyMatch(r -> r.hasErrorDetail()
         && r.getErrorDetail().getMessage().contains("listener unix: only socket addresses are supported")));
     await("the new endpoint", () -> get(agent.adminPort(), "/clusters").body().contains("::10.1.2.5:9080::"));
     assertEquals(200, get(agent.statusPort(), "/healthz/ready").statusCode());
