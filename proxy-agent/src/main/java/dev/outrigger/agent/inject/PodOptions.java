@@ -2,6 +2,7 @@ package dev.outrigger.agent.inject;
 
 import static dev.outrigger.agent.inject.Annotations.*;
 
+import dev.outrigger.agent.GoBool;
 import dev.outrigger.core.config.InboundMode;
 import dev.outrigger.core.inbound.LocalhostInboundPorts;
 import dev.outrigger.iptables.config.ExcludedCidrs;
@@ -147,13 +148,13 @@ record PodOptions(
 
   /** Istio reads it with strconv.ParseBool and falls back to the injector's default (true) on anything else. */
   private static boolean rewriteAppProbes(String value) {
-    Boolean parsed = value == null ? null : PrometheusMerge.goBool(value);
+    Boolean parsed = value == null ? null : GoBool.parse(value);
     return parsed == null || parsed;
   }
 
   /** Istio validates merge-metrics as a bool (validateBool: strconv.ParseBool) and refuses anything else. */
   private static boolean goBool(String name, String value) {
-    Boolean parsed = PrometheusMerge.goBool(value);
+    Boolean parsed = GoBool.parse(value);
     if (parsed == null) {
       throw AnnotationValues.bad(name, value, "true or false");
     }

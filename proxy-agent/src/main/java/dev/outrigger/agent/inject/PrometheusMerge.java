@@ -1,6 +1,7 @@
 package dev.outrigger.agent.inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outrigger.agent.GoBool;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,7 +102,7 @@ final class PrometheusMerge {
   private static boolean scrapeWanted(Map<String, String> annotations) {
     for (Map.Entry<String, String> e : annotations.entrySet()) {
       if (sanitize(e.getKey()).equals(SCRAPE)) {
-        Boolean scrape = goBool(e.getValue());
+        Boolean scrape = GoBool.parse(e.getValue());
         if (scrape != null) {
           return scrape;
         }
@@ -154,12 +155,4 @@ final class PrometheusMerge {
     return name.replaceAll("[^a-zA-Z0-9_]", "_");
   }
 
-  /** Go's strconv.ParseBool, or null when it would fail. */
-  static Boolean goBool(String value) {
-    return switch (value) {
-      case "1", "t", "T", "TRUE", "true", "True" -> true;
-      case "0", "f", "F", "FALSE", "false", "False" -> false;
-      default -> null;
-    };
-  }
 }

@@ -1,6 +1,7 @@
 package dev.outrigger.agent.probe;
 
 import dev.outrigger.agent.ConfigException;
+import dev.outrigger.agent.GoBool;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,28 +33,33 @@ public record ProbeTarget(String host, InetAddress destination, InetAddress sour
     InetAddress pod = podIp.isEmpty() ? null : literal(INSTANCE_IP, podIp);
     // As Istio: an IPv6 pod IP that is not link-local makes the pod an IPv6 one (::1 and ::6).
     boolean ipv6 = pod instanceof Inet6Address && !pod.isLinkLocalAddress();
-    InetAddress localhost = literal("localhost", ipv6 ? "::1" : "127.0.0.1");
     InetAddress source = literal("source", ipv6 ? "::6" : "127.0.0.6");
-    if (legacyLocalhost(env.get(LEGACY_LOCALHOST))) {
-      return new ProbeTarget("localhost", localhost, source);
-    }
     // Without a pod IP Istio's agent dials an empty host, which is this host: loopback.
-    return pod == null ? new ProbeTarget("localhost", localhost, source) : new ProbeTarget(podIp, pod, source);
+    if (pod == null || legacyLocalhost(env.get(LEGACY_LOCALHOST))) {
+      return onLocalhost(source);
+    }
+    return new ProbeTarget(podIp, pod, source);
   }
 
-  /** Go's strconv.ParseBool, which Istio's env.Register uses. */
+  /** The same source, probing localhost of its family (::1 for an IPv6 pod, as its source is ::6). */
+  public ProbeTarget onLocalhost() {
+    return onLocalhost(source);
+  }
+
+  private static ProbeTarget onLocalhost(InetAddress source) {
+    return new ProbeTarget("localhost", literal("localhost", source instanceof Inet6Address ? "::1" : "127.0.0.1"), source);
+  }
+
+  /** Read as Istio's env.Register reads it (Go's ParseBool); unset or blank is false. */
   private static boolean legacyLocalhost(String raw) {
     if (raw == null || raw.isBlank()) {
       return false;
     }
-    switch (raw.trim()) {
-      case "1": case "t": case "T": case "true": case "TRUE": case "True":
-        return true;
-      case "0": case "f": case "F": case "false": case "FALSE": case "False":
-        return false;
-      default:
-        throw new ConfigException(LEGACY_LOCALHOST + "='" + raw + "' (expected: true or false)");
+    Boolean parsed = GoBool.parse(raw.trim());
+    if (parsed == null) {
+      throw new ConfigException(LEGACY_LOCALHOST + "='" + raw + "' (expected: true or false)");
     }
+    return parsed;
   }
 
   private static InetAddress literal(String key, String ip) {

@@ -1,8 +1,6 @@
 package dev.outrigger.agent.probe;
 
 import dev.outrigger.core.inbound.LocalhostInboundPorts;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.Map;
 
 /**
@@ -15,9 +13,7 @@ import java.util.Map;
 public record ProbeTargets(ProbeTarget standard, ProbeTarget loopback, LocalhostInboundPorts loopbackPorts) {
   public static ProbeTargets fromEnvironment(Map<String, String> env, LocalhostInboundPorts loopbackPorts) {
     ProbeTarget standard = ProbeTarget.fromEnvironment(env);
-    // The family of the source Istio's rules picked (::6 for an IPv6 pod) is the family of localhost.
-    InetAddress localhost = standard.source() instanceof Inet6Address ? v6Loopback() : v4Loopback();
-    return new ProbeTargets(standard, new ProbeTarget("localhost", localhost, standard.source()), loopbackPorts);
+    return new ProbeTargets(standard, standard.onLocalhost(), loopbackPorts);
   }
 
   /** Everything to one target (tests, and pods without loopback ports). */
@@ -27,23 +23,5 @@ public record ProbeTargets(ProbeTarget standard, ProbeTarget loopback, Localhost
 
   public ProbeTarget forPort(int port) {
     return loopbackPorts.ports().contains(port) ? loopback : standard;
-  }
-
-  private static InetAddress v4Loopback() {
-    return literal(new byte[] {127, 0, 0, 1});
-  }
-
-  private static InetAddress v6Loopback() {
-    byte[] one = new byte[16];
-    one[15] = 1;
-    return literal(one);
-  }
-
-  private static InetAddress literal(byte[] address) {
-    try {
-      return InetAddress.getByAddress(address);
-    } catch (java.net.UnknownHostException impossible) {
-      throw new IllegalStateException(impossible);
-    }
   }
 }

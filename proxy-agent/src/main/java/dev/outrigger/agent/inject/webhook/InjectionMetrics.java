@@ -40,16 +40,6 @@ final class InjectionMetrics {
     skips.inc();
   }
 
-  long value(String name) {
-    return (long) switch (name) {
-      case "requests" -> requests.get();
-      case "success" -> successes.get();
-      case "failure" -> failures.get();
-      case "skip" -> skips.get();
-      default -> throw new IllegalArgumentException(name);
-    };
-  }
-
   /** The Prometheus text exposition. */
   byte[] text() {
     return PrometheusText.write(false, false, registry);
