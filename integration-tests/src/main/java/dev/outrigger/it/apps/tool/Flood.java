@@ -9,10 +9,13 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Many connections, each pushing the same number of bytes as fast as the other end takes them,
- * for at most a given time; then every connection is reset. Prints one summary line.
+ * until the driver closes the tool's standard input (or, as a safety bound, a given time has
+ * passed); then every connection is reset. Prints one summary line. The driver decides when the
+ * flood ends, so that slow set-up steps on a loaded machine cannot end it before it is measured.
  */
 public final class Flood {
   /** Printed, with the number, once every connection is open and the flood starts. */
@@ -22,6 +25,7 @@ public final class Flood {
 
   static int run(String ip, int port, int connections, long bytesEach, int seconds) throws IOException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    AtomicBoolean stopped = stopWhenStdinCloses();
     List<SocketChannel> open = new ArrayList<>();
     long sent = 0;
     int failed = 0;
@@ -40,7 +44,7 @@ public final class Flood {
       System.out.println(CONNECTED + connections);
       ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
       int done = 0;
-      while (done + failed < connections && System.nanoTime() < deadline) {
+      while (done + failed < connections && System.nanoTime() < deadline && !stopped.get()) {
         selector.select(100);
         for (SelectionKey key : selector.selectedKeys()) {
           SocketChannel c = (SocketChannel) key.channel();
@@ -73,7 +77,25 @@ public final class Flood {
         }
       }
     }
-    System.out.println("flooded " + sent + " bytes over " + connections + " connections, " + failed + " failed");
+    System.out.println("flooded " + sent + " bytes over " + connections + " connections, " + failed + " failed, "
+        + (stopped.get() ? "stopped by the driver" : "time bound reached"));
     return 0;
+  }
+
+  private static AtomicBoolean stopWhenStdinCloses() {
+    AtomicBoolean stopped = new AtomicBoolean();
+    Thread watcher = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // only the end of input counts
+        }
+      } catch (IOException closed) {
+        // the same as the end
+      }
+      stopped.set(true);
+    }, "stdin-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    return stopped;
   }
 }
