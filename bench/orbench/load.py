@@ -9,9 +9,10 @@ SLACK = 30  # seconds a tool may run past its own duration before it is killed
 
 def wrk_max(pod, url, seconds, connections, threads, headers=()):
     """Max requests/s with keep-alive: wrk's closed loop over `connections` connections. With a
-    `Connection: close` header, wrk opens a new connection for every request."""
+    `Connection: close` header, wrk opens a new connection for every request. Also p99 (wrk --latency:
+    closed loop at saturation, so mostly queueing; comparable between variants of one run)."""
     header_args = [a for h in headers for a in ("-H", h)]
-    out = pod.exec(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"] + header_args + [url],
+    out = pod.exec(["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"] + header_args + [url],
                    timeout=seconds + SLACK).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -20,7 +21,9 @@ def wrk_max(pod, url, seconds, connections, threads, headers=()):
         m = re.search(pattern, out)
         if m:
             errors += sum(int(g) for g in m.groups())
-    return {"rps": rps, "requests": total, "errors": errors}
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)] if p99 else float("nan")
+    return {"rps": rps, "requests": total, "errors": errors, "p99": p99_ms}
 
 
 def h2load_fixed_rate(pod, url, seconds, rate, connections, log_path):
@@ -53,6 +56,39 @@ def h2load_fixed_rate(pod, url, seconds, rate, connections, log_path):
         "p99": percentile(latencies, 99),
         "p999": percentile(latencies, 99.9),
     }
+
+
+def h2load_windows(pod, url, seconds, rate, connections, log_path, window):
+    """h2load at a fixed rate for `seconds`, with p50/p99 per `window` seconds of request start time
+    (from the first request): [{"start": s, "requests": n, "errors": e, "p50": ms, "p99": ms}]."""
+    if os.path.exists(log_path):
+        os.remove(log_path)
+    pod.exec(["h2load", "--h1", "-t1", f"-c{connections}", f"--rps={rate / connections:g}",
+              f"-D{seconds}", f"--log-file={log_path}", url], timeout=seconds + SLACK)
+    rows = []
+    with open(log_path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3:
+                rows.append((int(parts[0]), parts[1], int(parts[2]) / 1000.0))
+    os.remove(log_path)
+    if not rows:
+        raise RuntimeError("h2load logged no requests")
+    first = min(r[0] for r in rows)
+    buckets = {}
+    for start, status, ms in rows:
+        b = buckets.setdefault(int((start - first) / 1e6 // window), {"ok": [], "errors": 0})
+        if status == "200":
+            b["ok"].append(ms)
+        else:
+            b["errors"] += 1
+    windows = []
+    for i in range(int(seconds // window)):
+        b = buckets.get(i, {"ok": [], "errors": 0})
+        ok = sorted(b["ok"])
+        windows.append({"start": i * window, "requests": len(ok), "errors": b["errors"],
+                        "p50": percentile(ok, 50), "p99": percentile(ok, 99)})
+    return windows
 
 
 def percentile(sorted_values, p):

@@ -1,4 +1,4 @@
-"""bench/run [standard|jvm|knobs|mtls|profile]: builds the pods, runs the variants interleaved, writes the report."""
+"""bench/run [standard|jvm|knobs|mtls|profile|cold|density]: builds the pods, runs the variants interleaved, writes the report."""
 
 import datetime
 import os
@@ -39,9 +39,16 @@ def main():
         world.build()
         if mode == "mtls":
             world.make_mesh_ca()
+        results_dir = os.environ.get("BENCH_RESULTS_DIR", os.path.join(bench_dir, "results"))
         if mode == "profile":
             from . import profile
-            return profile.run(world, settings, os.environ.get("BENCH_RESULTS_DIR", os.path.join(bench_dir, "results")))
+            return profile.run(world, settings, results_dir)
+        if mode == "cold":
+            from . import cold
+            return cold.run(world, settings, results_dir, log)
+        if mode == "density":
+            from . import density
+            return density.run(world, settings, results_dir, log)
         variants = {"standard": sidecars.standard_variants, "jvm": sidecars.jvm_variants,
                     "knobs": sidecars.knob_variants, "mtls": sidecars.mtls_variants}[mode]()
         if settings.only:

@@ -117,7 +117,12 @@ def create_network():
     run(["ip", "-n", NET_NS, "link", "set", BRIDGE, "up"])
 
 
-def delete_all(pods):
+def delete_all_pods(pods):
+    """Deletes the pods' namespaces (the kernel removes their veths and bridge ports), not the bridge."""
     for pod in pods:
         run(["ip", "netns", "delete", pod.ns], check=False)
+
+
+def delete_all(pods):
+    delete_all_pods(pods)
     run(["ip", "netns", "delete", NET_NS], check=False)

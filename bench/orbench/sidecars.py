@@ -170,6 +170,31 @@ def jvm_variants():
     ]
 
 
+def cold_variants():
+    """bench/run cold: the candidates for a cheaper first minute, beside HAProxy and the defaults."""
+    d = OUTRIGGER_DEFAULT_JAVA_OPTS
+    return [
+        Variant("outrigger-jdk25-aot", "outrigger", "L7",
+                "Temurin 25, defaults + compact object headers + AOT cache (classes, linking, method profiles) "
+                "from a training run under load",
+                java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders", training="aot"),
+    ]
+
+
+def footprint_variants():
+    """bench/run density: the candidates for less memory per sidecar, beside HAProxy and the defaults."""
+    d = OUTRIGGER_DEFAULT_JAVA_OPTS
+    return [
+        Variant("outrigger-small-heap", "outrigger", "L7",
+                "defaults with -Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m and MALLOC_ARENA_MAX=2",
+                java_opts=d.replace("-Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m",
+                                    "-Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m"),
+                env={"MALLOC_ARENA_MAX": "2"}),
+        Variant("outrigger-jdk25-coh", "outrigger", "L7", "Temurin 25, defaults + compact object headers",
+                java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders"),
+    ]
+
+
 class Sidecar:
     """One running proxy in one pod."""
 

@@ -1,0 +1,199 @@
+"""bench/run cold: what a fresh sidecar does with full traffic the moment it is ready, as in a rolling
+deploy. No warm-up: the load starts right after readiness (and the path check's 20 requests).
+
+Per variant and round, two fresh pairs of sidecars:
+1. Fixed rate: h2load at BENCH_RATE (1000 req/s) for BENCH_COLD_SECONDS (60), p50/p99 per
+   BENCH_COLD_WINDOW (10 s) of request start time, and each window's CPU by thread group (the JIT's share).
+2. Max rate: wrk in consecutive windows of BENCH_COLD_WINDOW up to BENCH_COLD_SECONDS: req/s per window.
+
+The first window is what users pay in a rollout; the last windows are the steady state the other modes
+measure after their warm-up.
+"""
+
+import datetime
+import os
+import threading
+import time
+
+from . import load, measure, report, sidecars, training
+
+
+def variants():
+    return [
+        sidecars.Variant("haproxy-http", "haproxy", "L7", "HAProxy 2.6, HTTP mode", haproxy_config="haproxy-http.cfg"),
+        sidecars.Variant("outrigger", "outrigger", "L7", "Outrigger defaults (JDK 17, shipped flags, CDS archive)"),
+    ] + sidecars.cold_variants()
+
+
+class ThreadSampler:
+    """Each sidecar's CPU by thread group at every window boundary, from a background thread."""
+
+    def __init__(self, cars, window, count):
+        self.cars = cars
+        self.window = window
+        self.count = count
+        self.samples = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.t0 = time.monotonic()
+        self.samples.append(self._sample())
+        self._thread.start()
+
+    def _sample(self):
+        return [c.thread_cpu() for c in self.cars]
+
+    def _run(self):
+        for i in range(1, self.count + 1):
+            time.sleep(max(0.0, self.t0 + i * self.window - time.monotonic()))
+            try:
+                self.samples.append(self._sample())
+            except OSError:
+                return  # a sidecar ended
+
+    def join(self):
+        self._thread.join(timeout=self.window * 2)
+
+    def windows(self):
+        """Per window: {group: vCPU of all sidecars together}."""
+        out = []
+        for before, after in zip(self.samples, self.samples[1:]):
+            groups = {}
+            for b, a in zip(before, after):
+                for g in a:
+                    groups[g] = groups.get(g, 0.0) + max(0.0, a[g] - b.get(g, 0.0)) / self.window
+            out.append(groups)
+        return out
+
+
+def start_pair(world, variant, tag, archive):
+    cars = []
+    for pod in (world.server, world.client):
+        cars.append(sidecars.start(pod, variant, world, f"{tag}-{pod.name}", (archive or {}).get(pod.name, "")))
+    measure.verify_path(world, variant, cars[1], cars[0])
+    return cars
+
+
+def stop_pair(cars):
+    for car in reversed(cars):
+        car.stop()
+        if os.path.exists(car.log_path):
+            os.remove(car.log_path)
+
+
+def run_variant(world, variant, settings, cold, tag, archive):
+    world.set_rules(True)
+    count = int(cold["seconds"] // cold["window"])
+    cars = start_pair(world, variant, f"{tag}-rate", archive)
+    try:
+        sampler = ThreadSampler(cars, cold["window"], count)
+        sampler.start()
+        fixed = load.h2load_windows(world.client, world.url(), cold["seconds"], settings.rate, settings.connections,
+                                    os.path.join(world.workdir, f"{tag}-h2load.log"), cold["window"])
+        sampler.join()
+        for w, cpu in zip(fixed, sampler.windows()):
+            w["cpu"] = cpu
+        ready = [c.ready_ms for c in cars]
+    finally:
+        stop_pair(cars)
+    cars = start_pair(world, variant, f"{tag}-max", archive)
+    try:
+        peak = [load.wrk_max(world.client, world.url(), cold["window"], settings.connections, settings.wrk_threads)
+                for _ in range(count)]
+    finally:
+        stop_pair(cars)
+    return {"fixed": fixed, "max": peak, "ready_ms": ready}
+
+
+def run(world, settings, results_dir, log):
+    cold = {"seconds": int(os.environ.get("BENCH_COLD_SECONDS", 60)),
+            "window": int(os.environ.get("BENCH_COLD_WINDOW", 10))}
+    started = datetime.datetime.now()
+    chosen = [v for v in variants() if not settings.only or v.name in settings.only]
+    archives = {}
+    for v in chosen:
+        if v.training:
+            log(f"training run for {v.name} ({v.training})")
+            archives[v.name] = training.train(world, v, settings)
+    rounds = {v.name: [] for v in chosen}
+    for r in range(settings.rounds):
+        for v in (chosen if r % 2 == 0 else list(reversed(chosen))):
+            result = run_variant(world, v, settings, cold, f"cold-r{r}-{v.name}", archives.get(v.name))
+            rounds[v.name].append(result)
+            log(f"round {r + 1}: {v.name}: max req/s per window "
+                + " ".join(f"{w['rps']:,.0f}" for w in result["max"])
+                + f"; p99 ms at {settings.rate:g} req/s per window " + " ".join(f"{w['p99']:.2f}" for w in result["fixed"]))
+    text = summarise(chosen, rounds, settings, cold, started)
+    stamp = started.strftime("%Y-%m-%d-%H%M")
+    os.makedirs(results_dir, exist_ok=True)
+    md_path = os.path.join(results_dir, f"{stamp}-cold.md")
+    with open(md_path, "w") as f:
+        f.write(text)
+    print(text)
+    log(f"wrote {md_path}")
+    return 0
+
+
+def _windowed(rounds, name, pick):
+    """Per window: the median over rounds of pick(round result, window index)."""
+    runs = rounds[name]
+    count = min(len(r["fixed"]) for r in runs)
+    return [report.median([pick(r, i) for r in runs]) for i in range(count)]
+
+
+def summarise(chosen, rounds, settings, cold, started):
+    from .main import machine_description, _version
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    commit = _version(["git", "-C", repo, "rev-parse", "--short", "HEAD"])
+    w = cold["window"]
+    count = int(cold["seconds"] // w)
+    heads = " | ".join(f"{i * w}–{(i + 1) * w} s" for i in range(count))
+    sep = "|".join(["---"] * (count + 1))
+    lines = [
+        f"# Outrigger benchmark (cold), {started.strftime('%Y-%m-%d %H:%M')}",
+        "",
+        f"- Machine: {machine_description()}; load average now: {os.getloadavg()[0]:.2f}",
+        f"- Outrigger at {commit}; {settings.rounds} rounds; fresh sidecars for each phase; no warm-up: the load "
+        f"starts right after readiness and a 20-request path check. {settings.connections} connections.",
+        "- Figures are medians over rounds; only ratios within this run are claims.",
+        "",
+        "Variants:",
+        "",
+        *[f"- `{v.name}`: {v.description}" for v in chosen],
+        "",
+        f"## Max rate per {w} s window after ready (wrk, req/s)",
+        "",
+        f"| variant | {heads} |",
+        f"|{sep}|",
+    ]
+    rps = {v.name: _windowed(rounds, v.name, lambda r, i: r["max"][i]["rps"]) for v in chosen}
+    for v in chosen:
+        lines.append(f"| {v.name} | " + " | ".join(f"{x:,.0f}" for x in rps[v.name]) + " |")
+    peer = rps.get("haproxy-http")
+    if peer:
+        for v in chosen:
+            if v.name != "haproxy-http":
+                lines.append(f"| {v.name} / haproxy-http | " + " | ".join(
+                    f"{a / b:.2f}×" for a, b in zip(rps[v.name], peer)) + " |")
+    lines += ["", f"## p99 ms at {settings.rate:g} req/s per {w} s window after ready (h2load, by request start)", "",
+              f"| variant | {heads} |", f"|{sep}|"]
+    for v in chosen:
+        lines.append(f"| {v.name} | " + " | ".join(
+            f"{x:.2f}" for x in _windowed(rounds, v.name, lambda r, i: r["fixed"][i]["p99"])) + " |")
+    lines += ["", f"## p99 ms of the max-rate windows (wrk --latency, closed loop)", "",
+              f"| variant | {heads} |", f"|{sep}|"]
+    for v in chosen:
+        lines.append(f"| {v.name} | " + " | ".join(
+            f"{x:.2f}" for x in _windowed(rounds, v.name, lambda r, i: r["max"][i]["p99"])) + " |")
+    lines += ["", f"## CPU at {settings.rate:g} req/s per window, both sidecars (vCPU: total, of which JIT)", "",
+              f"| variant | {heads} |", f"|{sep}|"]
+    for v in chosen:
+        total = _windowed(rounds, v.name, lambda r, i: sum(r["fixed"][i].get("cpu", {}).values()))
+        jit = _windowed(rounds, v.name, lambda r, i: r["fixed"][i].get("cpu", {}).get("JIT", 0.0))
+        lines.append(f"| {v.name} | " + " | ".join(f"{t:.3f} ({j:.3f} JIT)" for t, j in zip(total, jit)) + " |")
+    errors = {v.name: sum(x["errors"] for r in rounds[v.name] for x in r["fixed"] + r["max"]) for v in chosen}
+    lines += ["", "Errors (non-2xx, failed requests): " + ", ".join(f"`{k}` {n}" for k, n in errors.items()) + ".",
+              "", "Start→ready ms (server / client), per round: " + "; ".join(
+                  f"`{v.name}` " + ", ".join(f"{r['ready_ms'][0]:.0f}/{r['ready_ms'][1]:.0f}" for r in rounds[v.name])
+                  for v in chosen) + "."]
+    return "\n".join(lines) + "\n"
