@@ -185,6 +185,10 @@ def footprint_variants():
     """bench/run density: the candidates for less memory per sidecar, beside HAProxy and the defaults."""
     d = OUTRIGGER_DEFAULT_JAVA_OPTS
     return [
+        Variant("outrigger-cds-fixed", "outrigger", "L7",
+                "defaults + -XX:ArchiveRelocationMode=0: the CDS archives mapped at their own address, not "
+                "relocated (relocation writes to every page, making all of them private)",
+                java_opts=d + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"),
         Variant("outrigger-small-heap", "outrigger", "L7",
                 "defaults with -Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m and MALLOC_ARENA_MAX=2",
                 java_opts=d.replace("-Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m",
