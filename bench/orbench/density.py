@@ -20,7 +20,7 @@ import statistics
 import subprocess
 import time
 
-from . import load, netns, procs, sidecars
+from . import load, netns, procs, sidecars, training
 
 FIRST_HOST = 20
 NMT_FLAGS = "-XX:NativeMemoryTracking=summary"
@@ -57,12 +57,16 @@ def memory_mib(pid):
     }
 
 
-def nmt_summary(pid):
-    """`jcmd <pid> VM.native_memory summary` as the sidecar's user (attach needs the same uid)."""
+def jcmd(pid, *command):
+    """A jcmd command's output, run as the sidecar's user (attach needs the same uid)."""
     out = subprocess.run(["setpriv", f"--reuid={sidecars.PROXY_UID}", f"--regid={sidecars.PROXY_UID}",
-                          "--clear-groups", "jcmd", str(pid), "VM.native_memory", "summary"],
+                          "--clear-groups", "jcmd", str(pid)] + list(command),
                          capture_output=True, text=True, timeout=60)
     return out.stdout if out.returncode == 0 else f"(jcmd failed: {out.stderr.strip() or out.stdout.strip()})"
+
+
+def nmt_summary(pid):
+    return jcmd(pid, "VM.native_memory", "summary")
 
 
 def nmt_categories(text):
@@ -95,12 +99,12 @@ class DensityPods:
         netns.delete_all_pods(self.pods)
 
 
-def run_variant(world, pods, variant, settings, log):
+def run_variant(world, pods, variant, settings, log, archive_flag=""):
     url = world.url()
     cars, figures = [], []
     try:
         for i, pod in enumerate(pods):
-            extra = NMT_FLAGS if variant.kind == "outrigger" and i == 0 else ""
+            extra = " ".join(f for f in (archive_flag, NMT_FLAGS if variant.kind == "outrigger" and i == 0 else "") if f)
             car = sidecars.start(pod, variant, world, f"density-{variant.name}-{pod.name}", extra)
             cars.append(car)
             check_path(world, pod, car, variant)
@@ -118,7 +122,11 @@ def run_variant(world, pods, variant, settings, log):
         for car, fig in zip(cars, figures):
             fig.update(memory_mib(car.pid))
             fig["nmt"] = car.pod is pods[0] and variant.kind == "outrigger"
-        nmt = nmt_summary(cars[0].pid) if variant.kind == "outrigger" else None
+        nmt = None
+        if variant.kind == "outrigger":
+            nmt = nmt_summary(cars[0].pid)
+            heap = jcmd(cars[0].pid, "GC.heap_info")
+            nmt += "\n" + "\n".join(line for line in heap.splitlines()[1:] if line.strip())
         return figures, nmt
     finally:
         for car in reversed(cars):
@@ -144,6 +152,12 @@ def run(world, settings, results_dir, log):
     count = int(os.environ.get("BENCH_DENSITY_SIDECARS", 10))
     started = datetime.datetime.now()
     chosen = [v for v in variants() if not settings.only or v.name in settings.only]
+    archives = {}
+    for v in chosen:
+        if v.training:
+            log(f"training run for {v.name} ({v.training})")
+            # one archive for all N sidecars, as an image carries one: the client pod's (outbound) training
+            archives[v.name] = training.train(world, v, settings)[world.client.name]
     world.set_rules(False)  # the server pod: nginx, no sidecar
     pods = DensityPods(world, count)
     results = {}
@@ -151,7 +165,7 @@ def run(world, settings, results_dir, log):
         pods.create()
         for v in chosen:
             log(f"density: {v.name}, {count} sidecars")
-            results[v.name] = run_variant(world, pods.pods, v, settings, log)
+            results[v.name] = run_variant(world, pods.pods, v, settings, log, archives.get(v.name, ""))
     finally:
         pods.delete()
     text = report(chosen, results, count, settings, started)
@@ -215,6 +229,9 @@ def report(chosen, results, count, settings, started):
                       f"RSS {first['rss']:.1f} MiB, USS {first['uss']:.1f} MiB with NMT on)", "",
                   "| category | reserved MiB | committed MiB |", "|---|---|---|"]
         lines += [f"| {name} | {reserved:.1f} | {committed:.1f} |" for name, reserved, committed in nmt_categories(nmt)]
+        lines += ["", "Heap (`jcmd GC.heap_info`):", "", "```", *[l for l in nmt.splitlines()
+                  if re.match(r"^\s*(def new generation|tenured generation|eden|from|to|the space|Metaspace|class space)", l)],
+                  "```"]
     lines += ["", "Per sidecar:", "", "| variant | pod | USS | shared | PSS | RSS | peak RSS | p99 ms | vCPU | ready ms |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     for v in chosen:

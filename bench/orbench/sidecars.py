@@ -196,6 +196,9 @@ def footprint_variants():
                 env={"MALLOC_ARENA_MAX": "2"}),
         Variant("outrigger-jdk25-coh", "outrigger", "L7", "Temurin 25, defaults + compact object headers",
                 java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders"),
+        Variant("outrigger-jdk25-aot", "outrigger", "L7",
+                "Temurin 25, defaults + compact object headers + AOT cache of a training run under load",
+                java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders", training="aot"),
     ]
 
 
