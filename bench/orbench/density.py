@@ -127,6 +127,12 @@ def run_variant(world, pods, variant, settings, log, archive_flag=""):
             nmt = nmt_summary(cars[0].pid)
             heap = jcmd(cars[0].pid, "GC.heap_info")
             nmt += "\n" + "\n".join(line for line in heap.splitlines()[1:] if line.strip())
+            # A class histogram runs a full GC first: its total is the live heap, its top the classes that hold it.
+            histogram = jcmd(cars[0].pid, "GC.class_histogram").splitlines()
+            dump = os.environ.get("BENCH_DENSITY_HEAP_DUMP")
+            if dump:  # for a closer look (the sidecar's user writes it: a directory it may write to)
+                log(jcmd(cars[0].pid, "GC.heap_dump", "-all", dump).strip())
+            nmt += "\nLIVE " + "\nLIVE ".join(line for line in histogram[1:] if line.strip())
         return figures, nmt
     finally:
         for car in reversed(cars):
@@ -208,7 +214,7 @@ def report(chosen, results, count, settings, started):
     ]
     for v in chosen:
         figures, _ = results[v.name]
-        rows = [f for f in figures if not f["nmt"]]
+        rows = [f for f in figures if not f["nmt"]] or figures  # one sidecar only: the NMT one
         lines.append(
             f"| {v.name} | {_median([f['uss'] for f in rows]):.1f} ({max(f['uss'] for f in rows):.1f}) "
             f"| {_median([f['shared'] for f in rows]):.1f} | {_median([f['pss'] for f in rows]):.1f} "
@@ -216,7 +222,7 @@ def report(chosen, results, count, settings, started):
             f"| {_median([f['p99'] for f in rows]):.3f} | {_median([f['vcpu'] for f in rows]):.3f} |")
     peer = results.get("haproxy-http")
     if peer:
-        peer_uss = _median([f["uss"] for f in peer[0] if not f["nmt"]])
+        peer_uss = _median([f["uss"] for f in peer[0]])
         lines += ["", "Private memory per extra sidecar vs HAProxy's: " + ", ".join(
             f"`{v.name}` {_median([f['uss'] for f in results[v.name][0] if not f['nmt']]) / peer_uss:.1f}×"
             for v in chosen if v.name != "haproxy-http") + "."]
@@ -232,6 +238,11 @@ def report(chosen, results, count, settings, started):
         lines += ["", "Heap (`jcmd GC.heap_info`):", "", "```", *[l for l in nmt.splitlines()
                   if re.match(r"^\s*(def new generation|tenured generation|eden|from|to|the space|Metaspace|class space)", l)],
                   "```"]
+        live = [l[5:] for l in nmt.splitlines() if l.startswith("LIVE ")]
+        total = next((l for l in live if l.startswith("Total")), None)
+        if total:
+            lines += ["", f"Live heap after a full GC (`jcmd GC.class_histogram`): {int(total.split()[2]) / 1048576:.1f} MiB "
+                          f"in {int(total.split()[1]):,} objects; the largest:", "", "```", *live[:17], "```"]
     lines += ["", "Per sidecar:", "", "| variant | pod | USS | shared | PSS | RSS | peak RSS | p99 ms | vCPU | ready ms |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     for v in chosen:
