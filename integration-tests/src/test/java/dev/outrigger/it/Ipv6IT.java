@@ -3,6 +3,8 @@ package dev.outrigger.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.it.apps.Curl;
+import dev.outrigger.it.apps.EchoPage;
 import dev.outrigger.it.apps.Ncat;
 import dev.outrigger.it.apps.PongServer;
 import dev.outrigger.it.harness.CommandResult;
@@ -13,13 +15,16 @@ import dev.outrigger.it.sidecar.SidecarSettings;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The seed 004 matrix over IPv6: pods with a global IPv6 address get ip6tables rules and ::6 on lo
  * from the init step, and the proxy reads IP6T_SO_ORIGINAL_DST, binds ::6 in preserve mode and
- * dials ::1 in loopback mode.
+ * dials ::1 in loopback mode. With TPROXY interception the ip6tables mangle rules divert to the
+ * transparent listener, the ip -6 policy route brings the app's replies back, and the app sees the
+ * client pod's IPv6 address.
  */
 class Ipv6IT extends PodNetworkTestBase {
   private static final int LO_PORT = 8080;
@@ -28,6 +33,7 @@ class Ipv6IT extends PodNetworkTestBase {
   private final Map<InboundMode, Pod> servers = new EnumMap<>(InboundMode.class);
   private final Map<InboundMode, Sidecar> sidecars = new EnumMap<>(InboundMode.class);
   private Pod client;
+  private EchoPage tproxyApp;
 
   @Override
   protected String networkName() {
@@ -45,6 +51,24 @@ class Ipv6IT extends PodNetworkTestBase {
       sidecars.put(mode, Sidecar.inject(server, SidecarSettings.inboundMode(mode)));
       servers.put(mode, server);
     }
+    Pod tproxy = withIpv6(network.addPod("server-tproxy"));
+    tproxyApp = EchoPage.startOnIpv6(tproxy, ipv6(tproxy), 80);
+    Sidecar.injectTproxy(tproxy, SidecarSettings.inboundMode(InboundMode.PRESERVE));
+  }
+
+  @Test
+  void withTproxyTheAppSeesTheClientsIpv6Address() {
+    Pod server = tproxyApp.pod();
+    CommandResult response = Curl.get(client, tproxyApp.url()).requireSuccess();
+    Map<String, String> seen = EchoPage.fields(response.stdout());
+    assertEquals(ipv6(server), seen.get(EchoPage.SERVER), response.stdout());
+    assertEquals(ipv6(client), seen.get(EchoPage.REMOTE_IP), response.stdout());
+
+    String mangle = server.exec("ip6tables", "-t", "mangle", "-S").requireSuccess().stdout();
+    assertTrue(mangle.contains("-A ISTIO_TPROXY ! -d ::1/128 -p tcp -j TPROXY --on-port 15006 --on-ip :: --tproxy-mark 0x539/0xffffffff"),
+        mangle);
+    String rules = server.exec("ip", "-6", "rule", "show").requireSuccess().stdout();
+    assertTrue(rules.contains("fwmark 0x539 lookup 133"), rules);
   }
 
   @ParameterizedTest(name = "{0} mode")

@@ -45,8 +45,15 @@ public final class IptablesCommand implements Callable<Integer> {
   String proxyUid;
   @Option(names = {"-g", Flags.PROXY_GID}, defaultValue = "", description = "Comma list of gids (default: the uids).")
   String proxyGid;
-  @Option(names = {"-m", Flags.INTERCEPTION_MODE}, defaultValue = "REDIRECT", description = "REDIRECT (default; TPROXY is not supported yet).")
+  @Option(names = {"-m", Flags.INTERCEPTION_MODE}, defaultValue = "REDIRECT",
+      description = "REDIRECT (default: nat) or TPROXY (mangle; the app sees the client's address).")
   String interceptionMode;
+  @Option(names = {"-t", Flags.TPROXY_MARK}, defaultValue = "",
+      description = "TPROXY: mark of diverted packets and of the proxy's connections to the app (default: 1337).")
+  String tproxyMark;
+  @Option(names = {"-r", Flags.TPROXY_ROUTE_TABLE}, defaultValue = "",
+      description = "TPROXY: routing table of the policy route for that mark (default: 133).")
+  String tproxyRouteTable;
   @Option(names = {"-b", Flags.INBOUND_PORTS}, defaultValue = "", description = "Inbound ports to capture; '*' = all, empty = none.")
   String inboundPorts;
   @Option(names = {"-d", Flags.LOCAL_EXCLUDE_PORTS}, defaultValue = "", description = "Inbound ports to leave alone (with '*').")
@@ -165,6 +172,6 @@ public final class IptablesCommand implements Callable<Integer> {
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
         localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
         runValidation, rulesVersion, dropInvalid, host.env().get(OwnerGroups.INCLUDE_ENV),
-        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV)));
+        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV), tproxyMark, tproxyRouteTable));
   }
 }

@@ -9,6 +9,8 @@ import dev.outrigger.iptables.net.Family;
 import dev.outrigger.iptables.plan.Plan;
 import dev.outrigger.iptables.plan.PlanBuilder;
 import dev.outrigger.iptables.plan.TproxyRoutes;
+import dev.outrigger.iptables.config.Flags;
+import dev.outrigger.iptables.config.TproxyRouting;
 import dev.outrigger.iptables.exec.ExecTproxyRoutes;
 import dev.outrigger.iptables.plan.UnsupportedModeException;
 import dev.outrigger.iptables.validation.RedirectValidator;
@@ -36,7 +38,7 @@ final class IptablesRun {
       if (actions.cleanupOnly()) {
         new RuleRemover(host, out).removeAll(actions.dryRun());
         // Whatever mode set things up: a REDIRECT run finds nothing to remove.
-        new ExecTproxyRoutes(host.runner(), host.binaries(), out).remove(actions.dryRun());
+        new ExecTproxyRoutes(host.runner(), host.binaries(), out).remove(config.tproxy(), actions.dryRun());
         return ExitCodes.OK;
       }
       List<Family> families = families();
@@ -47,7 +49,8 @@ final class IptablesRun {
         }
         new RuleInstaller(host, out).install(plans, actions.dryRun());
         if (TproxyRoutes.needed(config)) {
-          new ExecTproxyRoutes(host.runner(), host.binaries(), out).install(families, actions.dryRun());
+          warnIfTheProxyMarksOtherwise(config.tproxy());
+          new ExecTproxyRoutes(host.runner(), host.binaries(), out).install(families, config.tproxy(), actions.dryRun());
         }
       }
       if (actions.runValidation()) {
@@ -63,6 +66,19 @@ final class IptablesRun {
       return fail(ExitCodes.VALIDATION_FAILED, e.getMessage());
     } finally {
       out.flush();
+    }
+  }
+
+  /**
+   * The proxy (like Envoy, whose original_src filter istiod configures with the constant 1337) marks
+   * its connections to the app 1337: under another -t mark the app's replies are not routed back to it.
+   */
+  private void warnIfTheProxyMarksOtherwise(TproxyRouting routing) {
+    if (routing.mark() != TproxyRouting.DEFAULT_MARK) {
+      err.println("outrigger iptables: warning: " + Flags.TPROXY_MARK + " " + routing.mark() + ": the proxy marks its"
+          + " connections to the app " + TproxyRouting.DEFAULT_MARK + " (as Envoy does under istiod), which these rules"
+          + " do not expect; the app's replies to TPROXY clients will not reach the proxy");
+      err.flush();
     }
   }
 

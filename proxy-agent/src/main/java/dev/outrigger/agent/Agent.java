@@ -102,6 +102,7 @@ final class Agent {
   }
 
   void start() throws IOException, InterruptedException {
+    TproxyUserCheck.run(config.proxy().interceptionMode(), TproxyUserCheck.STATUS);
     proxy.start();
     if (dns.isPresent()) {
       dns.get().start();

@@ -14,21 +14,29 @@ public final class EchoPage {
   public static final String REMOTE_IP = "Remote IP";
 
   private final Pod pod;
+  private final String host;
   private final int port;
 
-  private EchoPage(Pod pod, int port) {
+  private EchoPage(Pod pod, String host, int port) {
     this.pod = pod;
+    this.host = host;
     this.port = port;
   }
 
   /** Starts nginx in the pod on 0.0.0.0:port, with its config, pid and temp files in the pod's work dir. */
   public static EchoPage start(Pod pod, int port) {
-    Nginx.start(pod, "nginx", server(pod, port), List.of(port));
-    return new EchoPage(pod, port);
+    Nginx.start(pod, "nginx", server(pod, "0.0.0.0:" + port), List.of(port));
+    return new EchoPage(pod, pod.ip(), port);
+  }
+
+  /** Starts nginx on the pod's IPv6 address {@code ipv6} only; {@link #url()} then names that address. */
+  public static EchoPage startOnIpv6(Pod pod, String ipv6, int port) {
+    Nginx.start(pod, "nginx", server(pod, "[" + ipv6 + "]:" + port), ipv6, List.of(port));
+    return new EchoPage(pod, "[" + ipv6 + "]", port);
   }
 
   /** The body mirrors the seed's echo page. */
-  private static String server(Pod pod, int port) {
+  private static String server(Pod pod, String listen) {
     String body = String.join("\\n",
         "Hostname: " + pod.name(),
         "User: $remote_user",
@@ -41,13 +49,13 @@ public final class EchoPage {
         "Remote IP: $remote_addr") + "\\n";
     return """
         server {
-          listen 0.0.0.0:%1$d;
+          listen %1$s;
           location / {
             default_type text/plain;
             return 200 "%2$s";
           }
         }
-        """.formatted(port, body);
+        """.formatted(listen, body);
   }
 
   public Pod pod() {
@@ -56,7 +64,7 @@ public final class EchoPage {
 
   /** The page as other pods reach it: through the pod IP, where a sidecar captures it. */
   public String url() {
-    return "http://" + pod.ip() + ":" + port + "/";
+    return "http://" + host + ":" + port + "/";
   }
 
   /** The "Name: value" lines of a response body. */

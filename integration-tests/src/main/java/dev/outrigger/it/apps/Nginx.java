@@ -22,6 +22,11 @@ final class Nginx {
    * 0.0.0.0. Workers run as nobody, which needs nothing but the work dir to be traversable.
    */
   static void start(Pod pod, String instance, String serverBlocks, List<Integer> ports) {
+    start(pod, instance, serverBlocks, "0.0.0.0", ports);
+  }
+
+  /** As above, waiting until each port listens on {@code listenIp} (an IPv6 address for an IPv6 listener). */
+  static void start(Pod pod, String instance, String serverBlocks, String listenIp, List<Integer> ports) {
     Path prefix = pod.workDir().resolve(instance);
     try {
       Files.createDirectories(prefix);
@@ -32,7 +37,7 @@ final class Nginx {
     // -e: the error log before the config is read; otherwise nginx tries /var/log/nginx.
     pod.start(instance, List.of("nginx", "-p", prefix.toString(), "-c", "nginx.conf",
         "-e", prefix.resolve("error.log").toString()));
-    ports.forEach(port -> pod.awaitListening("0.0.0.0", port, LISTEN_TIMEOUT));
+    ports.forEach(port -> pod.awaitListening(listenIp, port, LISTEN_TIMEOUT));
   }
 
   private static String config(Path prefix, String serverBlocks) {

@@ -42,7 +42,9 @@ public final class ConfigParser {
         field(Flags.RULES_VERSION, raw.rulesVersion(), RulesVersion::parse),
         raw.dropInvalid(),
         ownerGroups(raw),
-        envField(LoopbackCidr.ENV, raw.ipv4LoopbackCidr(), LoopbackCidr::parse));
+        envField(LoopbackCidr.ENV, raw.ipv4LoopbackCidr(), LoopbackCidr::parse),
+        new TproxyRouting(field(Flags.TPROXY_MARK, raw.tproxyMark(), TproxyRouting::parseMark),
+            field(Flags.TPROXY_ROUTE_TABLE, raw.tproxyRouteTable(), TproxyRouting::parseRouteTable)));
     if (!capture.rulesVersion().ownerGroupsAndLoopbackCidr()) {
       for (String name : List.of(OwnerGroups.INCLUDE_ENV, OwnerGroups.EXCLUDE_ENV, LoopbackCidr.ENV)) {
         String value = name.equals(LoopbackCidr.ENV) ? raw.ipv4LoopbackCidr()

@@ -15,6 +15,8 @@ public final class Flags {
   public static final String PROXY_UID = "--proxy-uid";
   public static final String PROXY_GID = "--proxy-gid";
   public static final String INTERCEPTION_MODE = "--istio-inbound-interception-mode";
+  public static final String TPROXY_MARK = "--istio-inbound-tproxy-mark";
+  public static final String TPROXY_ROUTE_TABLE = "--istio-inbound-tproxy-route-table";
   public static final String INBOUND_PORTS = "--istio-inbound-ports";
   public static final String LOCAL_EXCLUDE_PORTS = "--istio-local-exclude-ports";
   public static final String SERVICE_CIDR = "--istio-service-cidr";

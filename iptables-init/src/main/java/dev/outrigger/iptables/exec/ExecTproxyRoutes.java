@@ -1,5 +1,6 @@
 package dev.outrigger.iptables.exec;
 
+import dev.outrigger.iptables.config.TproxyRouting;
 import dev.outrigger.iptables.net.Family;
 import dev.outrigger.iptables.plan.TproxyRoutes;
 import java.io.IOException;
@@ -20,39 +21,42 @@ public final class ExecTproxyRoutes {
   }
 
   /** Adds the rule unless present (ip rule add would add a copy) and sets the route. */
-  public void install(List<Family> families, boolean dryRun) throws IptablesException {
+  public void install(List<Family> families, TproxyRouting routing, boolean dryRun) throws IptablesException {
     for (Family family : families) {
       if (dryRun) {
-        out.println("ip " + String.join(" ", TproxyRoutes.addRule(family)));
-        out.println("ip " + String.join(" ", TproxyRoutes.addRoute(family)));
+        out.println("ip " + String.join(" ", TproxyRoutes.addRule(family, routing)));
+        out.println("ip " + String.join(" ", TproxyRoutes.addRoute(family, routing)));
         continue;
       }
-      if (run(TproxyRoutes.showRule(family)).stdout().isBlank()) {
-        run(TproxyRoutes.addRule(family));
+      if (run(TproxyRoutes.showRule(family, routing)).stdout().isBlank()) {
+        run(TproxyRoutes.addRule(family, routing));
       }
-      run(TproxyRoutes.addRoute(family));
-      out.println("Added " + family + " policy route: fwmark " + "1337 lookup " + TproxyRoutes.ROUTE_TABLE
-          + ", local default dev lo table " + TproxyRoutes.ROUTE_TABLE);
+      run(TproxyRoutes.addRoute(family, routing));
+      out.println("Added " + family + " policy route: " + TproxyRoutes.ruleSelector(routing)
+          + ", local default dev lo table " + routing.routeTable());
     }
   }
 
-  /** Removes every copy of the rule and empties the table, for both families; absent state is fine. */
-  public void remove(boolean dryRun) throws IptablesException {
+  /**
+   * Removes every copy of the rule for the given mark and table (the run's -t/-r) and empties the
+   * table, for both families; absent state is fine.
+   */
+  public void remove(TproxyRouting routing, boolean dryRun) throws IptablesException {
     for (Family family : Family.values()) {
       if (dryRun) {
-        out.println("ip " + String.join(" ", TproxyRoutes.deleteRule(family)));
-        out.println("ip " + String.join(" ", TproxyRoutes.flushRoutes(family)));
+        out.println("ip " + String.join(" ", TproxyRoutes.deleteRule(family, routing)));
+        out.println("ip " + String.join(" ", TproxyRoutes.flushRoutes(family, routing)));
         continue;
       }
       int removed = 0;
-      while (!tryRun(TproxyRoutes.showRule(family)).stdout().isBlank() && removed < 100) {
-        run(TproxyRoutes.deleteRule(family));
+      while (!tryRun(TproxyRoutes.showRule(family, routing)).stdout().isBlank() && removed < 100) {
+        run(TproxyRoutes.deleteRule(family, routing));
         removed++;
       }
       // Fails harmlessly when the table never existed (or IPv6 is off).
-      tryRun(TproxyRoutes.flushRoutes(family));
+      tryRun(TproxyRoutes.flushRoutes(family, routing));
       if (removed > 0) {
-        out.println("Removed " + family + " policy route (fwmark 1337 lookup " + TproxyRoutes.ROUTE_TABLE + ")");
+        out.println("Removed " + family + " policy route (" + TproxyRoutes.ruleSelector(routing) + ")");
       }
     }
   }

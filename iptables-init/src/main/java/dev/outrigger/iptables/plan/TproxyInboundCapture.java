@@ -5,6 +5,8 @@ import static dev.outrigger.iptables.plan.Chains.OUTPUT;
 import static dev.outrigger.iptables.plan.Chains.PREROUTING;
 
 import dev.outrigger.iptables.config.CaptureConfig;
+import dev.outrigger.iptables.config.TproxyRouting;
+import dev.outrigger.iptables.net.Cidr;
 import dev.outrigger.iptables.net.Family;
 import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.Port;
@@ -17,19 +19,17 @@ import dev.outrigger.iptables.net.Port;
  * connection and restored on the app's replies, so those too are routed back over lo to the proxy.
  *
  * <p>Rules in istio-iptables' order, written as iptables -S prints them (1337 = 0x539, 1338 = 0x53a).
+ * 1337 is the default of -t/--istio-inbound-tproxy-mark; 1338 is fixed, as in istio-iptables.
  * The nat table keeps only the tunnel-port RETURN in ISTIO_INBOUND; outbound stays nat REDIRECT.
  *
- * <p>One rule is Outrigger's own, not istio-iptables': {@code -I ISTIO_OUTPUT 1 -p tcp -m mark --mark
- * 0x539 -j RETURN} in nat. The proxy's connection to the app (from the client's address, over lo, as
- * uid/gid 1337) otherwise matches ISTIO_OUTPUT's {@code -o lo ! -d 127.0.0.1/32 -m owner --uid-owner
- * 1337 -j ISTIO_IN_REDIRECT} and is redirected to 127.0.0.1:15006, where its SYN is never answered
- * (seen in a netns: the app is never reached). Only the proxy marks connections 1337 (SO_MARK).
+ * <p>The nat table needs nothing of TPROXY's own. The proxy's transparent connection to the app
+ * (from the client's address, over lo, mark 1337) is kept out of ISTIO_OUTPUT's redirect by the
+ * user the proxy runs as: Istio's injector runs it as uid 0, gid 1337 in TPROXY mode, so the uid
+ * rules come first and {@code -o lo -m owner ! --uid-owner 1337 -j RETURN} returns it before the gid
+ * rule {@code -o lo ! -d 127.0.0.1/32 -m owner --gid-owner 1337 -j ISTIO_IN_REDIRECT} is reached.
+ * (A proxy run as uid 1337 in TPROXY mode would be redirected back to 15006; Envoy would be too.)
  */
 final class TproxyInboundCapture implements InboundCapture {
-  /** Istio's InboundTProxyMark (default of -t/--istio-inbound-tproxy-mark). */
-  static final int TPROXY_MARK = 1337;
-  /** Istio's OutboundMark: the proxy's own calls to its pod IP over lo, which are captured inbound. */
-  static final int OUTBOUND_MARK = 1338;
   static final String ISTIO_DIVERT = "ISTIO_DIVERT";
   static final String ISTIO_TPROXY = "ISTIO_TPROXY";
   private static final Port SSH = new Port(22);
@@ -38,27 +38,29 @@ final class TproxyInboundCapture implements InboundCapture {
   @Override
   public void addRules(CaptureConfig config, RuleList rules) {
     Family family = rules.family();
+    String mark = config.tproxy().hexMark();
+    String outboundMark = TproxyRouting.hex(TproxyRouting.OUTBOUND_MARK);
+    // istio-iptables (read at 1.22.8, 1.30.3) writes ISTIO_OUTBOUND_IPV4_LOOPBACK_CIDR's range here as in ISTIO_OUTPUT.
+    Cidr loopback = family == Family.IPV4 ? config.ipv4Loopback() : family.loopback();
     for (InterfaceName nic : config.excludeInterfaces()) {
       rules.mangle(PREROUTING, "-i " + nic + " -j RETURN", "traffic arriving on excluded interface " + nic + " is not captured");
       rules.mangle(OUTPUT, "-o " + nic + " -j RETURN", "traffic leaving on excluded interface " + nic + " is not captured");
     }
     rules.nat(ISTIO_INBOUND, Specs.tcpPort(config.inboundTunnelPort()) + " -j RETURN",
         "the inbound tunnel (HBONE) port reaches the proxy directly");
-    rules.natAtTop(Chains.ISTIO_OUTPUT, "-p tcp -m mark --mark " + hex(TPROXY_MARK) + " -j RETURN",
-        "the proxy's transparent connections to the app (SO_MARK 1337) are not redirected back to it");
     // Loop guards first: istio-iptables inserts them at positions 1-3 of ISTIO_INBOUND last of all.
-    rules.mangle(ISTIO_INBOUND, "-p tcp -m mark --mark " + hex(TPROXY_MARK) + " -j RETURN",
+    rules.mangle(ISTIO_INBOUND, "-p tcp -m mark --mark " + mark + " -j RETURN",
         "the proxy's own connections to the app (SO_MARK 1337) are not diverted again");
     rules.mangle(ISTIO_INBOUND, "-s " + family.inboundPassthrough() + " -i lo -p tcp -j RETURN",
         "the proxy's connections from the passthrough address to the app are not diverted");
-    rules.mangle(ISTIO_INBOUND, "-i lo -p tcp -m mark ! --mark " + hex(OUTBOUND_MARK) + " -j RETURN",
+    rules.mangle(ISTIO_INBOUND, "-i lo -p tcp -m mark ! --mark " + outboundMark + " -j RETURN",
         "the app talking to itself over lo is not diverted; the proxy's calls to its pod IP (1338) are");
     if (!config.inboundPorts().none()) {
-      rules.mangle(ISTIO_DIVERT, "-j MARK --set-xmark " + hex(TPROXY_MARK) + "/" + ALL_BITS,
+      rules.mangle(ISTIO_DIVERT, "-j MARK --set-xmark " + mark + "/" + ALL_BITS,
           "mark packets of diverted connections for the policy route to lo");
       rules.mangle(ISTIO_DIVERT, "-j ACCEPT", "and accept them as they are");
-      rules.mangle(ISTIO_TPROXY, "! -d " + family.loopback() + " -p tcp -j TPROXY --on-port " + config.inboundCapturePort()
-              + " --on-ip " + (family == Family.IPV6 ? "::" : "0.0.0.0") + " --tproxy-mark " + hex(TPROXY_MARK) + "/" + ALL_BITS,
+      rules.mangle(ISTIO_TPROXY, "! -d " + loopback + " -p tcp -j TPROXY --on-port " + config.inboundCapturePort()
+              + " --on-ip " + (family == Family.IPV6 ? "::" : "0.0.0.0") + " --tproxy-mark " + mark + "/" + ALL_BITS,
           "new inbound connections go to the transparent inbound listener, addresses kept");
       rules.mangle(PREROUTING, "-p tcp -j " + ISTIO_INBOUND, "send inbound TCP through the inbound capture chain");
       if (config.inboundPorts().all()) {
@@ -79,26 +81,21 @@ final class TproxyInboundCapture implements InboundCapture {
         }
       }
     }
-    rules.mangle(PREROUTING, "-p tcp -m mark --mark " + hex(TPROXY_MARK) + " -j CONNMARK --save-mark --nfmask "
+    rules.mangle(PREROUTING, "-p tcp -m mark --mark " + mark + " -j CONNMARK --save-mark --nfmask "
         + ALL_BITS + " --ctmask " + ALL_BITS, "remember the mark on the connection");
-    rules.mangle(OUTPUT, "-o lo -p tcp -m mark --mark " + hex(TPROXY_MARK) + " -j RETURN",
+    rules.mangle(OUTPUT, "-o lo -p tcp -m mark --mark " + mark + " -j RETURN",
         "the proxy's connections to the app keep their mark");
     for (Long uid : config.proxyUids().ids()) {
-      rules.mangle(OUTPUT, outboundMark("--uid-owner " + uid, family), "the proxy's calls to its pod IP are captured inbound");
+      rules.mangle(OUTPUT, markOwnCalls("--uid-owner " + uid, loopback, outboundMark), "the proxy's calls to its pod IP are captured inbound");
     }
     for (Long gid : config.proxyGids().ids()) {
-      rules.mangle(OUTPUT, outboundMark("--gid-owner " + gid, family), "the proxy's calls to its pod IP are captured inbound");
+      rules.mangle(OUTPUT, markOwnCalls("--gid-owner " + gid, loopback, outboundMark), "the proxy's calls to its pod IP are captured inbound");
     }
-    rules.mangle(OUTPUT, "-p tcp -m connmark --mark " + hex(TPROXY_MARK) + " -j CONNMARK --restore-mark --nfmask "
+    rules.mangle(OUTPUT, "-p tcp -m connmark --mark " + mark + " -j CONNMARK --restore-mark --nfmask "
         + ALL_BITS + " --ctmask " + ALL_BITS, "the app's replies to a diverted client take the policy route back to the proxy");
   }
 
-  private static String outboundMark(String owner, Family family) {
-    return "! -d " + family.loopback() + " -o lo -p tcp -m owner " + owner + " -j MARK --set-xmark "
-        + hex(OUTBOUND_MARK) + "/" + ALL_BITS;
-  }
-
-  private static String hex(int mark) {
-    return "0x" + Integer.toHexString(mark);
+  private static String markOwnCalls(String owner, Cidr loopback, String outboundMark) {
+    return "! -d " + loopback + " -o lo -p tcp -m owner " + owner + " -j MARK --set-xmark " + outboundMark + "/" + ALL_BITS;
   }
 }

@@ -39,7 +39,9 @@ public record IstioGoldenCase(String release, String name, boolean ipv6, Map<Str
           "-x", "2001:db8::/32", "-i", "2001:db8::/32"),
       of("ipv6-uid-gid", true, "-b", "4000,5000", "-d", "6000,7000", "-k", "eth0,eth1", "-g", "1,2", "-u", "3,4",
           "-x", "2001:db8::/32", "-i", "2001:db8::/32"),
-      of("ipv6-outbound-ports", true, "-b", "", "-q", "32000,31000"));
+      of("ipv6-outbound-ports", true, "-b", "", "-q", "32000,31000"),
+      of("inbound-ports-tproxy", false, "-m", "TPROXY", "-b", "32000,31000"),
+      of("inbound-ports-wildcard-tproxy", false, "-m", "TPROXY", "-b", "*"));
 
   private static IstioGoldenCase of(String name, boolean ipv6, String... args) {
     return new IstioGoldenCase("", name, ipv6, Map.of(), List.of(args));

@@ -70,7 +70,43 @@ public record NatChains(Map<String, List<String>> chains) {
     // The kernel lists a range by its network address: "-d 127.0.0.1/8" comes back as 127.0.0.0/8.
     units.replaceAll(u -> u.matches("(! )?-[sd] \\S+/\\d+") ? u.substring(0, u.lastIndexOf(' ') + 1)
         + Cidr.parse(u.substring(u.lastIndexOf(' ') + 1)) : u);
+    units.replaceAll(NatChains::hexMark);
     units.sort(null);
-    return String.join(" ", units) + (units.isEmpty() ? "" : " ") + target.trim();
+    return String.join(" ", units) + (units.isEmpty() ? "" : " ") + canonicalTarget(target.trim());
+  }
+
+  /**
+   * The target with its options in the form the kernel lists: marks in hex, "--set-mark N" as
+   * "--set-xmark 0xN/0xffffffff", the default masks and TPROXY's default --on-ip left out (istio-iptables
+   * omits them, iptables -S prints them), the options sorted.
+   */
+  static String canonicalTarget(String target) {
+    if (target.isEmpty()) {
+      return target;
+    }
+    List<String> words = new ArrayList<>(Arrays.asList(target.split("\\s+")));
+    String jump = words.remove(0) + " " + words.remove(0);
+    List<String> options = new ArrayList<>();
+    for (int i = 0; i < words.size(); ) {
+      StringBuilder option = new StringBuilder(words.get(i++));
+      while (i < words.size() && !words.get(i).startsWith("--")) {
+        option.append(' ').append(words.get(i++));
+      }
+      options.add(option.toString());
+    }
+    options.replaceAll(o -> o.startsWith("--set-mark ") && !o.contains("/") ? "--set-xmark " + o.substring(11) + "/0xffffffff" : o);
+    options.replaceAll(NatChains::hexMark);
+    options.removeIf(o -> List.of("--on-ip 0.0.0.0", "--on-ip ::", "--nfmask 0xffffffff", "--ctmask 0xffffffff").contains(o));
+    options.sort(null);
+    return options.isEmpty() ? jump : jump + " " + String.join(" ", options);
+  }
+
+  /** "--mark 1337" → "--mark 0x539" (also "--set-xmark" and "--tproxy-mark", with or without a mask). */
+  private static String hexMark(String unit) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("((?:! )?--(?:mark|set-xmark|tproxy-mark)) (\\d+)(/\\S+)?").matcher(unit);
+    if (!m.matches()) {
+      return unit;
+    }
+    return m.group(1) + " 0x" + Long.toHexString(Long.parseLong(m.group(2))) + (m.group(3) == null ? "" : m.group(3));
   }
 }

@@ -14,6 +14,9 @@ public final class TransparentSocketOptions {
    * Istio's InboundTProxyMark. The proxy's connections to the app carry it; the mangle rules save it
    * on the connection (CONNMARK --save-mark) and restore it on the app's replies, which
    * {@code ip rule add fwmark 1337 lookup 133} then routes back over lo to the proxy's socket.
+   * Fixed, as for Envoy: istiod gives its original_src listener filter the constant mark 1337
+   * (pilot/pkg/xds/filters, 1.12 to 1.30) and no environment variable changes it; istio-iptables'
+   * -t only changes the rules (outrigger iptables warns when it is not 1337).
    */
   public static final int TPROXY_MARK = 1337;
 
