@@ -28,7 +28,8 @@ public record CaptureConfig(
     RulesVersion rulesVersion,
     boolean dropInvalid,
     OwnerGroups ownerGroups,
-    Cidr ipv4Loopback) {
+    Cidr ipv4Loopback,
+    DnsCapture dns) {
 
   public CaptureConfig {
     inboundExcludePorts = List.copyOf(inboundExcludePorts);

@@ -26,4 +26,6 @@ public record RawOptions(
     boolean dropInvalid,
     String ownerGroupsInclude,
     String ownerGroupsExclude,
-    String ipv4LoopbackCidr) {}
+    String ipv4LoopbackCidr,
+    boolean redirectDns,
+    boolean captureAllDns) {}

@@ -30,6 +30,10 @@ public final class RuleList {
     return add(Table.MANGLE, chain, spec, reason);
   }
 
+  public RuleList raw(String chain, String spec, String reason) {
+    return add(Table.RAW, chain, spec, reason);
+  }
+
   /** A nat rule inserted at the head of its chain (iptables -I CHAIN 1). */
   public RuleList natAtTop(String chain, String spec, String reason) {
     rules.add(new Rule(Table.NAT, chain, spec, reason, Placement.TOP));

@@ -71,6 +71,8 @@ public record NatChains(Map<String, List<String>> chains) {
     units.replaceAll(u -> u.matches("(! )?-[sd] \\S+/\\d+") ? u.substring(0, u.lastIndexOf(' ') + 1)
         + Cidr.parse(u.substring(u.lastIndexOf(' ') + 1)) : u);
     units.sort(null);
-    return String.join(" ", units) + (units.isEmpty() ? "" : " ") + target.trim();
+    // "--to-port" is istio-iptables' abbreviation (getopt takes any unique prefix) of REDIRECT's --to-ports.
+    String canonicalTarget = target.trim().replace("--to-port ", "--to-ports ");
+    return String.join(" ", units) + (units.isEmpty() ? "" : " ") + canonicalTarget;
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.iptables.config.CaptureConfig;
 import dev.outrigger.iptables.config.CidrSelection;
+import dev.outrigger.iptables.config.DnsCapture;
 import dev.outrigger.iptables.config.InterceptionMode;
 import dev.outrigger.iptables.config.OwnerGroups;
 import dev.outrigger.iptables.config.PortSelection;
@@ -28,7 +29,7 @@ class ReconcilerTest {
       OwnerIds.parse("1337"), OwnerIds.parse("1337"), InterceptionMode.REDIRECT, PortSelection.ALL,
       Port.parseList("15090,15021,15020"), CidrSelection.ALL, List.of(), List.of(), List.of(), List.of(), List.of(),
       new Port(15002), Duration.ofSeconds(5), RulesVersion.ISTIO_1_12, false,
-      OwnerGroups.ALL, Family.IPV4.loopback());
+      OwnerGroups.ALL, Family.IPV4.loopback(), DnsCapture.OFF);
 
   private final Plan plan = build();
 
@@ -73,7 +74,7 @@ class ReconcilerTest {
         SEED.proxyUids(), SEED.proxyGids(), SEED.mode(), SEED.inboundPorts(), SEED.inboundExcludePorts(),
         SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
         SEED.excludeInterfaces(), InterfaceName.parseList("eth1,eth2"), SEED.probePort(), SEED.probeTimeout(), SEED.rulesVersion(),
-        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback());
+        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(), SEED.dns());
     Plan withKubeVirt = PlanBuilder.build(kubeVirt, Family.IPV4);
     TableEdit first = Reconciler.reconcile(withKubeVirt, SavedRuleset.EMPTY).edits().get(0);
     assertTrue(first.appends().stream().map(Rule::restoreLine).toList().contains("-I PREROUTING 1 -i eth1 -j RETURN"));
