@@ -10,6 +10,7 @@ import dev.outrigger.iptables.config.InterceptionMode;
 import dev.outrigger.iptables.config.OwnerGroups;
 import dev.outrigger.iptables.config.PortSelection;
 import dev.outrigger.iptables.config.RulesVersion;
+import dev.outrigger.iptables.net.Cidr;
 import dev.outrigger.iptables.net.Family;
 import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.OwnerIds;
@@ -57,6 +58,24 @@ class ReconcilerTest {
     assertEquals(List.of("ISTIO_INBOUND", "ISTIO_IN_REDIRECT", "ISTIO_OUTPUT", "ISTIO_REDIRECT"), nat.declaredChains());
     assertEquals(plan.rules().size(), nat.appends().size());
     assertEquals(List.of(), nat.deletions());
+  }
+
+  @Test
+  void aStaleDnsCaptureRuleInABuiltinChainGoesAPlannedOneStays() throws Exception {
+    CaptureConfig withDns = new CaptureConfig(SEED.envoyPort(), SEED.inboundCapturePort(), SEED.inboundTunnelPort(),
+        SEED.proxyUids(), SEED.proxyGids(), SEED.mode(), SEED.inboundPorts(), SEED.inboundExcludePorts(),
+        SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
+        SEED.excludeInterfaces(), SEED.kubeVirtInterfaces(), SEED.probePort(), SEED.probeTimeout(), SEED.rulesVersion(),
+        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(),
+        new DnsCapture(true, false, List.of(Cidr.parse("10.96.0.10/32"))));
+    Plan dnsPlan = PlanBuilder.build(withDns, Family.IPV4);
+    List<String> listing = new ArrayList<>(PlanListing.of(dnsPlan, Table.NAT));
+    // An earlier run's rule for a nameserver resolv.conf no longer names.
+    listing.add("-A OUTPUT -d 10.96.0.99/32 -p udp -m udp --dport 53 -j REDIRECT --to-ports 15053");
+    TableEdit nat = Reconciler.reconcile(dnsPlan, saved(listing)).edits().get(0);
+    assertEquals(List.of("-D OUTPUT -d 10.96.0.99/32 -p udp -m udp --dport 53 -j REDIRECT --to-ports 15053"),
+        nat.deletions().stream().map(SavedRule::deleteLine).toList());
+    assertEquals(dnsPlan.ownedRules(Table.NAT), nat.appends(), "the planned DNS rules of nat OUTPUT are there already");
   }
 
   @Test
