@@ -5,6 +5,7 @@ import static dev.outrigger.agent.inject.Trees.obj;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The init container: {@code outrigger iptables} with the flags Istio's injection template gives
@@ -18,11 +19,16 @@ final class InitContainer {
   private InitContainer() {}
 
   static Map<String, Object> of(PodOptions options, Map<String, Object> resources) {
-    return obj(
+    Map<String, Object> container = obj(
         "name", NAME,
         "image", options.image(),
         "imagePullPolicy", SidecarPlanner.PULL_POLICY,
-        "args", args(options),
+        "args", args(options));
+    List<Map<String, Object>> env = env(options.proxyConfig());
+    if (!env.isEmpty()) {
+      container.put("env", env);
+    }
+    container.putAll(obj(
         "resources", resources,
         "securityContext", obj(
             "allowPrivilegeEscalation", false,
@@ -31,7 +37,24 @@ final class InitContainer {
             "readOnlyRootFilesystem", false,
             "runAsGroup", 0,
             "runAsNonRoot", false,
-            "runAsUser", 0));
+            "runAsUser", 0)));
+    return container;
+  }
+
+  /**
+   * The proxy config's proxyMetadata as the container's environment, by variable name, as Istio's
+   * template gives it to istio-init: so ISTIO_META_DNS_CAPTURE="true" there turns on DNS capture
+   * (istio-iptables reads it as --redirect-dns), and the rest (INVALID_DROP, ...) reach it too.
+   */
+  static List<Map<String, Object>> env(ProxyConfigAnnotation proxyConfig) {
+    List<Map<String, Object>> env = new ArrayList<>();
+    if (proxyConfig.fields().get("proxyMetadata") instanceof Map<?, ?> metadata) {
+      // A Go template ranges over a map in key order.
+      new TreeMap<>(metadata.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+          e -> String.valueOf(e.getKey()), e -> String.valueOf(e.getValue()))))
+          .forEach((name, value) -> env.add(obj("name", name, "value", value)));
+    }
+    return env;
   }
 
   /** {@code iptables -p 15001 -z 15006 -u 1337 -m REDIRECT -i .. -x .. -b .. -d .. [-q ..] [-o ..] [-k ..] [-c ..]}. */
