@@ -5,7 +5,6 @@ import static dev.outrigger.agent.inject.Trees.obj;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The init container: {@code outrigger iptables} with the flags Istio's injection template gives
@@ -24,7 +23,8 @@ final class InitContainer {
         "image", options.image(),
         "imagePullPolicy", SidecarPlanner.PULL_POLICY,
         "args", args(options));
-    List<Map<String, Object>> env = env(options.proxyConfig());
+    // Istio's template gives istio-init the proxyMetadata too: ISTIO_META_DNS_CAPTURE="true" there is --redirect-dns.
+    List<Map<String, Object>> env = options.proxyConfig().metadataEnv();
     if (!env.isEmpty()) {
       container.put("env", env);
     }
@@ -39,22 +39,6 @@ final class InitContainer {
             "runAsNonRoot", false,
             "runAsUser", 0)));
     return container;
-  }
-
-  /**
-   * The proxy config's proxyMetadata as the container's environment, by variable name, as Istio's
-   * template gives it to istio-init: so ISTIO_META_DNS_CAPTURE="true" there turns on DNS capture
-   * (istio-iptables reads it as --redirect-dns), and the rest (INVALID_DROP, ...) reach it too.
-   */
-  static List<Map<String, Object>> env(ProxyConfigAnnotation proxyConfig) {
-    List<Map<String, Object>> env = new ArrayList<>();
-    if (proxyConfig.fields().get("proxyMetadata") instanceof Map<?, ?> metadata) {
-      // A Go template ranges over a map in key order.
-      new TreeMap<>(metadata.entrySet().stream().collect(java.util.stream.Collectors.toMap(
-          e -> String.valueOf(e.getKey()), e -> String.valueOf(e.getValue()))))
-          .forEach((name, value) -> env.add(obj("name", name, "value", value)));
-    }
-    return env;
   }
 
   /** {@code iptables -p 15001 -z 15006 -u 1337 -m REDIRECT -i .. -x .. -b .. -d .. [-q ..] [-o ..] [-k ..] [-c ..]}. */

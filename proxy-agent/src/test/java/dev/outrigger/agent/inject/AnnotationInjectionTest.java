@@ -92,12 +92,14 @@ class AnnotationInjectionTest {
   }
 
   @Test
-  void proxyMetadataIsTheInitContainersEnvironmentSoDnsCaptureReachesTheRules() {
+  void proxyMetadataIsTheEnvironmentOfInitAndProxySoDnsCaptureReachesRulesAndProxy() {
     Map<String, Object> init = init(injectOne(pod(Annotations.PROXY_CONFIG,
         "{\"proxyMetadata\":{\"ISTIO_META_DNS_CAPTURE\":\"true\",\"INVALID_DROP\":\"true\"}}")));
     assertEquals(List.of(Map.of("name", "INVALID_DROP", "value", "true"), Map.of("name", "ISTIO_META_DNS_CAPTURE", "value", "true")),
         init.get("env"));
     assertFalse(init(injectOne(pod())).containsKey("env"), "no proxyMetadata, no env (as Istio's template)");
+    Map<String, Object> proxy = proxy(injectOne(pod(Annotations.PROXY_CONFIG, "{\"proxyMetadata\":{\"ISTIO_META_DNS_CAPTURE\":\"true\"}}")));
+    assertEquals("true", envValue(proxy, "ISTIO_META_DNS_CAPTURE"), "and the proxy runs the DNS proxy they send it to");
   }
 
   @Test
