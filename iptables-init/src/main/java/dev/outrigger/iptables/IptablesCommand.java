@@ -105,6 +105,10 @@ public final class IptablesCommand implements Callable<Integer> {
   @Option(names = Flags.CAPTURE_ALL_DNS, defaultValue = "false", arity = "0..1", fallbackValue = "true",
       converter = LenientBoolean.class, description = "With --redirect-dns: capture port 53 to every address, not only the nameservers'.")
   boolean captureAllDns;
+  @Option(names = Flags.TRACE_LOGGING, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class,
+      description = "Istio 1.12 to 1.24 only: an NFLOG rule (group 1337) ahead of each rule Istio tags, for tracing.")
+  boolean traceLogging;
   @Mixin IstioLogOptions logOptions;
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
@@ -172,6 +176,6 @@ public final class IptablesCommand implements Callable<Integer> {
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
         localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
         runValidation, rulesVersion, dropInvalid, host.env().get(OwnerGroups.INCLUDE_ENV),
-        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV), redirectDns, captureAllDns));
+        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV), redirectDns, captureAllDns, traceLogging));
   }
 }

@@ -29,7 +29,8 @@ public record CaptureConfig(
     boolean dropInvalid,
     OwnerGroups ownerGroups,
     Cidr ipv4Loopback,
-    DnsCapture dns) {
+    DnsCapture dns,
+    boolean traceLogging) {
 
   public CaptureConfig {
     inboundExcludePorts = List.copyOf(inboundExcludePorts);

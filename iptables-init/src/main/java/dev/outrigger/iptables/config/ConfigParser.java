@@ -56,7 +56,12 @@ public final class ConfigParser {
         raw.dropInvalid(),
         ownerGroups(raw),
         envField(LoopbackCidr.ENV, raw.ipv4LoopbackCidr(), LoopbackCidr::parse),
-        dnsCapture(raw, rulesVersion));
+        dnsCapture(raw, rulesVersion),
+        raw.traceLogging());
+    if (raw.traceLogging() && !rulesVersion.traceLogging()) {
+      throw new InvalidOptionException(Flags.label(Flags.TRACE_LOGGING), "Istio " + rulesVersion
+          + " has no such option (it went in 1.25; use " + Flags.RULES_VERSION + " 1.24 or earlier)");
+    }
     if (!capture.rulesVersion().ownerGroupsAndLoopbackCidr()) {
       for (String name : List.of(OwnerGroups.INCLUDE_ENV, OwnerGroups.EXCLUDE_ENV, LoopbackCidr.ENV)) {
         String value = name.equals(LoopbackCidr.ENV) ? raw.ipv4LoopbackCidr()

@@ -28,4 +28,5 @@ public record RawOptions(
     String ownerGroupsExclude,
     String ipv4LoopbackCidr,
     boolean redirectDns,
-    boolean captureAllDns) {}
+    boolean captureAllDns,
+    boolean traceLogging) {}

@@ -153,6 +153,11 @@ public enum RulesVersion {
     return ownerGroupsAndLoopbackCidr;
   }
 
+  /** --iptables-trace-logging exists (until 1.24; 1.25 removed it). */
+  public boolean traceLogging() {
+    return lastMinor <= 24;
+  }
+
   public DnsLayout dnsLayout() {
     return dnsLayout;
   }

@@ -75,8 +75,10 @@ final class DnsCaptureRules {
     String chain = OUTPUT;
     if (layout == DnsLayout.ISTIO_OUTPUT_UDP) {
       chain = ISTIO_OUTPUT;
-      rules.nat(OUTPUT, "-p udp -j " + ISTIO_OUTPUT, "send outbound UDP through the outbound capture chain (for DNS)");
-      rules.raw(OUTPUT, "-p udp -j " + ISTIO_OUTPUT, "outbound UDP gets its DNS conntrack zone in the raw table's ISTIO_OUTPUT");
+      rules.nat(OUTPUT, "-p udp -j " + ISTIO_OUTPUT, "send outbound UDP through the outbound capture chain (for DNS)",
+          Trace.JUMP_OUTBOUND);
+      rules.add(Table.RAW, OUTPUT, "-p udp -j " + ISTIO_OUTPUT,
+          "outbound UDP gets its DNS conntrack zone in the raw table's ISTIO_OUTPUT", Trace.JUMP_OUTBOUND);
     }
     String udpDns = "-p udp -m udp --dport " + DNS;
     for (String owner : owners(config)) {

@@ -21,7 +21,7 @@ final class OutboundCapture {
     Family family = rules.family();
     RulesVersion version = config.rulesVersion();
     if (version.tcpOnlyOutputJump()) {
-      rules.nat(OUTPUT, "-p tcp -j " + ISTIO_OUTPUT, "send outbound TCP through the outbound capture chain");
+      rules.nat(OUTPUT, "-p tcp -j " + ISTIO_OUTPUT, "send outbound TCP through the outbound capture chain", Trace.JUMP_OUTBOUND);
     } else {
       rules.nat(OUTPUT, Specs.jump(ISTIO_OUTPUT), "send all outbound traffic through the outbound capture chain (udp only meets RETURNs there)");
     }

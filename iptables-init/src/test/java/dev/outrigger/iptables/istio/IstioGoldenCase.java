@@ -40,6 +40,8 @@ public record IstioGoldenCase(String release, String name, boolean ipv6, Map<Str
 
   private static final List<IstioGoldenCase> CASES = List.of(
       of("drop-invalid", false, "--drop-invalid"),
+      // run_test.go's TraceLogging; the case is gone from 1.25's testdata with the flag.
+      of("logging", false, "--iptables-trace-logging"),
       of("empty", false),
       of("ipnets", false, "-i", "10.0.0.0/8"),
       of("inbound-ports-include", false, "-b", "32000,31000"),

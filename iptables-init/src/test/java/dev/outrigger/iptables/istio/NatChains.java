@@ -72,7 +72,8 @@ public record NatChains(Map<String, List<String>> chains) {
         + Cidr.parse(u.substring(u.lastIndexOf(' ') + 1)) : u);
     units.sort(null);
     // "--to-port" is istio-iptables' abbreviation (getopt takes any unique prefix) of REDIRECT's --to-ports.
-    String canonicalTarget = target.trim().replace("--to-port ", "--to-ports ");
+    // The quotes of istio-iptables' --nflog-prefix "JumpOutbound" are the shell's (iptables-restore drops them).
+    String canonicalTarget = target.trim().replace("--to-port ", "--to-ports ").replace("\"", "");
     return String.join(" ", units) + (units.isEmpty() ? "" : " ") + canonicalTarget;
   }
 }

@@ -30,7 +30,7 @@ class ReconcilerTest {
       OwnerIds.parse("1337"), OwnerIds.parse("1337"), InterceptionMode.REDIRECT, PortSelection.ALL,
       Port.parseList("15090,15021,15020"), CidrSelection.ALL, List.of(), List.of(), List.of(), List.of(), List.of(),
       new Port(15002), Duration.ofSeconds(5), RulesVersion.ISTIO_1_12, false,
-      OwnerGroups.ALL, Family.IPV4.loopback(), DnsCapture.OFF);
+      OwnerGroups.ALL, Family.IPV4.loopback(), DnsCapture.OFF, false);
 
   private final Plan plan = build();
 
@@ -67,7 +67,7 @@ class ReconcilerTest {
         SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
         SEED.excludeInterfaces(), SEED.kubeVirtInterfaces(), SEED.probePort(), SEED.probeTimeout(), SEED.rulesVersion(),
         SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(),
-        new DnsCapture(true, false, List.of(Cidr.parse("10.96.0.10/32"))));
+        new DnsCapture(true, false, List.of(Cidr.parse("10.96.0.10/32"))), false);
     Plan dnsPlan = PlanBuilder.build(withDns, Family.IPV4);
     List<String> listing = new ArrayList<>(PlanListing.of(dnsPlan, Table.NAT));
     // An earlier run's rule for a nameserver resolv.conf no longer names.
@@ -93,7 +93,7 @@ class ReconcilerTest {
         SEED.proxyUids(), SEED.proxyGids(), SEED.mode(), SEED.inboundPorts(), SEED.inboundExcludePorts(),
         SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
         SEED.excludeInterfaces(), InterfaceName.parseList("eth1,eth2"), SEED.probePort(), SEED.probeTimeout(), SEED.rulesVersion(),
-        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(), SEED.dns());
+        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(), SEED.dns(), false);
     Plan withKubeVirt = PlanBuilder.build(kubeVirt, Family.IPV4);
     TableEdit first = Reconciler.reconcile(withKubeVirt, SavedRuleset.EMPTY).edits().get(0);
     assertTrue(first.appends().stream().map(Rule::restoreLine).toList().contains("-I PREROUTING 1 -i eth1 -j RETURN"));
