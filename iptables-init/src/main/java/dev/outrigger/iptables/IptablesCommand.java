@@ -176,6 +176,7 @@ public final class IptablesCommand implements Callable<Integer> {
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
         localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
         runValidation, rulesVersion, dropInvalid, host.env().get(OwnerGroups.INCLUDE_ENV),
-        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV), redirectDns, captureAllDns, traceLogging));
+        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV), redirectDns, captureAllDns, traceLogging,
+        spec.commandLine().getParseResult().hasMatchedOption(Flags.TRACE_LOGGING)));
   }
 }

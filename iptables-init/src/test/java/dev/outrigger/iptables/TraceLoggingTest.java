@@ -1,6 +1,7 @@
 package dev.outrigger.iptables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.iptables.CommandHarness.Outcome;
@@ -23,6 +24,13 @@ class TraceLoggingTest {
     Outcome outcome = CommandHarness.execute(host(), List.of("--iptables-trace-logging", "--dry-run"));
     assertEquals(ExitCodes.BAD_OPTION, outcome.exitCode());
     assertTrue(outcome.err().contains("--iptables-trace-logging (IPTABLES_TRACE_LOGGING)"), outcome.err());
+  }
+
+  @Test
+  void theVariableIsIgnoredWhereIstioNoLongerHasIt() throws Exception {
+    Host host = new Host(Map.of("IPTABLES_TRACE_LOGGING", "true"), new FakeRunner(), FakeBinaries.all(dir), dir.resolve("passwd"));
+    assertFalse(CommandHarness.settings(host, List.of()).capture().traceLogging(), "1.30 reads no such variable");
+    assertTrue(CommandHarness.settings(host, List.of("--rules-version", "1.24")).capture().traceLogging());
   }
 
   /**

@@ -57,11 +57,7 @@ public final class ConfigParser {
         ownerGroups(raw),
         envField(LoopbackCidr.ENV, raw.ipv4LoopbackCidr(), LoopbackCidr::parse),
         dnsCapture(raw, rulesVersion),
-        raw.traceLogging());
-    if (raw.traceLogging() && !rulesVersion.traceLogging()) {
-      throw new InvalidOptionException(Flags.label(Flags.TRACE_LOGGING), "Istio " + rulesVersion
-          + " has no such option (it went in 1.25; use " + Flags.RULES_VERSION + " 1.24 or earlier)");
-    }
+        traceLogging(raw, rulesVersion));
     if (!capture.rulesVersion().ownerGroupsAndLoopbackCidr()) {
       for (String name : List.of(OwnerGroups.INCLUDE_ENV, OwnerGroups.EXCLUDE_ENV, LoopbackCidr.ENV)) {
         String value = name.equals(LoopbackCidr.ENV) ? raw.ipv4LoopbackCidr()
@@ -74,6 +70,23 @@ public final class ConfigParser {
     }
     Actions actions = new Actions(raw.dryRun(), raw.cleanupOnly(), raw.skipRuleApply(), raw.runValidation());
     return new Settings(capture, actions);
+  }
+
+  /**
+   * A release without the option (1.25 on) rejects the flag as unknown but never reads the variable:
+   * IPTABLES_TRACE_LOGGING from a pod's proxyMetadata must not stop its init step, so only the flag is refused.
+   */
+  private static boolean traceLogging(RawOptions raw, RulesVersion version) throws InvalidOptionException {
+    if (!raw.traceLogging() || version.traceLogging()) {
+      return raw.traceLogging();
+    }
+    if (raw.traceLoggingOnCommandLine()) {
+      throw new InvalidOptionException(Flags.label(Flags.TRACE_LOGGING), "Istio " + version
+          + " has no such option (it went in 1.25; use " + Flags.RULES_VERSION + " 1.24 or earlier)");
+    }
+    log.warn("{} is set but Istio {} has no trace logging (it went in 1.25): ignored, as Istio {} ignores it",
+        Flags.envName(Flags.TRACE_LOGGING), version, version);
+    return false;
   }
 
   private DnsCapture dnsCapture(RawOptions raw, RulesVersion version) throws InvalidOptionException {

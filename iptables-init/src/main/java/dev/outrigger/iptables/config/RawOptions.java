@@ -29,4 +29,5 @@ public record RawOptions(
     String ipv4LoopbackCidr,
     boolean redirectDns,
     boolean captureAllDns,
-    boolean traceLogging) {}
+    boolean traceLogging,
+    boolean traceLoggingOnCommandLine) {}
