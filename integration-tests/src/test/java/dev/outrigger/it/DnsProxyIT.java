@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * DNS capture with the agent's DNS proxy: dnsmasq in a pod of its own is the cluster DNS, the
  * app pod's resolv.conf names it (ip netns exec mounts /etc/netns/NAME/resolv.conf), the capture
- * rules send the app's :53 to that address to 15053, and real resolvers ask (dig, getent). The
+ * rules of {@code outrigger iptables --redirect-dns} send the app's :53 to that address to 15053
+ * (with the raw table's conntrack zones), and real resolvers ask (dig, getent). The
  * name table is a static one (OUTRIGGER_DNS_NAME_TABLE), not istiod's NDS.
  */
 class DnsProxyIT extends PodNetworkTestBase {
@@ -67,20 +68,13 @@ class DnsProxyIT extends PodNetworkTestBase {
     Files.createDirectories(dir);
     netnsDirs.add(dir);
     Files.writeString(dir.resolve("resolv.conf"), "nameserver " + nameserver + "\nsearch " + SEARCH + "\noptions ndots:5\n");
-    Sidecar.inject(pod, SidecarSettings.inboundMode(InboundMode.PRESERVE)
-        .with("ISTIO_META_DNS_CAPTURE", "true")
+    // `outrigger iptables --redirect-dns` inside the pod reads that resolv.conf (ip netns exec mounts it).
+    Sidecar.injectWithDnsCapture(pod, SidecarSettings.inboundMode(InboundMode.PRESERVE)
         .with("POD_NAMESPACE", "default")
         .with("OUTRIGGER_DNS_NAME_TABLE", nameTable.toString())
         .with("OUTRIGGER_DNS_UPSTREAM_TIMEOUT", UPSTREAM_TIMEOUT.toMillis() + "ms"));
-    // What `outrigger iptables --redirect-dns` writes for the pod's nameserver (Istio's ISTIO_OUTPUT_DNS), ahead of the TCP capture
-    // (added after inject: the init step replaces every ISTIO_* chain).
-    pod.exec("iptables", "-t", "nat", "-N", "ISTIO_OUTPUT_DNS").requireSuccess();
-    for (String proto : List.of("tcp", "udp")) {
-      pod.exec("iptables", "-t", "nat", "-A", "ISTIO_OUTPUT_DNS", "-p", proto, "--dport", "53", "-d", nameserver + "/32",
-          "-m", "owner", "!", "--uid-owner", String.valueOf(Sidecar.PROXY_UID), "-j", "REDIRECT", "--to-ports", "15053")
-          .requireSuccess();
-    }
-    pod.exec("iptables", "-t", "nat", "-I", "OUTPUT", "1", "-j", "ISTIO_OUTPUT_DNS").requireSuccess();
+    String rules = pod.exec("iptables", "-t", "nat", "-S", "ISTIO_OUTPUT_DNS").requireSuccess().stdout();
+    assertTrue(rules.contains("-d " + nameserver + "/32 -p udp -m udp --dport 53 -j REDIRECT --to-ports 15053"), rules);
     return pod;
   }
 

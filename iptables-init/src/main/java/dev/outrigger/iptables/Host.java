@@ -11,9 +11,17 @@ import java.util.Map;
  * environment; tests substitute an environment map, a runner in another network namespace, or a
  * search path without iptables.
  */
-public record Host(Map<String, String> env, CommandRunner runner, Binaries binaries, Path passwd) {
+public record Host(Map<String, String> env, CommandRunner runner, Binaries binaries, Path passwd, Path resolvConf) {
+  /** Where istio-iptables reads the nameservers whose DNS traffic --redirect-dns captures. */
+  public static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
+
   public Host {
     env = Map.copyOf(env);
+  }
+
+  /** A host whose nameservers are the system's (/etc/resolv.conf). */
+  public Host(Map<String, String> env, CommandRunner runner, Binaries binaries, Path passwd) {
+    this(env, runner, binaries, passwd, RESOLV_CONF);
   }
 
   public static Host system() {

@@ -105,6 +105,17 @@ public final class IptablesCommand implements Callable<Integer> {
   @Option(names = Flags.NETWORK_NAMESPACE, defaultValue = "",
       description = "Network namespace (a path, e.g. /var/run/netns/NAME) to write the rules in, entered with nsenter.")
   String networkNamespace;
+  @Option(names = Flags.REDIRECT_DNS, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class,
+      description = "Send the pod's DNS (udp and tcp port 53 to the nameservers of /etc/resolv.conf) to the agent on 15053; also ISTIO_META_DNS_CAPTURE.")
+  boolean redirectDns;
+  @Option(names = Flags.CAPTURE_ALL_DNS, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class, description = "With --redirect-dns: capture port 53 to every address, not only the nameservers'.")
+  boolean captureAllDns;
+  @Option(names = Flags.TRACE_LOGGING, defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      converter = LenientBoolean.class,
+      description = "Istio 1.12 to 1.24 only: an NFLOG rule (group 1337) ahead of each rule Istio tags, for tracing.")
+  boolean traceLogging;
   @Mixin IstioLogOptions logOptions;
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
@@ -156,7 +167,7 @@ public final class IptablesCommand implements Callable<Integer> {
         return ExitCodes.FAILED;
       }
       target = new Host(host.env(), new NamespaceRunner(host.runner(), nsenter.get(), networkNamespace.trim()),
-          host.binaries(), host.passwd());
+          host.binaries(), host.passwd(), host.resolvConf());
     }
     return new IptablesRun(target, spec.commandLine().getOut(), err).run(settings);
   }
@@ -167,11 +178,12 @@ public final class IptablesCommand implements Callable<Integer> {
           + " outrigger iptables, which writes iptables rules (through iptables-nft where the host uses nftables)"
           + " (expected: false)");
     }
-    ConfigParser parser = new ConfigParser(new ProxyUser(host.passwd()), host.env().get(Flags.ENVOY_USER_ENV));
+    ConfigParser parser = new ConfigParser(new ProxyUser(host.passwd()), host.env().get(Flags.ENVOY_USER_ENV), host.resolvConf());
     return parser.parse(new RawOptions(envoyPort, inboundCapturePort, inboundTunnelPort, proxyUid, proxyGid,
         interceptionMode, inboundPorts, localExcludePorts, serviceCidr, serviceExcludeCidr, outboundPorts,
         localOutboundPortsExclude, excludeInterfaces, kubeVirtInterfaces, probePort, probeTimeout, dryRun, cleanupOnly, skipRuleApply,
         runValidation, rulesVersion, dropInvalid, host.env().get(OwnerGroups.INCLUDE_ENV),
-        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV), tproxyMark, tproxyRouteTable));
+        host.env().get(OwnerGroups.EXCLUDE_ENV), host.env().get(LoopbackCidr.ENV), tproxyMark, tproxyRouteTable,
+        redirectDns, captureAllDns, traceLogging, spec.commandLine().getParseResult().hasMatchedOption(Flags.TRACE_LOGGING)));
   }
 }

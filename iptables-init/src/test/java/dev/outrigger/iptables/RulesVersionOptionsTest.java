@@ -35,7 +35,7 @@ class RulesVersionOptionsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1.18,ISTIO_1_22", "1.22.8,ISTIO_1_22", "1.23,ISTIO_1_23", "1.24.1,ISTIO_1_24", "1.12,ISTIO_1_12", "1.12.9,ISTIO_1_12", "v1.12.0,ISTIO_1_12", "1.25,ISTIO_1_30", "1.30.3,ISTIO_1_30", "'',ISTIO_1_30"})
+  @CsvSource({"1.18,ISTIO_1_19", "1.19.10,ISTIO_1_19", "1.20,ISTIO_1_22", "1.22.8,ISTIO_1_22", "1.23,ISTIO_1_23", "1.24.1,ISTIO_1_24", "1.12,ISTIO_1_12", "1.12.9,ISTIO_1_12", "v1.12.0,ISTIO_1_12", "1.25,ISTIO_1_30", "1.30.3,ISTIO_1_30", "'',ISTIO_1_30"})
   void versionsParseToTheirRuleSet(String text, RulesVersion expected) {
     assertEquals(expected, RulesVersion.parse(text));
   }
@@ -45,7 +45,7 @@ class RulesVersionOptionsTest {
     Outcome outcome = run(Map.of(), "--rules-version", "1.17");
     assertEquals(ExitCodes.BAD_OPTION, outcome.exitCode());
     assertEquals("outrigger iptables: invalid --rules-version (OUTRIGGER_RULES_VERSION): '1.17' is not a supported Istio"
-        + " version (supported: 1.12, 1.18-1.22, 1.23, 1.24, 1.25-1.30 (default))\n", outcome.err());
+        + " version (supported: 1.12, 1.18-1.19, 1.20-1.22, 1.23, 1.24, 1.25-1.30 (default))\n", outcome.err());
   }
 
   @Test

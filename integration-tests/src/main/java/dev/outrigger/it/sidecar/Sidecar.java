@@ -52,6 +52,20 @@ public final class Sidecar implements AutoCloseable {
   }
 
   /**
+   * DNS capture, as with proxyMetadata ISTIO_META_DNS_CAPTURE="true": the init step with --redirect-dns
+   * (its rules send the app's DNS to the nameservers of the pod's resolv.conf to 15053), the proxy
+   * with ISTIO_META_DNS_CAPTURE=true (its DNS proxy on 15053).
+   */
+  public static Sidecar injectWithDnsCapture(Pod pod, SidecarSettings settings) {
+    List<String> flags = new ArrayList<>(Outrigger.ISTIO_DEFAULT_IPTABLES_FLAGS);
+    flags.add("--redirect-dns");
+    Outrigger.iptables(pod, flags).requireSuccess();
+    Sidecar sidecar = startProxy(pod, settings.with("ISTIO_META_DNS_CAPTURE", "true"));
+    sidecar.awaitReady();
+    return sidecar;
+  }
+
+  /**
    * TPROXY interception, as Istio's injector (and Outrigger's) sets it up: the init step with -m TPROXY,
    * the proxy with ISTIO_META_INTERCEPTION_MODE=TPROXY, as uid 0 and gid 1337 (the gid owner rules keep
    * its own traffic out of capture) with NET_ADMIN as its only capability (IP_TRANSPARENT, SO_MARK).

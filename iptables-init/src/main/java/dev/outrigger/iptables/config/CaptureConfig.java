@@ -29,7 +29,9 @@ public record CaptureConfig(
     boolean dropInvalid,
     OwnerGroups ownerGroups,
     Cidr ipv4Loopback,
-    TproxyRouting tproxy) {
+    TproxyRouting tproxy,
+    DnsCapture dns,
+    boolean traceLogging) {
 
   public CaptureConfig {
     inboundExcludePorts = List.copyOf(inboundExcludePorts);

@@ -39,6 +39,8 @@ public final class Flags {
   public static final String DUAL_STACK = "--dual-stack";
   public static final String NETWORK_NAMESPACE = "--network-namespace";
   public static final String TRACE_LOGGING = "--iptables-trace-logging";
+  public static final String REDIRECT_DNS = "--redirect-dns";
+  public static final String CAPTURE_ALL_DNS = "--capture-all-dns";
   /** Env-only: the user whose uid is the default --proxy-uid. */
   public static final String ENVOY_USER_ENV = "ENVOY_USER";
 
@@ -60,6 +62,8 @@ public final class Flags {
     return switch (longName) {
       case DROP_INVALID -> Optional.of("INVALID_DROP");
       case DUAL_STACK -> Optional.of("ISTIO_DUAL_STACK");
+      // The proxy's own variable, so one proxyMetadata setting turns on both the rules and the DNS proxy.
+      case REDIRECT_DNS -> Optional.of("ISTIO_META_DNS_CAPTURE");
       default -> Optional.empty();
     };
   }

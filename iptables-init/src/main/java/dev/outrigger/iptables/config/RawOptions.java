@@ -28,4 +28,8 @@ public record RawOptions(
     String ownerGroupsExclude,
     String ipv4LoopbackCidr,
     String tproxyMark,
-    String tproxyRouteTable) {}
+    String tproxyRouteTable,
+    boolean redirectDns,
+    boolean captureAllDns,
+    boolean traceLogging,
+    boolean traceLoggingOnCommandLine) {}

@@ -16,21 +16,39 @@ import java.util.stream.Collectors;
  *   <li>1.25 jumps from OUTPUT to ISTIO_OUTPUT for every protocol (not only tcp) and excludes
  *       outbound ports for udp as well as tcp.
  * </ul>
- * and 1.24 jumps to an ISTIO_DROP chain for --drop-invalid. Releases 1.13–1.17 are not offered:
+ * and 1.24 jumps to an ISTIO_DROP chain for --drop-invalid. DNS capture (--redirect-dns) has its own
+ * history, see {@link DnsLayout}: 1.20 matches the nameserver's replies by their source (1.18 and
+ * 1.19 wrote {@code -d}), which is why 1.18–1.19 and 1.20–1.22 are two versions; 1.25 also turns DNS
+ * capture off when there is no nameserver to capture. Releases 1.13–1.17 are not offered:
  * asking for one is refused with the list of supported versions rather than answered with rules
  * that are almost right.
  */
 public enum RulesVersion {
   /** Istio 1.12.x: the rules of seed 002, kept byte-exact. */
-  ISTIO_1_12("1.12", 12, 12, true, false, true, true, false, false, false),
-  /** Istio 1.18.x to 1.22.x. */
-  ISTIO_1_22("1.22", 18, 22, false, true, true, true, false, false, true),
+  ISTIO_1_12("1.12", 12, 12, true, false, true, true, false, false, false, DnsLayout.BUILTIN_CHAINS, false, false),
+  /** Istio 1.18.x and 1.19.x. */
+  ISTIO_1_19("1.19", 18, 19, false, true, true, true, false, false, true, DnsLayout.BUILTIN_CHAINS, false, false),
+  /** Istio 1.20.x to 1.22.x. */
+  ISTIO_1_22("1.22", 20, 22, false, true, true, true, false, false, true, DnsLayout.BUILTIN_CHAINS, true, false),
   /** Istio 1.23.x. */
-  ISTIO_1_23("1.23", 23, 23, false, true, false, true, false, false, true),
+  ISTIO_1_23("1.23", 23, 23, false, true, false, true, false, false, true, DnsLayout.ISTIO_OUTPUT_UDP, true, false),
   /** Istio 1.24.x. */
-  ISTIO_1_24("1.24", 24, 24, false, true, false, true, false, true, true),
+  ISTIO_1_24("1.24", 24, 24, false, true, false, true, false, true, true, DnsLayout.ISTIO_OUTPUT_UDP, true, false),
   /** Istio 1.25.x to 1.30.x (1.30.3 is the newest release read): the default. */
-  ISTIO_1_30("1.30", 25, 30, false, true, false, false, true, true, true);
+  ISTIO_1_30("1.30", 25, 30, false, true, false, false, true, true, true, DnsLayout.DNS_CHAINS, true, true);
+
+  /** Where a release puts its DNS capture rules. */
+  public enum DnsLayout {
+    /**
+     * Until 1.22: the UDP rules straight in nat OUTPUT and raw OUTPUT/PREROUTING, the TCP redirect
+     * in ISTIO_OUTPUT.
+     */
+    BUILTIN_CHAINS,
+    /** 1.23 and 1.24: OUTPUT jumps to ISTIO_OUTPUT for udp too (nat and raw), the UDP rules after the TCP ones. */
+    ISTIO_OUTPUT_UDP,
+    /** Since 1.25: nat and raw ISTIO_OUTPUT_DNS chains, and raw ISTIO_INBOUND for the replies. */
+    DNS_CHAINS
+  }
 
   public static final RulesVersion DEFAULT = ISTIO_1_30;
   private static final Pattern VERSION = Pattern.compile("v?1\\.(\\d+)(?:\\.\\d+)?");
@@ -45,10 +63,14 @@ public enum RulesVersion {
   private final boolean udpOutboundPortExclusion;
   private final boolean invalidDropChain;
   private final boolean ownerGroupsAndLoopbackCidr;
+  private final DnsLayout dnsLayout;
+  private final boolean dnsRepliesMatchedBySource;
+  private final boolean dnsCaptureNeedsNameservers;
 
   RulesVersion(String label, int firstMinor, int lastMinor, boolean sshInboundReturn, boolean tunnelPortSkipsLoopbackRedirect,
       boolean trailingReturnAfterRanges, boolean tcpOnlyOutputJump, boolean udpOutboundPortExclusion,
-      boolean invalidDropChain, boolean ownerGroupsAndLoopbackCidr) {
+      boolean invalidDropChain, boolean ownerGroupsAndLoopbackCidr, DnsLayout dnsLayout,
+      boolean dnsRepliesMatchedBySource, boolean dnsCaptureNeedsNameservers) {
     this.label = label;
     this.firstMinor = firstMinor;
     this.lastMinor = lastMinor;
@@ -59,6 +81,9 @@ public enum RulesVersion {
     this.udpOutboundPortExclusion = udpOutboundPortExclusion;
     this.invalidDropChain = invalidDropChain;
     this.ownerGroupsAndLoopbackCidr = ownerGroupsAndLoopbackCidr;
+    this.dnsLayout = dnsLayout;
+    this.dnsRepliesMatchedBySource = dnsRepliesMatchedBySource;
+    this.dnsCaptureNeedsNameservers = dnsCaptureNeedsNameservers;
   }
 
   /** Accepts "1.N" or "1.N.P" (a leading "v" too); empty means {@link #DEFAULT}. */
@@ -126,6 +151,31 @@ public enum RulesVersion {
   /** ISTIO_OUTBOUND_OWNER_GROUPS(_EXCLUDE) and ISTIO_OUTBOUND_IPV4_LOOPBACK_CIDR exist (since 1.14). */
   public boolean ownerGroupsAndLoopbackCidr() {
     return ownerGroupsAndLoopbackCidr;
+  }
+
+  /** --iptables-trace-logging exists (until 1.24; 1.25 removed it). */
+  public boolean traceLogging() {
+    return lastMinor <= 24;
+  }
+
+  public DnsLayout dnsLayout() {
+    return dnsLayout;
+  }
+
+  /**
+   * The raw PREROUTING rule that puts a nameserver's replies in conntrack zone 1 matches them by
+   * source address (since 1.20; 1.12 to 1.19 wrote {@code -d <nameserver>}, which replies never match).
+   */
+  public boolean dnsRepliesMatchedBySource() {
+    return dnsRepliesMatchedBySource;
+  }
+
+  /**
+   * --redirect-dns without --capture-all-dns and without a nameserver in resolv.conf writes no DNS
+   * rules at all (since 1.25); earlier releases still wrote the proxy's RETURNs and conntrack zones.
+   */
+  public boolean dnsCaptureNeedsNameservers() {
+    return dnsCaptureNeedsNameservers;
   }
 
   @Override

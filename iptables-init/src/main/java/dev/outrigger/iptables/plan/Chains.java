@@ -11,6 +11,8 @@ public final class Chains {
   public static final String ISTIO_IN_REDIRECT = "ISTIO_IN_REDIRECT";
   public static final String ISTIO_OUTPUT = "ISTIO_OUTPUT";
   public static final String ISTIO_REDIRECT = "ISTIO_REDIRECT";
+  /** DNS capture's chain in nat and raw (since Istio 1.25). */
+  public static final String ISTIO_OUTPUT_DNS = "ISTIO_OUTPUT_DNS";
   public static final String PREROUTING = "PREROUTING";
   public static final String OUTPUT = "OUTPUT";
 
@@ -19,6 +21,7 @@ public final class Chains {
 
   private static final String OWNED_PREFIX = "ISTIO_";
   private static final List<String> NAT_BUILTIN = List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING");
+  private static final List<String> RAW_BUILTIN = List.of("PREROUTING", "OUTPUT");
 
   private Chains() {}
 
@@ -30,8 +33,11 @@ public final class Chains {
     return BUILTIN.contains(chain);
   }
 
-  /** The builtin chains a table has, in listing order (nat has no FORWARD). */
+  /** The builtin chains a table has, in listing order (nat has no FORWARD, raw only PREROUTING and OUTPUT). */
   public static List<String> builtinOf(Table table) {
-    return table.equals(Table.NAT) ? NAT_BUILTIN : BUILTIN;
+    if (table.equals(Table.NAT)) {
+      return NAT_BUILTIN;
+    }
+    return table.equals(Table.RAW) ? RAW_BUILTIN : BUILTIN;
   }
 }

@@ -15,8 +15,10 @@ final class ExcludedInterfaces {
 
   void addRules(CaptureConfig config, RuleList rules) {
     for (InterfaceName nic : config.excludeInterfaces()) {
-      rules.nat(PREROUTING, "-i " + nic + " -j RETURN", "traffic arriving on excluded interface " + nic + " is not captured");
-      rules.nat(OUTPUT, "-o " + nic + " -j RETURN", "traffic leaving by excluded interface " + nic + " is not captured");
+      rules.nat(PREROUTING, "-i " + nic + " -j RETURN", "traffic arriving on excluded interface " + nic + " is not captured",
+          Trace.EXCLUDE_INTERFACE);
+      rules.nat(OUTPUT, "-o " + nic + " -j RETURN", "traffic leaving by excluded interface " + nic + " is not captured",
+          Trace.EXCLUDE_INTERFACE);
     }
   }
 }

@@ -19,19 +19,21 @@ final class RedirectInboundCapture implements InboundCapture {
     if (config.inboundPorts().none()) {
       return;
     }
-    rules.nat(PREROUTING, "-p tcp -j " + ISTIO_INBOUND, "send inbound TCP through the inbound capture chain");
+    rules.nat(PREROUTING, "-p tcp -j " + ISTIO_INBOUND, "send inbound TCP through the inbound capture chain", Trace.JUMP_INBOUND);
     if (config.inboundPorts().all()) {
       if (config.rulesVersion().sshInboundReturn()) {
-        rules.nat(ISTIO_INBOUND, Specs.tcpPort(SSH) + " -j RETURN", "never capture ssh, so a broken proxy cannot lock out the node");
+        rules.nat(ISTIO_INBOUND, Specs.tcpPort(SSH) + " -j RETURN", "never capture ssh, so a broken proxy cannot lock out the node",
+            Trace.EXCLUDE_INBOUND_PORT);
       }
       for (Port port : config.inboundExcludePorts()) {
-        rules.nat(ISTIO_INBOUND, Specs.tcpPort(port) + " -j RETURN", "inbound port " + port + " is excluded");
+        rules.nat(ISTIO_INBOUND, Specs.tcpPort(port) + " -j RETURN", "inbound port " + port + " is excluded", Trace.EXCLUDE_INBOUND_PORT);
       }
       rules.nat(ISTIO_INBOUND, "-p tcp " + Specs.jump(ISTIO_IN_REDIRECT), "every other inbound port goes to the proxy");
       return;
     }
     for (Port port : config.inboundPorts().ports()) {
-      rules.nat(ISTIO_INBOUND, Specs.tcpPort(port) + " " + Specs.jump(ISTIO_IN_REDIRECT), "inbound port " + port + " is captured");
+      rules.nat(ISTIO_INBOUND, Specs.tcpPort(port) + " " + Specs.jump(ISTIO_IN_REDIRECT), "inbound port " + port + " is captured",
+          Trace.INCLUDE_INBOUND_PORT);
     }
   }
 }

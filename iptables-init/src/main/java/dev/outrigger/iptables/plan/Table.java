@@ -4,6 +4,8 @@ package dev.outrigger.iptables.plan;
 public record Table(String name) {
   public static final Table NAT = new Table("nat");
   public static final Table MANGLE = new Table("mangle");
+  /** Before conntrack: where DNS capture splits UDP DNS into conntrack zones. */
+  public static final Table RAW = new Table("raw");
 
   @Override
   public String toString() {

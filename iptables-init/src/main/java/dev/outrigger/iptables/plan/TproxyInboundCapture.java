@@ -43,8 +43,8 @@ final class TproxyInboundCapture implements InboundCapture {
     // istio-iptables (read at 1.22.8, 1.30.3) writes ISTIO_OUTBOUND_IPV4_LOOPBACK_CIDR's range here as in ISTIO_OUTPUT.
     Cidr loopback = family == Family.IPV4 ? config.ipv4Loopback() : family.loopback();
     for (InterfaceName nic : config.excludeInterfaces()) {
-      rules.mangle(PREROUTING, "-i " + nic + " -j RETURN", "traffic arriving on excluded interface " + nic + " is not captured");
-      rules.mangle(OUTPUT, "-o " + nic + " -j RETURN", "traffic leaving on excluded interface " + nic + " is not captured");
+      rules.mangle(PREROUTING, "-i " + nic + " -j RETURN", "traffic arriving on excluded interface " + nic + " is not captured", Trace.EXCLUDE_INTERFACE);
+      rules.mangle(OUTPUT, "-o " + nic + " -j RETURN", "traffic leaving on excluded interface " + nic + " is not captured", Trace.EXCLUDE_INTERFACE);
     }
     rules.nat(ISTIO_INBOUND, Specs.tcpPort(config.inboundTunnelPort()) + " -j RETURN",
         "the inbound tunnel (HBONE) port reaches the proxy directly");
@@ -62,13 +62,13 @@ final class TproxyInboundCapture implements InboundCapture {
       rules.mangle(ISTIO_TPROXY, "! -d " + loopback + " -p tcp -j TPROXY --on-port " + config.inboundCapturePort()
               + " --on-ip " + (family == Family.IPV6 ? "::" : "0.0.0.0") + " --tproxy-mark " + mark + "/" + ALL_BITS,
           "new inbound connections go to the transparent inbound listener, addresses kept");
-      rules.mangle(PREROUTING, "-p tcp -j " + ISTIO_INBOUND, "send inbound TCP through the inbound capture chain");
+      rules.mangle(PREROUTING, "-p tcp -j " + ISTIO_INBOUND, "send inbound TCP through the inbound capture chain", Trace.JUMP_INBOUND);
       if (config.inboundPorts().all()) {
         if (config.rulesVersion().sshInboundReturn()) {
-          rules.mangle(ISTIO_INBOUND, Specs.tcpPort(SSH) + " -j RETURN", "never capture ssh, so a broken proxy cannot lock out the node");
+          rules.mangle(ISTIO_INBOUND, Specs.tcpPort(SSH) + " -j RETURN", "never capture ssh, so a broken proxy cannot lock out the node", Trace.EXCLUDE_INBOUND_PORT);
         }
         for (Port port : config.inboundExcludePorts()) {
-          rules.mangle(ISTIO_INBOUND, Specs.tcpPort(port) + " -j RETURN", "inbound port " + port + " is excluded");
+          rules.mangle(ISTIO_INBOUND, Specs.tcpPort(port) + " -j RETURN", "inbound port " + port + " is excluded", Trace.EXCLUDE_INBOUND_PORT);
         }
         rules.mangle(ISTIO_INBOUND, "-p tcp -m conntrack --ctstate RELATED,ESTABLISHED -j " + ISTIO_DIVERT,
             "packets of connections already diverted");
@@ -76,8 +76,8 @@ final class TproxyInboundCapture implements InboundCapture {
       } else {
         for (Port port : config.inboundPorts().ports()) {
           rules.mangle(ISTIO_INBOUND, Specs.tcpPort(port) + " -m conntrack --ctstate RELATED,ESTABLISHED -j " + ISTIO_DIVERT,
-              "packets of connections to port " + port + " already diverted");
-          rules.mangle(ISTIO_INBOUND, Specs.tcpPort(port) + " -j " + ISTIO_TPROXY, "inbound port " + port + " is captured");
+              "packets of connections to port " + port + " already diverted", Trace.INCLUDE_INBOUND_PORT);
+          rules.mangle(ISTIO_INBOUND, Specs.tcpPort(port) + " -j " + ISTIO_TPROXY, "inbound port " + port + " is captured", Trace.INCLUDE_INBOUND_PORT);
         }
       }
     }

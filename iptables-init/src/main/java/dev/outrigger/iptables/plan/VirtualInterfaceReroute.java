@@ -18,12 +18,13 @@ final class VirtualInterfaceReroute {
   void addRules(CaptureConfig config, RuleList rules) {
     for (InterfaceName nic : config.kubeVirtInterfaces()) {
       rules.natAtTop(PREROUTING, "-i " + nic + " -j RETURN",
-          "traffic from the VM on virtual interface " + nic + " is not inbound: skip inbound capture");
+          "traffic from the VM on virtual interface " + nic + " is not inbound: skip inbound capture", Trace.KUBEVIRT);
     }
     if (config.outboundCidrs().all()) {
       for (InterfaceName nic : config.kubeVirtInterfaces()) {
         rules.natAtTop(PREROUTING, "-i " + nic + " " + Specs.jump(ISTIO_REDIRECT),
-            "the VM's connections via " + nic + " are the pod's outbound traffic: to the proxy's outbound port");
+            "the VM's connections via " + nic + " are the pod's outbound traffic: to the proxy's outbound port",
+            Trace.KUBEVIRT);
       }
       return;
     }
@@ -31,7 +32,8 @@ final class VirtualInterfaceReroute {
     for (Cidr cidr : config.outboundCidrs().of(rules.family())) {
       for (InterfaceName nic : config.kubeVirtInterfaces()) {
         rules.natAtTop(PREROUTING, "-d " + cidr + " -i " + nic + " " + Specs.jump(ISTIO_REDIRECT),
-            "the VM's connections via " + nic + " to captured range " + cidr + " go to the proxy's outbound port");
+            "the VM's connections via " + nic + " to captured range " + cidr + " go to the proxy's outbound port",
+            Trace.KUBEVIRT);
       }
     }
   }

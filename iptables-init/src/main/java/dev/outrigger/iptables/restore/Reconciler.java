@@ -35,12 +35,17 @@ public final class Reconciler {
     // Planned builtin-chain rules that jump nowhere of ours (the kube-virt "-i IF -j RETURN") are
     // ours only by matching the plan: one already there counts as done, so a re-run adds no copy.
     // One left from an earlier run with other interfaces cannot be told from a foreign rule and stays.
+    // DNS capture rules in builtin chains are recognizable as ours: one the plan no longer wants (other
+    // nameservers, DNS capture off, another version's layout) goes.
+    List<SavedRule> deletions = new ArrayList<>();
     for (SavedRule rule : current.rules()) {
       if (Chains.isBuiltin(rule.chain()) && !rule.jumpsIntoOwnedChain()) {
-        removeFirst(missingJumps, rule.appendLine());
+        boolean planned = removeFirst(missingJumps, rule.appendLine());
+        if (!planned && DnsCaptureShape.isDnsCaptureRule(table, rule)) {
+          deletions.add(rule);
+        }
       }
     }
-    List<SavedRule> deletions = new ArrayList<>();
     for (SavedRule jump : current.jumpsIntoOwned()) {
       boolean intoWantedChain = jump.target().filter(wanted::contains).isPresent();
       if (intoWantedChain && !Chains.isBuiltin(jump.chain())) {

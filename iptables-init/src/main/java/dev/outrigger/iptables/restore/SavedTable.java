@@ -24,8 +24,13 @@ public record SavedTable(Table table, List<String> chains, List<SavedRule> rules
     return rules.stream().filter(r -> !Chains.isOwned(r.chain()) && r.jumpsIntoOwnedChain()).toList();
   }
 
+  /** DNS capture rules of istio-iptables 1.12-1.24 in builtin chains (see {@link DnsCaptureShape}). */
+  public List<SavedRule> dnsCaptureRules() {
+    return rules.stream().filter(r -> DnsCaptureShape.isDnsCaptureRule(table, r)).toList();
+  }
+
   public boolean hasOwnedState() {
-    return !ownedChains().isEmpty() || !jumpsIntoOwned().isEmpty();
+    return !ownedChains().isEmpty() || !jumpsIntoOwned().isEmpty() || !dnsCaptureRules().isEmpty();
   }
 
   public boolean hasRulesOrChains() {

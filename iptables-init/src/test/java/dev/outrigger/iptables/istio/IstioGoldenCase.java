@@ -10,9 +10,12 @@ import java.util.stream.Stream;
  * express, each as the flags that give our command run_test.go's configuration: its base config
  * (ports 15001/15006/15008, uid and gid 1337, no inbound ports, no outbound ranges) plus the
  * case's own settings. "ipv6" is run_test.go's EnableIPv6 / EnableInboundIPv6: Istio then writes an
- * ip6tables table too, which we do when the pod has a global IPv6 address.
+ * ip6tables table too, which we do when the pod has a global IPv6 address. run_test.go's
+ * DNSServersV4/V6 are the nameservers of the resolv.conf our command reads (istio-iptables reads
+ * them from /etc/resolv.conf, outside the code the test covers).
  */
-public record IstioGoldenCase(String release, String name, boolean ipv6, Map<String, String> env, List<String> caseArgs) {
+public record IstioGoldenCase(String release, String name, boolean ipv6, Map<String, String> env, List<String> caseArgs,
+    List<String> nameservers) {
   /** The Istio release each supported rules version was checked against, newest last. */
   public static final List<String> RELEASES = List.of("1.12.9", "1.18.7", "1.22.8", "1.23.6", "1.24.6", "1.30.3");
 
@@ -20,10 +23,25 @@ public record IstioGoldenCase(String release, String name, boolean ipv6, Map<Str
   private static final List<IstioGoldenCase> SINCE_1_14 = List.of(
       withEnv("host-ipv4-loopback-cidr", Map.of("ISTIO_OUTBOUND_IPV4_LOOPBACK_CIDR", "127.0.0.1/8")),
       withEnv("outbound-owner-groups", Map.of("ISTIO_OUTBOUND_OWNER_GROUPS", "java,202")),
-      withEnv("outbound-owner-groups-exclude", Map.of("ISTIO_OUTBOUND_OWNER_GROUPS_EXCLUDE", "888,ftp")));
+      withEnv("outbound-owner-groups-exclude", Map.of("ISTIO_OUTBOUND_OWNER_GROUPS_EXCLUDE", "888,ftp")),
+      new IstioGoldenCase("", "ipv6-dns-outbound-owner-groups", true, Map.of("ISTIO_OUTBOUND_OWNER_GROUPS", "java,202"),
+          List.of("--redirect-dns"), List.of()),
+      new IstioGoldenCase("", "ipv6-dns-outbound-owner-groups-exclude", true,
+          Map.of("ISTIO_OUTBOUND_OWNER_GROUPS_EXCLUDE", "888,ftp"), List.of("--redirect-dns"), List.of()));
+
+  /** run_test.go's DNS cases: RedirectDNS with the nameservers it sets (none for the ipv6-dns-* ones). */
+  private static final List<IstioGoldenCase> DNS = List.of(
+      dns("dns-uid-gid", true, List.of("127.0.0.53", "::127.0.0.53"), "-g", "1,2", "-u", "3,4"),
+      dns("ipv6-dns-uid-gid", true, List.of(), "-g", "1,2", "-u", "3,4"),
+      dns("ip-range", false, List.of("127.0.0.53"), "-x", "1.1.0.0/16", "-i", "9.9.0.0/16", "-g", "1,2", "-u", "3,4"),
+      dns("tproxy", true, List.of("127.0.0.53"), "-m", "TPROXY", "-b", "*", "-i", "9.9.0.0/16", "-x", "1.1.0.0/16",
+          "-c", "not-istio-nic"),
+      dns("loopback-outbound-iprange", false, List.of("127.0.0.53"), "-i", "127.1.2.3/32", "-g", "1,2", "-u", "3,4"));
 
   private static final List<IstioGoldenCase> CASES = List.of(
       of("drop-invalid", false, "--drop-invalid"),
+      // run_test.go's TraceLogging; the case is gone from 1.25's testdata with the flag.
+      of("logging", false, "--iptables-trace-logging"),
       of("empty", false),
       of("ipnets", false, "-i", "10.0.0.0/8"),
       of("inbound-ports-include", false, "-b", "32000,31000"),
@@ -44,21 +62,28 @@ public record IstioGoldenCase(String release, String name, boolean ipv6, Map<Str
       of("inbound-ports-wildcard-tproxy", false, "-m", "TPROXY", "-b", "*"));
 
   private static IstioGoldenCase of(String name, boolean ipv6, String... args) {
-    return new IstioGoldenCase("", name, ipv6, Map.of(), List.of(args));
+    return new IstioGoldenCase("", name, ipv6, Map.of(), List.of(args), List.of());
   }
 
   private static IstioGoldenCase withEnv(String name, Map<String, String> env) {
-    return new IstioGoldenCase("", name, false, env, List.of());
+    return new IstioGoldenCase("", name, false, env, List.of(), List.of());
+  }
+
+  private static IstioGoldenCase dns(String name, boolean ipv6, List<String> nameservers, String... args) {
+    List<String> withDns = new ArrayList<>(List.of(args));
+    withDns.add("--redirect-dns");
+    return new IstioGoldenCase("", name, ipv6, Map.of(), withDns, nameservers);
   }
 
   public static Stream<IstioGoldenCase> all() {
     return RELEASES.stream().flatMap(release -> {
       List<IstioGoldenCase> cases = new ArrayList<>(CASES);
+      cases.addAll(DNS);
       if (!release.startsWith("1.12.")) {
         cases.addAll(SINCE_1_14);
       }
       // Only the cases the release's testdata has (host-ipv4-loopback-cidr came in 1.21).
-      return cases.stream().map(c -> new IstioGoldenCase(release, c.name, c.ipv6, c.env, c.caseArgs))
+      return cases.stream().map(c -> new IstioGoldenCase(release, c.name, c.ipv6, c.env, c.caseArgs, c.nameservers))
           .filter(c -> IstioGoldenCase.class.getResource(c.resource()) != null);
     });
   }
@@ -78,6 +103,13 @@ public record IstioGoldenCase(String release, String name, boolean ipv6, Map<Str
     args.addAll(caseArgs);
     args.addAll(List.of("--rules-version", rulesVersion()));
     return args;
+  }
+
+  /** The resolv.conf our command reads: one nameserver line per server run_test.go sets. */
+  public String resolvConf() {
+    StringBuilder text = new StringBuilder("search default.svc.cluster.local\n");
+    nameservers.forEach(server -> text.append("nameserver ").append(server).append('\n'));
+    return text.toString();
   }
 
   public String resource() {

@@ -13,6 +13,7 @@ import dev.outrigger.iptables.plan.Plan;
 import dev.outrigger.iptables.plan.PlanBuilder;
 import dev.outrigger.iptables.plan.PlanListing;
 import dev.outrigger.iptables.plan.Table;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class IstioGoldenTest {
   @MethodSource("cases")
   void ourRulesAreTheGoldensRules(IstioGoldenCase golden) throws Exception {
     IstioGolden expected = IstioGolden.load(golden.resource());
-    CaptureConfig config = config(golden.env(), golden.args());
+    CaptureConfig config = config(golden.env(), golden.args(), golden.resolvConf());
     for (Family family : Family.values()) {
       boolean written = family == Family.IPV4 || golden.ipv6();
       assertEquals(written, expected.has(family), golden + ": the golden writes " + family + " rules");
@@ -61,7 +62,7 @@ class IstioGoldenTest {
   void theDefaultIsTheNewestRelease() throws Exception {
     String newest = IstioGoldenCase.RELEASES.get(IstioGoldenCase.RELEASES.size() - 1);
     IstioGolden expected = IstioGolden.load("/istio-goldens/" + newest + "/inbound-ports-wildcard.golden");
-    CaptureConfig config = config(Map.of(), List.of("-u", "1337", "-g", "1337", "-b", "*"));
+    CaptureConfig config = config(Map.of(), List.of("-u", "1337", "-g", "1337", "-b", "*"), "");
     assertEquals(expected.chains(Family.IPV4, "nat").withoutEmptyBuiltins(),
         NatChains.play(PlanListing.of(PlanBuilder.build(config, Family.IPV4), Table.NAT)).withoutEmptyBuiltins());
   }
@@ -74,8 +75,9 @@ class IstioGoldenTest {
         .equals(NatChains.canonical("-o lo -m owner --uid-owner 1337 -j RETURN")));
   }
 
-  private CaptureConfig config(Map<String, String> env, List<String> args) throws Exception {
-    Host host = new Host(env, new FakeRunner(), FakeBinaries.all(dir), dir.resolve("no-passwd"));
+  private CaptureConfig config(Map<String, String> env, List<String> args, String resolvConf) throws Exception {
+    Path resolv = Files.writeString(dir.resolve("resolv.conf"), resolvConf);
+    Host host = new Host(env, new FakeRunner(), FakeBinaries.all(dir), dir.resolve("no-passwd"), resolv);
     return CommandHarness.settings(host, args).capture();
   }
 }

@@ -84,6 +84,9 @@ public record NatChains(Map<String, List<String>> chains) {
     if (target.isEmpty()) {
       return target;
     }
+    // "--to-port" is istio-iptables' abbreviation (getopt takes any unique prefix) of REDIRECT's --to-ports.
+    // The quotes of istio-iptables' --nflog-prefix "JumpOutbound" are the shell's (iptables-restore drops them).
+    target = target.replace("--to-port ", "--to-ports ").replace("\"", "");
     List<String> words = new ArrayList<>(Arrays.asList(target.split("\\s+")));
     String jump = words.remove(0) + " " + words.remove(0);
     List<String> options = new ArrayList<>();

@@ -62,7 +62,12 @@ final class Netns implements AutoCloseable {
 
   /** As {@link #outrigger(List)}, with these environment variables. */
   Outcome outrigger(Map<String, String> env, List<String> args) {
-    Host host = new Host(env, inside, Binaries.fromPath(System.getenv("PATH")), Path.of("/etc/passwd"));
+    return outrigger(env, args, Host.RESOLV_CONF);
+  }
+
+  /** As {@link #outrigger(Map, List)}, reading the nameservers for --redirect-dns from this file. */
+  Outcome outrigger(Map<String, String> env, List<String> args, Path resolvConf) {
+    Host host = new Host(env, inside, Binaries.fromPath(System.getenv("PATH")), Path.of("/etc/passwd"), resolvConf);
     return CommandHarness.execute(host, args);
   }
 

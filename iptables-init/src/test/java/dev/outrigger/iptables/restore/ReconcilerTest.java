@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.iptables.config.CaptureConfig;
 import dev.outrigger.iptables.config.CidrSelection;
+import dev.outrigger.iptables.config.DnsCapture;
 import dev.outrigger.iptables.config.InterceptionMode;
 import dev.outrigger.iptables.config.OwnerGroups;
 import dev.outrigger.iptables.config.PortSelection;
 import dev.outrigger.iptables.config.RulesVersion;
 import dev.outrigger.iptables.config.TproxyRouting;
+import dev.outrigger.iptables.net.Cidr;
 import dev.outrigger.iptables.net.Family;
 import dev.outrigger.iptables.net.InterfaceName;
 import dev.outrigger.iptables.net.OwnerIds;
@@ -29,7 +31,7 @@ class ReconcilerTest {
       OwnerIds.parse("1337"), OwnerIds.parse("1337"), InterceptionMode.REDIRECT, PortSelection.ALL,
       Port.parseList("15090,15021,15020"), CidrSelection.ALL, List.of(), List.of(), List.of(), List.of(), List.of(),
       new Port(15002), Duration.ofSeconds(5), RulesVersion.ISTIO_1_12, false,
-      OwnerGroups.ALL, Family.IPV4.loopback(), TproxyRouting.DEFAULTS);
+      OwnerGroups.ALL, Family.IPV4.loopback(), TproxyRouting.DEFAULTS, DnsCapture.OFF, false);
 
   private final Plan plan = build();
 
@@ -60,6 +62,24 @@ class ReconcilerTest {
   }
 
   @Test
+  void aStaleDnsCaptureRuleInABuiltinChainGoesAPlannedOneStays() throws Exception {
+    CaptureConfig withDns = new CaptureConfig(SEED.envoyPort(), SEED.inboundCapturePort(), SEED.inboundTunnelPort(),
+        SEED.proxyUids(), SEED.proxyGids(), SEED.mode(), SEED.inboundPorts(), SEED.inboundExcludePorts(),
+        SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
+        SEED.excludeInterfaces(), SEED.kubeVirtInterfaces(), SEED.probePort(), SEED.probeTimeout(), SEED.rulesVersion(),
+        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(), SEED.tproxy(),
+        new DnsCapture(true, false, List.of(Cidr.parse("10.96.0.10/32"))), false);
+    Plan dnsPlan = PlanBuilder.build(withDns, Family.IPV4);
+    List<String> listing = new ArrayList<>(PlanListing.of(dnsPlan, Table.NAT));
+    // An earlier run's rule for a nameserver resolv.conf no longer names.
+    listing.add("-A OUTPUT -d 10.96.0.99/32 -p udp -m udp --dport 53 -j REDIRECT --to-ports 15053");
+    TableEdit nat = Reconciler.reconcile(dnsPlan, saved(listing)).edits().get(0);
+    assertEquals(List.of("-D OUTPUT -d 10.96.0.99/32 -p udp -m udp --dport 53 -j REDIRECT --to-ports 15053"),
+        nat.deletions().stream().map(SavedRule::deleteLine).toList());
+    assertEquals(dnsPlan.ownedRules(Table.NAT), nat.appends(), "the planned DNS rules of nat OUTPUT are there already");
+  }
+
+  @Test
   void reapplyingRedeclaresOurChainsButKeepsTheExistingJumps() {
     TableEdit nat = Reconciler.reconcile(plan, saved(appliedListing())).edits().get(0);
     assertEquals(4, nat.declaredChains().size(), "declaring flushes, so the chain rules are not duplicated");
@@ -74,7 +94,7 @@ class ReconcilerTest {
         SEED.proxyUids(), SEED.proxyGids(), SEED.mode(), SEED.inboundPorts(), SEED.inboundExcludePorts(),
         SEED.outboundCidrs(), SEED.outboundExcludeCidrs(), SEED.outboundPorts(), SEED.outboundExcludePorts(),
         SEED.excludeInterfaces(), InterfaceName.parseList("eth1,eth2"), SEED.probePort(), SEED.probeTimeout(), SEED.rulesVersion(),
-        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(), SEED.tproxy());
+        SEED.dropInvalid(), SEED.ownerGroups(), SEED.ipv4Loopback(), SEED.tproxy(), SEED.dns(), false);
     Plan withKubeVirt = PlanBuilder.build(kubeVirt, Family.IPV4);
     TableEdit first = Reconciler.reconcile(withKubeVirt, SavedRuleset.EMPTY).edits().get(0);
     assertTrue(first.appends().stream().map(Rule::restoreLine).toList().contains("-I PREROUTING 1 -i eth1 -j RETURN"));

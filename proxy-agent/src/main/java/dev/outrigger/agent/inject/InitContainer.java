@@ -18,11 +18,17 @@ final class InitContainer {
   private InitContainer() {}
 
   static Map<String, Object> of(PodOptions options, Map<String, Object> resources) {
-    return obj(
+    Map<String, Object> container = obj(
         "name", NAME,
         "image", options.image(),
         "imagePullPolicy", SidecarPlanner.PULL_POLICY,
-        "args", args(options),
+        "args", args(options));
+    // Istio's template gives istio-init the proxyMetadata too: ISTIO_META_DNS_CAPTURE="true" there is --redirect-dns.
+    List<Map<String, Object>> env = options.proxyConfig().metadataEnv();
+    if (!env.isEmpty()) {
+      container.put("env", env);
+    }
+    container.putAll(obj(
         "resources", resources,
         "securityContext", obj(
             "allowPrivilegeEscalation", false,
@@ -31,7 +37,8 @@ final class InitContainer {
             "readOnlyRootFilesystem", false,
             "runAsGroup", 0,
             "runAsNonRoot", false,
-            "runAsUser", 0));
+            "runAsUser", 0)));
+    return container;
   }
 
   /** {@code iptables -p 15001 -z 15006 -u 1337 -m REDIRECT -i .. -x .. -b .. -d .. [-q ..] [-o ..] [-k ..] [-c ..]}. */

@@ -1,7 +1,10 @@
 package dev.outrigger.agent.inject;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -20,6 +23,20 @@ record ProxyConfigAnnotation(Boolean holdApplicationUntilProxyStarts, String int
 
   ProxyConfigAnnotation {
     fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  }
+
+  /**
+   * proxyMetadata as container environment, by variable name (a Go template ranges over a map in key
+   * order), as Istio's injection template writes it for istio-init and istio-proxy.
+   */
+  List<Map<String, Object>> metadataEnv() {
+    List<Map<String, Object>> env = new ArrayList<>();
+    if (fields.get("proxyMetadata") instanceof Map<?, ?> metadata) {
+      Map<String, String> sorted = new TreeMap<>();
+      metadata.forEach((name, value) -> sorted.put(String.valueOf(name), String.valueOf(value)));
+      sorted.forEach((name, value) -> env.add(Trees.obj("name", name, "value", value)));
+    }
+    return env;
   }
 
   static ProxyConfigAnnotation parse(String value) {

@@ -92,6 +92,9 @@ final class ProxyContainer {
     if (istiod != null) {
       env.addAll(istiod.trailing());
     }
+    // Where Istio's template puts them, after TRUST_DOMAIN: ISTIO_META_DNS_CAPTURE="true" turns on the DNS proxy
+    // that the init container's --redirect-dns rules send the pod's DNS to.
+    env.addAll(options.proxyConfig().metadataEnv());
     env.add(obj("name", AgentConfig.INBOUND_MODE, "value", options.inboundMode().label()));
     if (!options.localhostInboundPorts().isEmpty()) {
       env.add(obj("name", AgentConfig.LOCALHOST_INBOUND_PORTS, "value", options.localhostInboundPorts().label()));

@@ -92,6 +92,17 @@ class AnnotationInjectionTest {
   }
 
   @Test
+  void proxyMetadataIsTheEnvironmentOfInitAndProxySoDnsCaptureReachesRulesAndProxy() {
+    Map<String, Object> init = init(injectOne(pod(Annotations.PROXY_CONFIG,
+        "{\"proxyMetadata\":{\"ISTIO_META_DNS_CAPTURE\":\"true\",\"INVALID_DROP\":\"true\"}}")));
+    assertEquals(List.of(Map.of("name", "INVALID_DROP", "value", "true"), Map.of("name", "ISTIO_META_DNS_CAPTURE", "value", "true")),
+        init.get("env"));
+    assertFalse(init(injectOne(pod())).containsKey("env"), "no proxyMetadata, no env (as Istio's template)");
+    Map<String, Object> proxy = proxy(injectOne(pod(Annotations.PROXY_CONFIG, "{\"proxyMetadata\":{\"ISTIO_META_DNS_CAPTURE\":\"true\"}}")));
+    assertEquals("true", envValue(proxy, "ISTIO_META_DNS_CAPTURE"), "and the proxy runs the DNS proxy they send it to");
+  }
+
+  @Test
   void anUnsupportedRulesVersionIsRefusedAtInjection() {
     InjectionException e = assertThrows(InjectionException.class, () -> inject(pod(Annotations.RULES_VERSION, "1.15")));
     assertTrue(e.getMessage().startsWith("Pod app: annotation outrigger.dev/rulesVersion: '1.15' is not a supported Istio version"
