@@ -21,13 +21,15 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's DNS proxy (Istio's on 127.0.0.1:15053, UDP and TCP), where the capture rules send
+ * The agent's DNS proxy (Istio's on 127.0.0.1:15053 and/or [::1]:15053, UDP and TCP), where the capture rules send
  * the pod's DNS. One event loop of its own serves both sockets, the upstream queries and the
  * cache. A packet it cannot read is counted, logged (rate-limited) and answered FORMERR or
  * dropped; it never stops the server.
@@ -44,8 +46,8 @@ public final class DnsProxyServer implements AutoCloseable {
   private final AtomicReference<LookupTable> table = new AtomicReference<>();
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final DnsResolver resolver;
-  private Channel udp;
-  private Channel tcp;
+  private final List<Channel> channels = new ArrayList<>();
+  private final List<InetSocketAddress> addresses = new ArrayList<>();
 
   public DnsProxyServer(DnsProxyConfig config, DnsStats stats) {
     this.config = config;
@@ -74,35 +76,43 @@ public final class DnsProxyServer implements AutoCloseable {
     if (config.resolvConf().nameservers().isEmpty()) {
       log.warn("DNS proxy: resolv.conf names no nameserver; every name not in the mesh's table gets SERVFAIL");
     }
-    udp = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
-        .handler(new UdpHandler()).bind(config.listen()).sync().channel();
-    InetSocketAddress udpBound = (InetSocketAddress) udp.localAddress();
-    // The same port for TCP (with port 0 in tests: whatever UDP got).
-    tcp = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS), new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
-                new LengthFieldPrepender(2), new TcpHandler());
-          }
-        })
-        .bind(udpBound).sync().channel();
-    log.info("DNS proxy on {} (udp, tcp), upstream {}, timeout {} ms", udpBound, config.resolvConf().nameservers(),
+    int port = -1;
+    for (InetSocketAddress listen : config.listen()) {
+      // Port 0 (tests): the first socket picks the port, the others take the same one.
+      InetSocketAddress address = port < 0 ? listen : new InetSocketAddress(listen.getAddress(), port);
+      Channel udp = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+          .handler(new UdpHandler()).bind(address).sync().channel();
+      InetSocketAddress bound = (InetSocketAddress) udp.localAddress();
+      port = bound.getPort();
+      channels.add(udp);
+      channels.add(new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS),
+                  new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2), new LengthFieldPrepender(2), new TcpHandler());
+            }
+          })
+          .bind(bound).sync().channel());
+      addresses.add(bound);
+    }
+    log.info("DNS proxy on {} (udp, tcp), upstream {}, timeout {} ms", addresses, config.resolvConf().nameservers(),
         config.upstreamTimeout().toMillis());
   }
 
+  /** The first address it listens on. */
   public InetSocketAddress address() {
-    return (InetSocketAddress) udp.localAddress();
+    return addresses.get(0);
+  }
+
+  /** Every address it listens on (UDP and TCP each). */
+  public List<InetSocketAddress> addresses() {
+    return List.copyOf(addresses);
   }
 
   @Override
   public void close() {
-    if (udp != null) {
-      udp.close().syncUninterruptibly();
-    }
-    if (tcp != null) {
-      tcp.close().syncUninterruptibly();
-    }
+    channels.forEach(channel -> channel.close().syncUninterruptibly());
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 

@@ -38,7 +38,12 @@ class DnsProxyServerTest {
   }
 
   private DnsProxyServer start(List<InetSocketAddress> upstreams, Duration timeout, int cacheSize) throws Exception {
-    DnsProxyConfig config = new DnsProxyConfig(new InetSocketAddress("127.0.0.1", 0),
+    return start(List.of(new InetSocketAddress("127.0.0.1", 0)), upstreams, timeout, cacheSize);
+  }
+
+  private DnsProxyServer start(List<InetSocketAddress> listen, List<InetSocketAddress> upstreams, Duration timeout,
+      int cacheSize) throws Exception {
+    DnsProxyConfig config = new DnsProxyConfig(listen,
         new ResolvConf(upstreams, List.of("default.svc.cluster.local")), ProxyDomain.forNamespace("default"), timeout,
         cacheSize);
     server = new DnsProxyServer(config, new DnsStats());
@@ -58,9 +63,13 @@ class DnsProxyServerTest {
   }
 
   private byte[] udp(byte[] message) throws Exception {
+    return udp(message, server.address());
+  }
+
+  private static byte[] udp(byte[] message, InetSocketAddress to) throws Exception {
     try (DatagramSocket socket = new DatagramSocket()) {
       socket.setSoTimeout(5000);
-      socket.send(new DatagramPacket(message, message.length, server.address()));
+      socket.send(new DatagramPacket(message, message.length, to));
       DatagramPacket reply = new DatagramPacket(new byte[65535], 65535);
       socket.receive(reply);
       return java.util.Arrays.copyOf(reply.getData(), reply.getLength());
@@ -83,6 +92,21 @@ class DnsProxyServerTest {
 
   private static int answerCount(byte[] reply) {
     return ((reply[6] & 0xFF) << 8) | (reply[7] & 0xFF);
+  }
+
+  @Test
+  void aDualStackPodsProxyAnswersOnBothLoopbacksOnOnePort() throws Exception {
+    // As Istio's agent for a resolv.conf with an IPv4 and an IPv6 nameserver: the capture rules of each
+    // family redirect to its own loopback.
+    List<InetSocketAddress> listen = DnsProxyConfig.listenAddresses("localhost:0",
+        List.of(new InetSocketAddress("10.96.0.10", 53), new InetSocketAddress("fd00::10", 53)));
+    start(listen, List.of(upstream.address()), Duration.ofSeconds(1), 16);
+    assertEquals(2, server.addresses().size(), server.addresses().toString());
+    for (InetSocketAddress address : server.addresses()) {
+      assertEquals(server.address().getPort(), address.getPort());
+      assertEquals(1, answerCount(udp(query(11, "api.example.com.", DnsRecordType.A), address)), address.toString());
+    }
+    assertTrue(server.addresses().get(1).getAddress() instanceof java.net.Inet6Address, server.addresses().toString());
   }
 
   @Test
