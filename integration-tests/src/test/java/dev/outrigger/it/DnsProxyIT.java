@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * DNS capture with the agent's DNS proxy: dnsmasq in a pod of its own is the cluster DNS, the
  * app pod's resolv.conf names it (ip netns exec mounts /etc/netns/NAME/resolv.conf), the capture
  * rules of {@code outrigger iptables --redirect-dns} send the app's :53 to that address to 15053
- * (with the raw table's conntrack zones), and real resolvers ask (dig, getent). The
+ * (with the raw table's conntrack zones), and real resolvers ask (dig, getent). A dual-stack pod
+ * names the cluster DNS by both addresses: ip6tables sends the IPv6 ones to the proxy on [::1]. The
  * name table is a static one (OUTRIGGER_DNS_NAME_TABLE), not istiod's NDS.
  */
 class DnsProxyIT extends PodNetworkTestBase {
@@ -37,6 +38,8 @@ class DnsProxyIT extends PodNetworkTestBase {
 
   private Pod dnsServer;
   private Pod app;
+  /** A dual-stack pod: resolv.conf names the cluster DNS by its IPv4 and its IPv6 address. */
+  private Pod dualStack;
   private Pod orphan;
   private final List<Path> netnsDirs = new ArrayList<>();
   private Path nameTable;
@@ -48,7 +51,7 @@ class DnsProxyIT extends PodNetworkTestBase {
 
   @BeforeAll
   void startPods() throws IOException {
-    dnsServer = network.addPod("dnsmasq");
+    dnsServer = withIpv6(network.addPod("dnsmasq"));
     startDnsmasq(dnsServer);
     nameTable = Files.createTempFile("outrigger-dns-names", ".txt",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
@@ -57,17 +60,34 @@ class DnsProxyIT extends PodNetworkTestBase {
         ratings.other.svc.cluster.local 10.10.0.6 ratings.other
         api.example.com 240.240.0.1
         """);
-    app = sidecarPod("app", dnsServer.ip());
+    app = sidecarPod(network.addPod("app"), dnsServer.ip());
     // A pod whose nameserver does not exist: every forwarded query times out upstream.
-    orphan = sidecarPod("orphan", "10.99.0.250");
+    orphan = sidecarPod(network.addPod("orphan"), "10.99.0.250");
+    dualStack = sidecarPod(withIpv6(network.addPod("dual")), dnsServer.ip(), ipv6(dnsServer));
+    String rules = dualStack.exec("ip6tables", "-t", "nat", "-S", "ISTIO_OUTPUT_DNS").requireSuccess().stdout();
+    assertTrue(rules.contains("-d " + ipv6(dnsServer) + "/128 -p udp -m udp --dport 53 -j REDIRECT --to-ports 15053"),
+        rules);
   }
 
-  private Pod sidecarPod(String name, String nameserver) throws IOException {
-    Pod pod = network.addPod(name);
+  private static String ipv6(Pod pod) {
+    return "fd99::" + pod.ip().substring(pod.ip().lastIndexOf('.') + 1);
+  }
+
+  private static Pod withIpv6(Pod pod) {
+    pod.exec("ip", "-6", "addr", "add", ipv6(pod) + "/64", "dev", "eth0", "nodad").requireSuccess();
+    return pod;
+  }
+
+  private Pod sidecarPod(Pod pod, String... nameservers) throws IOException {
+    String nameserver = nameservers[0];
     Path dir = Path.of("/etc/netns", pod.netns());
     Files.createDirectories(dir);
     netnsDirs.add(dir);
-    Files.writeString(dir.resolve("resolv.conf"), "nameserver " + nameserver + "\nsearch " + SEARCH + "\noptions ndots:5\n");
+    StringBuilder resolv = new StringBuilder();
+    for (String server : nameservers) {
+      resolv.append("nameserver ").append(server).append('\n');
+    }
+    Files.writeString(dir.resolve("resolv.conf"), resolv + "search " + SEARCH + "\noptions ndots:5\n");
     // `outrigger iptables --redirect-dns` inside the pod reads that resolv.conf (ip netns exec mounts it).
     Sidecar.injectWithDnsCapture(pod, SidecarSettings.inboundMode(InboundMode.PRESERVE)
         .with("POD_NAMESPACE", "default")
@@ -89,7 +109,7 @@ class DnsProxyIT extends PodNetworkTestBase {
     hosts.toFile().setReadable(true, false);
     pod.workDir().toFile().setExecutable(true, false);
     BackgroundProcess dnsmasq = pod.start("dnsmasq", List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-        "--no-resolv", "--no-hosts", "--pid-file=", "--user=root", "--bind-interfaces", "--listen-address=" + pod.ip(),
+        "--no-resolv", "--no-hosts", "--pid-file=", "--user=root", "--bind-interfaces", "--listen-address=" + pod.ip() + "," + ipv6(pod),
         "--address=/upstream.test/192.0.2.10", "--local=/test/", "--addn-hosts=" + hosts, "--log-queries",
         "--log-facility=-"));
     Waits.until("dnsmasq answering", Duration.ofSeconds(10), () -> dnsmasq.isAlive()
@@ -121,6 +141,16 @@ class DnsProxyIT extends PodNetworkTestBase {
     assertTrue(result.stdout().matches("(?s).*flags: qr aa rd.*"), "answered by the proxy: " + result.describe());
     assertTrue(result.stdout().matches("(?s).*reviews\\.default\\.svc\\.cluster\\.local\\.\\s+30\\s+IN\\s+A\\s+10\\.10\\.0\\.5.*"),
         result.describe());
+  }
+
+  @Test
+  void inADualStackPodQueriesToTheIpv6NameserverReachTheProxyOnIpv6Loopback() {
+    // ip6tables redirects them to [::1]:15053: the proxy listens there because resolv.conf names an IPv6 server.
+    CommandResult mesh = dig(dualStack, "@" + ipv6(dnsServer), "reviews.default.svc.cluster.local");
+    assertTrue(mesh.stdout().matches("(?s).*flags: qr aa rd.*"), "answered by the proxy: " + mesh.describe());
+    assertTrue(mesh.stdout().contains("10.10.0.5"), mesh.describe());
+    assertEquals("192.0.2.10", dig(dualStack, "+short", "@" + ipv6(dnsServer), "upstream.test").stdout().trim());
+    assertEquals("192.0.2.10", dig(dualStack, "+short", "@" + dnsServer.ip(), "upstream.test").stdout().trim());
   }
 
   @Test
