@@ -110,11 +110,7 @@ def run(world, settings, results_dir, log):
             "window": int(os.environ.get("BENCH_COLD_WINDOW", 10))}
     started = datetime.datetime.now()
     chosen = [v for v in variants() if not settings.only or v.name in settings.only]
-    archives = {}
-    for v in chosen:
-        if v.training:
-            log(f"training run for {v.name} ({v.training})")
-            archives[v.name] = training.train(world, v, settings)
+    archives = training.train_all(world, chosen, settings, log)
     rounds = {v.name: [] for v in chosen}
     for r in range(settings.rounds):
         for v in (chosen if r % 2 == 0 else list(reversed(chosen))):
@@ -123,14 +119,7 @@ def run(world, settings, results_dir, log):
             log(f"round {r + 1}: {v.name}: max req/s per window "
                 + " ".join(f"{w['rps']:,.0f}" for w in result["max"])
                 + f"; p99 ms at {settings.rate:g} req/s per window " + " ".join(f"{w['p99']:.2f}" for w in result["fixed"]))
-    text = summarise(chosen, rounds, settings, cold, started)
-    stamp = started.strftime("%Y-%m-%d-%H%M")
-    os.makedirs(results_dir, exist_ok=True)
-    md_path = os.path.join(results_dir, f"{stamp}-cold.md")
-    with open(md_path, "w") as f:
-        f.write(text)
-    print(text)
-    log(f"wrote {md_path}")
+    report.write_markdown(results_dir, started, "cold", summarise(chosen, rounds, settings, cold, started), log)
     return 0
 
 

@@ -21,6 +21,7 @@ import subprocess
 import time
 
 from . import load, netns, procs, sidecars, training
+from .report import write_markdown
 
 FIRST_HOST = 20
 NMT_FLAGS = "-XX:NativeMemoryTracking=summary"
@@ -158,12 +159,8 @@ def run(world, settings, results_dir, log):
     count = int(os.environ.get("BENCH_DENSITY_SIDECARS", 10))
     started = datetime.datetime.now()
     chosen = [v for v in variants() if not settings.only or v.name in settings.only]
-    archives = {}
-    for v in chosen:
-        if v.training:
-            log(f"training run for {v.name} ({v.training})")
-            # one archive for all N sidecars, as an image carries one: the client pod's (outbound) training
-            archives[v.name] = training.train(world, v, settings)[world.client.name]
+    # One archive for all N sidecars, as an image carries one: the client pod's (outbound) training.
+    archives = {name: flags[world.client.name] for name, flags in training.train_all(world, chosen, settings, log).items()}
     world.set_rules(False)  # the server pod: nginx, no sidecar
     pods = DensityPods(world, count)
     results = {}
@@ -174,14 +171,7 @@ def run(world, settings, results_dir, log):
             results[v.name] = run_variant(world, pods.pods, v, settings, log, archives.get(v.name, ""))
     finally:
         pods.delete()
-    text = report(chosen, results, count, settings, started)
-    stamp = started.strftime("%Y-%m-%d-%H%M")
-    md_path = os.path.join(results_dir, f"{stamp}-density.md")
-    os.makedirs(results_dir, exist_ok=True)
-    with open(md_path, "w") as f:
-        f.write(text)
-    print(text)
-    log(f"wrote {md_path}")
+    write_markdown(results_dir, started, "density", report(chosen, results, count, settings, started), log)
     return 0
 
 

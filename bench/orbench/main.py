@@ -66,11 +66,7 @@ def run_rounds(world, variants, settings, mode, bench_dir):
     started = datetime.datetime.now()
     log(f"{mode}: {len(variants)} variants, {settings.describe()}")
     load_before = os.getloadavg()
-    archives = {}
-    for v in variants:
-        if v.training:
-            log(f"training run for {v.name} ({v.training})")
-            archives[v.name] = training.train(world, v, settings)
+    archives = training.train_all(world, variants, settings, log)
     rounds = {v.name: [] for v in variants}
     for r in range(settings.rounds):
         order = variants if r % 2 == 0 else list(reversed(variants))

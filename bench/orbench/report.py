@@ -1,6 +1,7 @@
 """Medians over rounds, ratios against direct and the HAProxy peer of the same layer, the targets, and the plot."""
 
 import math
+import os
 import statistics
 
 PEER = {"L4": "haproxy-tcp", "L7": "haproxy-http", "L7-plain": "plain-haproxy", "L7-mtls": "mtls-haproxy"}
@@ -240,3 +241,14 @@ def plot(variants, summary, rounds, rate, path, title):
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def write_markdown(results_dir, started, mode, text, log):
+    """Writes bench/results/<stamp>-<mode>.md, prints it, and returns its path."""
+    os.makedirs(results_dir, exist_ok=True)
+    path = os.path.join(results_dir, f"{started.strftime('%Y-%m-%d-%H%M')}-{mode}.md")
+    with open(path, "w") as f:
+        f.write(text)
+    print(text)
+    log(f"wrote {path}")
+    return path

@@ -39,3 +39,13 @@ def train(world, variant, settings):
     if missing:
         raise RuntimeError(f"{variant.name}: the training run wrote no archive at {missing}")
     return {name: use_flag.format(path) for name, path in paths.items()}
+
+
+def train_all(world, variants, settings, log):
+    """{variant name: the training's archive flags} for the variants that want an archive."""
+    archives = {}
+    for v in variants:
+        if v.training:
+            log(f"training run for {v.name} ({v.training})")
+            archives[v.name] = train(world, v, settings)
+    return archives

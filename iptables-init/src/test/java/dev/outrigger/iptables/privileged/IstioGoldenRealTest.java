@@ -51,7 +51,7 @@ class IstioGoldenRealTest {
       for (Family family : golden.ipv6() ? List.of(Family.IPV4, Family.IPV6) : List.of(Family.IPV4)) {
         String binary = family == Family.IPV4 ? "iptables" : "ip6tables";
         for (String table : rules.tables(family)) {
-          restore(istio, binary + "-restore", rules.restore(family, table));
+          istio.restoreNoflush(binary + "-restore", rules.restore(family, table));
         }
         for (String table : List.of("nat", "mangle", "raw")) {
           assertEquals(istio.listing(binary, table), ours.listing(binary, table), golden + " " + family + " " + table);
@@ -74,15 +74,6 @@ class IstioGoldenRealTest {
       return java.util.Arrays.stream(names).allMatch(n -> groups.stream().anyMatch(l -> l.startsWith(n + ":")));
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static void restore(Netns netns, String binary, String input) {
-    try {
-      var result = netns.runner().run(List.of(binary, "--noflush"), input);
-      assertEquals(0, result.exitCode(), binary + ": " + result.stderr() + "\n" + input);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

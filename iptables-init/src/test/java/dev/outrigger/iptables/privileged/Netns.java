@@ -51,6 +51,16 @@ final class Netns implements AutoCloseable {
     return name;
   }
 
+  /** Loads rules with BINARY-restore --noflush (e.g. an Istio golden's), failing the test on an error. */
+  void restoreNoflush(String binary, String input) {
+    try {
+      var result = runner().run(List.of(binary, "--noflush"), input);
+      assertEquals(0, result.exitCode(), binary + ": " + result.stderr() + "\n" + input);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   ProcessRunner runner() {
     return inside;
   }

@@ -8,8 +8,6 @@ import dev.outrigger.iptables.CommandHarness.Outcome;
 import dev.outrigger.iptables.istio.IstioGolden;
 import dev.outrigger.iptables.istio.IstioGoldenCase;
 import dev.outrigger.iptables.net.Family;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -50,7 +48,7 @@ class TproxyRealTest {
       assertEquals(0, outcome.exitCode(), outcome.err());
       for (Family family : Family.values()) {
         String binary = family == Family.IPV4 ? "iptables" : "ip6tables";
-        restore(istio, binary + "-restore", golden.restore(family, "mangle"));
+        istio.restoreNoflush(binary + "-restore", golden.restore(family, "mangle"));
         assertEquals(istio.listing(binary, "mangle"), ours.listing(binary, "mangle"), release + " " + family);
       }
       // The nat table's inbound side is only the tunnel-port RETURN: no PREROUTING jump in TPROXY mode.
@@ -114,14 +112,5 @@ class TproxyRealTest {
     List<String> args = new ArrayList<>(ARGS);
     args.addAll(List.of("--rules-version", release));
     return args;
-  }
-
-  private static void restore(Netns netns, String binary, String input) {
-    try {
-      var result = netns.runner().run(List.of(binary, "--noflush"), input);
-      assertEquals(0, result.exitCode(), binary + ": " + result.stderr() + "\n" + input);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
