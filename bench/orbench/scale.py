@@ -18,6 +18,7 @@ SETTINGS = {
     "endpoints": "BENCH_SCALE_ENDPOINTS",
     "pushes": "BENCH_SCALE_PUSHES",
     "heaps": "BENCH_SCALE_HEAPS",
+    "jvm": "BENCH_SCALE_JVM",
     "rate": "BENCH_RATE",
     "connections": "BENCH_CONNECTIONS",
     "seconds": "BENCH_LATENCY_SECONDS",

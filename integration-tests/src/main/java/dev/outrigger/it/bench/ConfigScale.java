@@ -46,6 +46,9 @@ public final class ConfigScale {
   private static final Duration FIRST_PUSH_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration PUSH_TIMEOUT = Duration.ofMinutes(1);
   private static final String NMT = "-XX:NativeMemoryTracking=summary";
+  /** One line per collection on the sidecar's stderr, which the harness keeps: the pauses per load phase. */
+  private static final String GC_LOG = "-Xlog:gc:stderr";
+  private static final java.util.regex.Pattern GC_PAUSE = java.util.regex.Pattern.compile("Pause .* (\\d+\\.\\d+)ms$");
 
   private final Map<String, String> args;
   private final int services;
@@ -116,6 +119,12 @@ public final class ConfigScale {
             opts.replaceAll(o -> o.startsWith("-Xmx") ? "-Xmx" + heap : o);
           }
           opts.add(NMT);
+          opts.add(GC_LOG);
+          for (String extra : args.getOrDefault("jvm", "").split(" ")) {
+            if (!extra.isBlank()) {
+              opts.add(extra);
+            }
+          }
           Attempt attempt = new Attempt(heap.isEmpty() ? heapOf(defaults) + " (the launcher's default)" : heap, opts);
           attempts.add(attempt);
           log("attempt with -Xmx" + attempt.heap);
@@ -147,14 +156,16 @@ public final class ConfigScale {
     try (Sidecar sidecar = Sidecar.inject(client, settings)) {
       ProxyProcess proxy = new ProxyProcess(sidecar.proxyPid());
       attempt.proxy = proxy;
-      attempt.stderr = () -> String.join("\n", tail(sidecar.process().stderrLines(), 15));
+      attempt.stderr = () -> String.join("\n", tail(sidecar.process().stderrLines().stream()
+          .filter(l -> !GC_PAUSE.matcher(l).find()).toList(), 15));
+      attempt.stderrLines = () -> sidecar.process().stderrLines();
       Pushes pushes = new Pushes(controlPlane, proxy);
       controlPlane.awaitAcks(controlPlane.versions(), Duration.ofSeconds(60));
       String url = "http://" + ScaleMesh.APP_VIP + ":" + ScaleMesh.PORT + "/";
       stage(attempt, "warm-up", proxy);
       FixedRateLoad.run(client, url, warmup, rate, connections);
       stage(attempt, "load, small configuration", proxy);
-      attempt.loads.put("small configuration (the real service only), no pushes", load(client, url, proxy, null));
+      attempt.loads.put("small configuration (the real service only), no pushes", load(attempt, client, url, proxy, null));
       stage(attempt, "memory, small configuration", proxy);
       attempt.memory.put("small configuration", snapshot(proxy));
 
@@ -183,11 +194,11 @@ public final class ConfigScale {
       }
 
       stage(attempt, "load, mesh configuration", proxy);
-      attempt.loads.put("mesh configuration, no pushes", load(client, url, proxy, null));
+      attempt.loads.put("mesh configuration, no pushes", load(attempt, client, url, proxy, null));
       stage(attempt, "load with a push every second", proxy);
       List<Pushes.Push> underLoad = Collections.synchronizedList(new ArrayList<>());
       attempt.loads.put("mesh configuration, an endpoint push every second",
-          load(client, url, proxy, new Pusher(pushes, mesh, underLoad)));
+          load(attempt, client, url, proxy, new Pusher(pushes, mesh, underLoad)));
       attempt.incremental.addAll(underLoad);
       stage(attempt, "memory after the pushes", proxy);
       attempt.memory.put("mesh configuration, after " + (2 * pushesPerKind + underLoad.size()) + " incremental pushes",
@@ -233,7 +244,8 @@ public final class ConfigScale {
     }
   }
 
-  private LoadFigures load(Pod client, String url, ProxyProcess proxy, Pusher pusher) {
+  private LoadFigures load(Attempt attempt, Pod client, String url, ProxyProcess proxy, Pusher pusher) {
+    int gcLinesBefore = attempt.stderrLines.get().size();
     Thread thread = null;
     if (pusher != null) {
       thread = new Thread(pusher, "scale-pusher");
@@ -256,10 +268,20 @@ public final class ConfigScale {
       }
       pushCount = pusher.done.size();
     }
-    return new LoadFigures(result, cpu / seconds, pushCount);
+    List<String> lines = attempt.stderrLines.get();
+    List<Double> pauses = new ArrayList<>();
+    for (String line : lines.subList(Math.min(gcLinesBefore, lines.size()), lines.size())) {
+      java.util.regex.Matcher m = GC_PAUSE.matcher(line);
+      if (m.find()) {
+        pauses.add(Double.parseDouble(m.group(1)));
+      }
+    }
+    return new LoadFigures(result, cpu / seconds, pushCount, pauses.size(),
+        pauses.stream().mapToDouble(Double::doubleValue).sum(), pauses.stream().mapToDouble(Double::doubleValue).max().orElse(0));
   }
 
-  record LoadFigures(FixedRateLoad.Result result, double vcpu, int pushes) {}
+  record LoadFigures(FixedRateLoad.Result result, double vcpu, int pushes, int gcPauses, double gcPauseMillis,
+      double gcMaxPauseMillis) {}
 
   record MemoryFigures(ProxyProcess.Memory memory, ProxyProcess.Heap heap, ProxyProcess.Heap afterGc,
       Map<String, Double> nmt) {}
@@ -297,6 +319,7 @@ public final class ConfigScale {
     boolean exited;
     ProxyProcess proxy;
     java.util.function.Supplier<String> stderr = () -> "";
+    java.util.function.Supplier<List<String>> stderrLines = List::of;
     Pushes.Push first;
     double idleCpuPerSecond;
     final List<Pushes.Push> incremental = new ArrayList<>();
@@ -331,6 +354,8 @@ public final class ConfigScale {
     out.add("- The sidecar runs with `-XX:NativeMemoryTracking=summary` added to the launcher's flags (NMT "
         + "costs some memory itself, the same in every state). Timing figures are noisy: the machine (2 CPUs) "
         + "also runs other work; memory figures are the main result.");
+    attempts.stream().findFirst().ifPresent(a -> out.add("- Sidecar JVM flags (OUTRIGGER_JAVA_OPTS, -Xmx per attempt): `"
+        + String.join(" ", a.javaOpts) + "`"));
     out.add("- Load average at the end: " + String.format("%.2f",
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     out.add("");
@@ -416,11 +441,14 @@ public final class ConfigScale {
     out.add("");
     out.add("## Data path at " + rate + " req/s, -Xmx" + done.heap);
     out.add("");
-    out.add("| phase | requests | errors | p50 ms | p99 ms | max ms | sidecar vCPU | pushes during |");
-    out.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+    out.add("GC pauses: from the sidecar's `-Xlog:gc` lines during the phase (count, total, longest).");
+    out.add("");
+    out.add("| phase | requests | errors | p50 ms | p99 ms | max ms | sidecar vCPU | pushes during | GC pauses | GC ms total | longest GC ms |");
+    out.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     done.loads.forEach((phase, l) -> out.add("| " + phase + " | " + l.result().succeeded() + " | " + l.result().errors()
         + " | " + f3(l.result().p50Millis()) + " | " + f3(l.result().p99Millis()) + " | " + f3(l.result().maxMillis())
-        + " | " + f3(l.vcpu()) + " | " + l.pushes() + " |"));
+        + " | " + f3(l.vcpu()) + " | " + l.pushes() + " | " + l.gcPauses() + " | " + f1(l.gcPauseMillis()) + " | "
+        + f1(l.gcMaxPauseMillis()) + " |"));
     return String.join("\n", out) + "\n";
   }
 
