@@ -340,6 +340,11 @@ public final class ConfigScale {
     MeshConfig config = mesh.config();
     out.add("# Outrigger config scale (bench/run scale), " + started.toString().substring(0, 16).replace('T', ' ') + " UTC");
     out.add("");
+    String commit = dev.outrigger.it.harness.Commands.run("git", "-C", Outrigger.root().toString(), "rev-parse", "--short",
+        "HEAD").stdout().strip();
+    boolean dirty = !dev.outrigger.it.harness.Commands.run("git", "-C", Outrigger.root().toString(), "status", "--porcelain",
+        "--untracked-files=no").stdout().isBlank();
+    out.add("- Outrigger at " + commit + (dirty ? " with uncommitted changes" : "") + ".");
     out.add("- Mesh: " + services + " services × " + endpointsPerService + " endpoints (" + (services * endpointsPerService)
         + " endpoints) + the real service; as istiod sends it without Sidecar scoping: " + config.listeners().size()
         + " listeners, " + config.routes().size() + " route configuration with " + (services + 2) + " virtual hosts, "
