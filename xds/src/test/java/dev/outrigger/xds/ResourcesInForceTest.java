@@ -64,4 +64,17 @@ class ResourcesInForceTest {
     assertEquals(Map.of(RATINGS, ratings), ResourcesInForce.after(ResourceType.CLUSTER,
         Map.of(REVIEWS, reviews, RATINGS, ratings), Map.of(RATINGS, ratings), Set.of()));
   }
+
+  /** A full response re-sends every resource: the equal ones keep the instances in force (their translations too). */
+  @Test
+  void anEqualResourceKeepsTheInstanceInForce() {
+    ClusterLoadAssignment reviews = cla(REVIEWS, 2);
+    Map<String, Message> endpoints = ResourcesInForce.after(ResourceType.ENDPOINT, Map.of(REVIEWS, reviews),
+        Map.of(REVIEWS, cla(REVIEWS, 2)), Set.of(REVIEWS));
+    org.junit.jupiter.api.Assertions.assertSame(reviews, endpoints.get(REVIEWS));
+    Cluster ratings = Cluster.newBuilder().setName(RATINGS).build();
+    Map<String, Message> clusters = ResourcesInForce.after(ResourceType.CLUSTER, Map.of(RATINGS, ratings),
+        Map.of(RATINGS, Cluster.newBuilder().setName(RATINGS).build()), Set.of());
+    org.junit.jupiter.api.Assertions.assertSame(ratings, clusters.get(RATINGS));
+  }
 }
