@@ -270,17 +270,19 @@ public final class ConfigScale {
     }
     List<String> lines = attempt.stderrLines.get();
     List<Double> pauses = new ArrayList<>();
+    int full = 0;
     for (String line : lines.subList(Math.min(gcLinesBefore, lines.size()), lines.size())) {
       java.util.regex.Matcher m = GC_PAUSE.matcher(line);
       if (m.find()) {
         pauses.add(Double.parseDouble(m.group(1)));
+        full += line.contains("Pause Full") ? 1 : 0;
       }
     }
-    return new LoadFigures(result, cpu / seconds, pushCount, pauses.size(),
+    return new LoadFigures(result, cpu / seconds, pushCount, pauses.size(), full,
         pauses.stream().mapToDouble(Double::doubleValue).sum(), pauses.stream().mapToDouble(Double::doubleValue).max().orElse(0));
   }
 
-  record LoadFigures(FixedRateLoad.Result result, double vcpu, int pushes, int gcPauses, double gcPauseMillis,
+  record LoadFigures(FixedRateLoad.Result result, double vcpu, int pushes, int gcPauses, int fullGcs, double gcPauseMillis,
       double gcMaxPauseMillis) {}
 
   record MemoryFigures(ProxyProcess.Memory memory, ProxyProcess.Heap heap, ProxyProcess.Heap afterGc,
@@ -448,11 +450,12 @@ public final class ConfigScale {
     out.add("");
     out.add("GC pauses: from the sidecar's `-Xlog:gc` lines during the phase (count, total, longest).");
     out.add("");
-    out.add("| phase | requests | errors | p50 ms | p99 ms | max ms | sidecar vCPU | pushes during | GC pauses | GC ms total | longest GC ms |");
+    out.add("| phase | requests | errors | p50 ms | p99 ms | max ms | sidecar vCPU | pushes during | GC pauses (full) | GC ms total | longest GC ms |");
     out.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     done.loads.forEach((phase, l) -> out.add("| " + phase + " | " + l.result().succeeded() + " | " + l.result().errors()
         + " | " + f3(l.result().p50Millis()) + " | " + f3(l.result().p99Millis()) + " | " + f3(l.result().maxMillis())
-        + " | " + f3(l.vcpu()) + " | " + l.pushes() + " | " + l.gcPauses() + " | " + f1(l.gcPauseMillis()) + " | "
+        + " | " + f3(l.vcpu()) + " | " + l.pushes() + " | " + l.gcPauses() + " (" + l.fullGcs() + ") | "
+        + f1(l.gcPauseMillis()) + " | "
         + f1(l.gcMaxPauseMillis()) + " |"));
     return String.join("\n", out) + "\n";
   }
