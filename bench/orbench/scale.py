@@ -19,6 +19,7 @@ SETTINGS = {
     "pushes": "BENCH_SCALE_PUSHES",
     "heaps": "BENCH_SCALE_HEAPS",
     "jvm": "BENCH_SCALE_JVM",
+    "eds": "BENCH_SCALE_EDS",
     "rate": "BENCH_RATE",
     "connections": "BENCH_CONNECTIONS",
     "seconds": "BENCH_LATENCY_SECONDS",

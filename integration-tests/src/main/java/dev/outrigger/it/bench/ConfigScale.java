@@ -58,6 +58,7 @@ public final class ConfigScale {
   private final int connections;
   private final int seconds;
   private final int warmup;
+  private final ControlPlane.EdsPushes edsPushes;
 
   private ConfigScale(Map<String, String> args) {
     this.args = args;
@@ -69,6 +70,8 @@ public final class ConfigScale {
     this.connections = intArg("connections", 16);
     this.seconds = intArg("seconds", 20);
     this.warmup = intArg("warmup", 10);
+    this.edsPushes = ControlPlane.EdsPushes.valueOf(args.getOrDefault("eds", "changed-only").toUpperCase()
+        .replace('-', '_'));
   }
 
   public static void main(String[] argv) {
@@ -104,7 +107,7 @@ public final class ConfigScale {
     try (PodNetwork network = PodNetwork.create("scale")) {
       Pod server = network.addPod("app");
       EchoPage.start(server, ScaleMesh.APP_POD_PORT);
-      ControlPlane controlPlane = ControlPlane.start(network, ScaleMesh.appOnly(server.ip()).config());
+      ControlPlane controlPlane = ControlPlane.start(network, ScaleMesh.appOnly(server.ip()).config(), edsPushes);
       try {
         List<String> heaps = new ArrayList<>();
         heaps.add("");
@@ -352,9 +355,12 @@ public final class ConfigScale {
         + " listeners, " + config.routes().size() + " route configuration with " + (services + 2) + " virtual hosts, "
         + config.clusters().size() + " clusters, " + config.endpoints().size() + " ClusterLoadAssignments; "
         + "serialized " + String.format("%.1f", serializedMib(config)) + " MiB.");
-    out.add("- Control plane: java-control-plane's SimpleCache (state of the world). An EDS push re-sends every "
-        + "subscribed ClusterLoadAssignment, all " + config.endpoints().size() + " of them; istiod sends only the "
-        + "changed ones on an incremental EDS push, so these incremental figures are an upper bound.");
+    out.add(edsPushes == ControlPlane.EdsPushes.CHANGED_ONLY
+        ? "- Control plane: java-control-plane's ADS server (state of the world); an EDS response carries only the "
+            + "ClusterLoadAssignments that changed since the last one, as istiod's incremental EDS push does (eds=changed-only)."
+        : "- Control plane: java-control-plane's SimpleCache (state of the world), eds=all-subscribed: an EDS push "
+            + "re-sends every subscribed ClusterLoadAssignment, all " + config.endpoints().size() + " of them, where "
+            + "istiod sends only the changed ones; these incremental figures are an upper bound.");
     out.add("- Load: h2load --h1, " + connections + " connections paced to " + rate + " req/s in total, " + seconds
         + " s per phase after a " + warmup + " s warm-up, through the client sidecar to nginx in another pod "
         + "(no server sidecar).");
