@@ -40,8 +40,15 @@ final class ProxyProcess {
     return pid;
   }
 
+  /** Running: /proc/PID exists and is not a zombie (an exited JVM stays one until the harness reaps it). */
   boolean isAlive() {
-    return Files.exists(Path.of("/proc", String.valueOf(pid)));
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException gone) {
+      return false;
+    }
   }
 
   /** utime + stime of the whole process (all threads), in seconds. */
