@@ -1,4 +1,4 @@
-"""bench/run [standard|jvm|knobs|mtls|profile|cold|density]: builds the pods, runs the variants interleaved, writes the report."""
+"""bench/run [standard|jvm|knobs|mtls|profile|cold|density|scale]: builds the pods, runs the variants interleaved, writes the report."""
 
 import datetime
 import os
@@ -34,6 +34,14 @@ def main():
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
         signal.signal(sig, _on_signal)
     signal.alarm(settings.deadline)
+    if mode == "scale":
+        # Its own pods and xDS server (the integration-tests harness), not the two-pod world.
+        from . import scale
+        results_dir = os.environ.get("BENCH_RESULTS_DIR", os.path.join(bench_dir, "results"))
+        try:
+            return scale.run(repo, bench_dir, results_dir, log, settings.deadline)
+        finally:
+            signal.alarm(0)
     world = setup.World(repo, bench_dir)
     try:
         world.build()

@@ -174,13 +174,16 @@ public final class AdsClient implements AutoCloseable {
     TypeState state = types.get(type);
     state.nonce = response.getNonce();
     try {
-      Map<String, Message> resources = decode(type, response);
+      Map<String, Message> received = decode(type, response);
+      // Routes and endpoints: a response may carry only what changed (istiod's incremental EDS push).
+      Map<String, Message> resources = ResourcesInForce.after(type, state.resources, received, state.names);
       updates.accept(type, resources);
       state.acceptedVersion = response.getVersionInfo();
       state.resources = resources;
       state.acceptedAt = clock.instant();
       state.lastError = null;
-      log.info("xDS: accepted {} version {} ({} resources)", type, response.getVersionInfo(), resources.size());
+      log.info("xDS: accepted {} version {} ({} resources, {} in the response)", type, response.getVersionInfo(),
+          resources.size(), received.size());
       listener.accepted(type, response.getVersionInfo(), resources.size());
       send(request(state).setResponseNonce(state.nonce).build());
     } catch (RejectedUpdate e) {

@@ -34,6 +34,9 @@ public final class XdsConfigSource implements XdsUpdates {
   private final ConfigStore store;
   private final BiConsumer<ResourceType, Set<String>> subscribe;
   private final Consumer<Map<String, NameTables.NameEntry>> nameTables;
+  /** The last applied assignments and their translations (touched only on the xDS client's thread). */
+  private Map<String, Message> endpointMessages = Map.of();
+  private Map<String, EndpointSet> endpointSets = Map.of();
 
   /** @param subscribe called with the route / endpoint names to subscribe to (AdsClient::subscribe) */
   public XdsConfigSource(ConfigStore store, BiConsumer<ResourceType, Set<String>> subscribe) {
@@ -118,8 +121,15 @@ public final class XdsConfigSource implements XdsUpdates {
   private void endpoints(Map<String, Message> resources) throws RejectedUpdate {
     Map<String, EndpointSet> sets = new HashMap<>();
     for (Map.Entry<String, Message> e : resources.entrySet()) {
-      sets.put(e.getKey(), ClusterTranslator.endpoints((ClusterLoadAssignment) e.getValue()));
+      EndpointSet previous = endpointSets.get(e.getKey());
+      // Unchanged assignments (the same instance after a partial response, an equal one after a
+      // full one) keep their translation: a push of one service's endpoints in a mesh of
+      // thousands translates one assignment, not all of them.
+      sets.put(e.getKey(), previous != null && e.getValue().equals(endpointMessages.get(e.getKey()))
+          ? previous : ClusterTranslator.endpoints((ClusterLoadAssignment) e.getValue()));
     }
     store.update(c -> c.withEndpoints(sets));
+    endpointMessages = resources;
+    endpointSets = sets;
   }
 }

@@ -100,4 +100,33 @@ class XdsConfigSourceTest {
         "main_internal is skipped");
     assertEquals(java.util.Set.of("9080"), subscribed.get(ResourceType.ROUTE));
   }
+  private static ClusterLoadAssignment assignment(String cluster, String ip) {
+    ClusterLoadAssignment.Builder b = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
+    b.addEndpointsBuilder().addLbEndpointsBuilder().getEndpointBuilder().getAddressBuilder().getSocketAddressBuilder()
+        .setAddress(ip).setPortValue(9080);
+    return b.build();
+  }
+
+  /**
+   * An endpoint push in a large mesh changes few assignments: the unchanged ones keep their
+   * translation (the same EndpointSet), only the changed one is translated again.
+   */
+  @Test
+  void anUnchangedAssignmentKeepsItsTranslation() throws Exception {
+    String reviews = "outbound|9080||reviews.default.svc.cluster.local";
+    String ratings = "outbound|9080||ratings.default.svc.cluster.local";
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    source.accept(ResourceType.ENDPOINT, java.util.Map.of(reviews, assignment(reviews, "10.1.0.1"),
+        ratings, assignment(ratings, "10.1.0.2")));
+    var reviewsBefore = store.current().endpoints().get(reviews);
+    var ratingsBefore = store.current().endpoints().get(ratings);
+
+    // A full response: equal but new instances for the unchanged one.
+    source.accept(ResourceType.ENDPOINT, java.util.Map.of(reviews, assignment(reviews, "10.1.0.1"),
+        ratings, assignment(ratings, "10.1.0.3")));
+    org.junit.jupiter.api.Assertions.assertSame(reviewsBefore, store.current().endpoints().get(reviews));
+    assertTrue(ratingsBefore != store.current().endpoints().get(ratings));
+    assertEquals("10.1.0.3", store.current().endpoints().get(ratings).endpoints().get(0).address().getHostString());
+  }
 }

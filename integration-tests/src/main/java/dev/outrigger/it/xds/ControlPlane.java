@@ -54,7 +54,16 @@ public final class ControlPlane implements AutoCloseable {
   private static final String GROUP = "sidecars";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+  /** What an EDS response carries. */
+  public enum EdsPushes {
+    /** Every subscribed ClusterLoadAssignment, on every push: java-control-plane's cache as it is. */
+    ALL_SUBSCRIBED,
+    /** Only the assignments that changed since the last response, as istiod's incremental EDS push. */
+    CHANGED_ONLY
+  }
+
   private final PodNetwork network;
+  private final EdsPushes edsPushes;
   private final Path socket;
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   private final VersionedSnapshots snapshots = new VersionedSnapshots();
@@ -70,14 +79,20 @@ public final class ControlPlane implements AutoCloseable {
   private ExecutorService streamExecutor;
   private BackgroundProcess relay;
 
-  private ControlPlane(PodNetwork network) {
+  private ControlPlane(PodNetwork network, EdsPushes edsPushes) {
     this.network = network;
+    this.edsPushes = edsPushes;
     this.socket = network.workDir().resolve("istiod.sock");
   }
 
   /** Starts serving {@code initial} at {@value #ADDRESS}. */
   public static ControlPlane start(PodNetwork network, MeshConfig initial) {
-    ControlPlane controlPlane = new ControlPlane(network);
+    return start(network, initial, EdsPushes.ALL_SUBSCRIBED);
+  }
+
+  /** Starts serving {@code initial} at {@value #ADDRESS}, with EDS responses as {@code edsPushes} says. */
+  public static ControlPlane start(PodNetwork network, MeshConfig initial, EdsPushes edsPushes) {
+    ControlPlane controlPlane = new ControlPlane(network, edsPushes);
     try {
       controlPlane.publish(initial);
       controlPlane.startServer();
@@ -160,7 +175,8 @@ public final class ControlPlane implements AutoCloseable {
   private void startServer() {
     try {
       Files.deleteIfExists(socket);
-      V3DiscoveryServer discovery = new V3DiscoveryServer(new RecordingCallbacks(), cache);
+      V3DiscoveryServer discovery = new V3DiscoveryServer(new RecordingCallbacks(),
+          edsPushes == EdsPushes.CHANGED_ONLY ? new ChangedEndpointsOnly(cache) : cache);
       streamExecutor = Executors.newCachedThreadPool(daemonThreads());
       server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
           .channelType(EpollServerDomainSocketChannel.class)
