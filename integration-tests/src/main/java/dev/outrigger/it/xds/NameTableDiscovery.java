@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * NDS as istiod serves it (pilot/pkg/xds/nds.go): one nameless {@code NameTable} resource, the
  * whole table, sent when a stream asks for the type and again on every push that changes it
  * (istiod pushes NDS on full pushes for Services and ServiceEntries). Only proxies with DNS
- * capture ask for it. Versions count the tables published: "0" is the empty table a control
- * plane starts with, as istiod builds an empty table for a proxy when no service has a name.
+ * capture ask for it. Versions count the tables published: "0" is the empty table served before
+ * the first {@link #publish}.
  */
 final class NameTableDiscovery {
   private static final Logger log = LoggerFactory.getLogger(NameTableDiscovery.class);
