@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code update_success}, {@code update_rejected}, {@code update_failure} and {@code version_text}
  * under {@code listener_manager.lds.} and {@code cluster_manager.cds.} (Envoy's scopes). Envoy
  * counts RDS per route configuration and EDS per cluster; here each is one subscription, under
- * {@code outrigger.xds.rds.} and {@code outrigger.xds.eds.}. Readiness reads them as pilot-agent
+ * {@code outrigger.xds.rds.} and {@code outrigger.xds.eds.}; istiod's name table (NDS) under
+ * {@code outrigger.xds.nds.}. Readiness reads them as pilot-agent
  * reads Envoy's (see {@link #initialConfigApplied}).
  */
 final class XdsStats implements XdsListener {
@@ -50,6 +51,9 @@ final class XdsStats implements XdsListener {
     subscriptions.put(ResourceType.CLUSTER, new Subscription("cluster_manager.cds."));
     subscriptions.put(ResourceType.ROUTE, new Subscription("outrigger.xds.rds."));
     subscriptions.put(ResourceType.ENDPOINT, new Subscription("outrigger.xds.eds."));
+    // istiod's name table (with DNS capture): every type the client reports needs its counters, or
+    // the report throws on the client's thread before the ACK is sent.
+    subscriptions.put(ResourceType.NAME_TABLE, new Subscription("outrigger.xds.nds."));
   }
 
   @Override

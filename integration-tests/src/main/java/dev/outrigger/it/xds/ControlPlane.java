@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * directly; the sidecar's own connection (uid 1337) is not captured by iptables. Nothing
  * listens on an interface of the host.
  *
+ * <p>It serves istiod's name table (NDS) too, on the same ADS stream: {@link AdsWithNameTables}
+ * hands that type to {@link NameTableDiscovery}, which java-control-plane cannot serve.
+ *
  * <p>{@link #stop()} ends the server and the relay (streams end, the address refuses
  * connections, as a stopped istiod's would); {@link #restart()} brings both back at the same
  * address with whatever was published meanwhile.
@@ -68,6 +71,7 @@ public final class ControlPlane implements AutoCloseable {
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   private final VersionedSnapshots snapshots = new VersionedSnapshots();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final NameTableDiscovery nameTables = new NameTableDiscovery();
   private final AtomicInteger openStreams = new AtomicInteger();
   private final EventLoopGroup eventLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private Server server;
@@ -119,6 +123,21 @@ public final class ControlPlane implements AutoCloseable {
     VersionedSnapshots.Published published = snapshots.next(config);
     cache.setSnapshot(GROUP, published.snapshot());
     return published.versions();
+  }
+
+  /**
+   * Makes {@code table} istiod's name table (NDS), pushed at once to every sidecar that asked for
+   * it (those with DNS capture); before the first call the table is empty, version "0".
+   *
+   * @return the table's version
+   */
+  public String publishNameTable(NameTable table) {
+    return nameTables.publish(table);
+  }
+
+  /** Waits until the sidecar ACKed this version of the name table. */
+  public void awaitNameTableAck(String version, Duration timeout) {
+    nameTables.awaitAck(version, timeout);
   }
 
   /** The versions currently served. */
@@ -189,7 +208,7 @@ public final class ControlPlane implements AutoCloseable {
           .keepAliveTimeout(10, TimeUnit.SECONDS)
           .permitKeepAliveTime(15, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
-          .addService(discovery.getAggregatedDiscoveryServiceImpl())
+          .addService(new AdsWithNameTables(discovery.getAggregatedDiscoveryServiceImpl(), nameTables))
           .build()
           .start();
     } catch (IOException e) {
