@@ -177,14 +177,14 @@ public final class AdsClient implements AutoCloseable {
       Map<String, Message> received = decode(type, response);
       // Routes and endpoints: a response may carry only what changed (istiod's incremental EDS push).
       Map<String, Message> resources = ResourcesInForce.after(type, state.resources, received, state.names);
-      updates.accept(type, resources);
+      apply(type, response.getVersionInfo(), resources);
       state.acceptedVersion = response.getVersionInfo();
       state.resources = resources;
       state.acceptedAt = clock.instant();
       state.lastError = null;
       log.info("xDS: accepted {} version {} ({} resources, {} in the response)", type, response.getVersionInfo(),
           resources.size(), received.size());
-      listener.accepted(type, response.getVersionInfo(), resources.size());
+      tell(() -> listener.accepted(type, response.getVersionInfo(), resources.size()));
       send(request(state).setResponseNonce(state.nonce).build());
     } catch (RejectedUpdate e) {
       boolean again = e.getMessage().equals(state.lastError) && response.getVersionInfo().equals(state.lastRejectedVersion);
@@ -196,10 +196,33 @@ public final class AdsClient implements AutoCloseable {
       } else {
         log.warn("xDS: rejected {} version {}: {}", type, response.getVersionInfo(), e.getMessage());
       }
-      listener.rejected(type, response.getVersionInfo(), e.getMessage());
+      tell(() -> listener.rejected(type, response.getVersionInfo(), e.getMessage()));
       send(request(state).setResponseNonce(state.nonce)
           .setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(e.getMessage()))
           .build());
+    }
+  }
+
+  /**
+   * Applies an update; a fault of ours while applying it (not a configuration we refuse) is logged
+   * with its stack and NACKed as an internal error, so that the server and the counters see it
+   * instead of the stream going silent.
+   */
+  private void apply(ResourceType type, String version, Map<String, Message> resources) throws RejectedUpdate {
+    try {
+      updates.accept(type, resources);
+    } catch (RuntimeException fault) {
+      log.error("xDS: applying {} version {} failed", type, version, fault);
+      throw new RejectedUpdate("internal error applying the update: " + fault);
+    }
+  }
+
+  /** Tells the listener (counters, readiness); its fault must not keep the ACK or NACK from being sent. */
+  private static void tell(Runnable notification) {
+    try {
+      notification.run();
+    } catch (RuntimeException fault) {
+      log.error("xDS: a listener of the xDS client failed", fault);
     }
   }
 
@@ -300,7 +323,14 @@ public final class AdsClient implements AutoCloseable {
 
     private void onLoop(Runnable task) {
       try {
-        loop.execute(task);
+        // The executor would keep a task's exception in a future nobody reads: log it instead.
+        loop.execute(() -> {
+          try {
+            task.run();
+          } catch (RuntimeException fault) {
+            log.error("xDS: handling the stream's message failed", fault);
+          }
+        });
       } catch (RejectedExecutionException closing) {
         // the client was closed; the stream's last words need no answer
       }

@@ -39,6 +39,7 @@ class AdsClientTest {
   private final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
   private final Map<ResourceType, Map<String, Message>> applied = new ConcurrentHashMap<>();
   private volatile String rejectCluster;
+  private volatile String faultOnCluster;
   private Server server;
   private int port;
   private ManagedChannel channel;
@@ -53,6 +54,9 @@ class AdsClientTest {
     client = new AdsClient(channel, node, (type, resources) -> {
       if (type == ResourceType.CLUSTER && rejectCluster != null && resources.containsKey(rejectCluster)) {
         throw new RejectedUpdate("cluster " + rejectCluster + ": unsupported");
+      }
+      if (type == ResourceType.CLUSTER && faultOnCluster != null && resources.containsKey(faultOnCluster)) {
+        throw new IllegalStateException("a bug while applying " + faultOnCluster);
       }
       applied.put(type, resources);
     }, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), java.time.Clock.systemUTC());
@@ -148,6 +152,20 @@ class AdsClientTest {
     assertEquals("1", clusters.version());
     assertTrue(clusters.resources().containsKey("reviews-v1"));
     assertEquals("cluster reviews-bad: unsupported", clusters.lastError());
+  }
+
+  @Test
+  void aFaultWhileApplyingIsNackedAsAnInternalErrorNotLeftUnanswered() throws Exception {
+    await("CDS ACK", () -> acked(ResourceType.CLUSTER, "1"));
+    faultOnCluster = "reviews-faulty";
+    cache.setSnapshot(GROUP, snapshot("2", "reviews-faulty", "10.1.0.1"));
+
+    await("CDS NACK", () -> requests.stream().anyMatch(r -> r.getTypeUrl().equals(ResourceType.CLUSTER.typeUrl())
+        && r.hasErrorDetail()));
+    DiscoveryRequest nack = requests.stream().filter(DiscoveryRequest::hasErrorDetail).findFirst().orElseThrow();
+    assertEquals("internal error applying the update: java.lang.IllegalStateException: a bug while applying reviews-faulty",
+        nack.getErrorDetail().getMessage());
+    assertEquals("1", client.snapshot().types().get(ResourceType.CLUSTER).version());
   }
 
   @Test
