@@ -18,12 +18,21 @@ IPTABLES_FLAGS = ["-p", "15001", "-z", "15006", "-u", PROXY_UID, "-m", "REDIRECT
                   "-b", "*", "-d", "15090,15021,15020"]
 READY_PORT = 15021
 READY_PATH = "/healthz/ready"
+def _launcher_proxy_defaults():
+    """bin/outrigger's proxy_defaults line, read from the launcher itself so that the two cannot drift."""
+    launcher = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                            "bin", "outrigger")
+    with open(launcher) as f:
+        for line in f:
+            if line.startswith('proxy_defaults="'):
+                return line[len('proxy_defaults="'):line.rindex('"')]
+    raise RuntimeError(f"no proxy_defaults in {launcher}")
+
+
 # What bin/outrigger uses for `proxy` when OUTRIGGER_JAVA_OPTS is unset; variants that add flags keep these.
 # The launcher adds the CDS archive next to the jar (see ensure_cds_archive) to these too, unless a variant's
 # flags choose class sharing themselves, and routes the JVM's warnings to stderr.
-OUTRIGGER_DEFAULT_JAVA_OPTS = ("-XX:+UseSerialGC -Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m -Xss512k "
-                               "-XX:+ExitOnOutOfMemoryError -Dio.netty.leakDetection.level=disabled "
-                               "-Dio.netty.jfr.enabled=false -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0")
+OUTRIGGER_DEFAULT_JAVA_OPTS = _launcher_proxy_defaults()
 TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
 # Footprint flags: C1 only (no C2 arenas, small code cache), a smaller heap, no Netty leak sampling,
 # and at most two glibc malloc arenas (MALLOC_ARENA_MAX=2 in the environment).
