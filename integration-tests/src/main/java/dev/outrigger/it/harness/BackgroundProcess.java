@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 
 /** A long-running process (server, sidecar, client) whose output is collected as it runs. */
 public final class BackgroundProcess implements AutoCloseable {
+  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
   private final String name;
   private final Process process;
   private final OutputLines stdout;
@@ -87,11 +88,20 @@ public final class BackgroundProcess implements AutoCloseable {
     });
   }
 
-  /** Waits for the process to exit by itself and returns its exit code. */
+  /**
+   * Waits for the process to exit by itself and returns its exit code. Its output is then read to
+   * the end: the process can be gone while its last line (curl's -w without a newline) is still in
+   * the pipe, on its way to the reader.
+   */
   public int awaitExit(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new WaitTimeoutException(name + " still running after " + timeout.toMillis() + " ms\n" + describeOutput());
+      }
+      // Bounded: a child the process left behind may hold the pipes open.
+      long deadline = System.nanoTime() + OUTPUT_DRAIN.toNanos();
+      while (!(stdout.isComplete() && stderr.isComplete()) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
       }
       return process.exitValue();
     } catch (InterruptedException e) {
