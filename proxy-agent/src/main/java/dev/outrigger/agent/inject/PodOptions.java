@@ -8,6 +8,7 @@ import dev.outrigger.core.inbound.LocalhostInboundPorts;
 import dev.outrigger.iptables.config.ExcludedCidrs;
 import dev.outrigger.iptables.config.RulesVersion;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -54,9 +55,9 @@ record PodOptions(
 
   static PodOptions from(Map<String, String> annotations, InjectionDefaults defaults) {
     ProxyConfigAnnotation proxyConfig = ProxyConfigAnnotation.parse(annotations.get(PROXY_CONFIG));
-    String mode = annotations.getOrDefault(INTERCEPTION_MODE,
-        proxyConfig.interceptionMode() == null ? "REDIRECT" : proxyConfig.interceptionMode());
-    boolean capture = capture(mode);
+    String mode = interceptionMode(annotations.getOrDefault(INTERCEPTION_MODE,
+        proxyConfig.interceptionMode() == null ? "REDIRECT" : proxyConfig.interceptionMode()));
+    boolean capture = !mode.equals("NONE");
     return new PodOptions(
         capture,
         AnnotationValues.portsOrStar(INCLUDE_INBOUND_PORTS, annotations.getOrDefault(INCLUDE_INBOUND_PORTS, "*")),
@@ -80,7 +81,7 @@ record PodOptions(
         rewriteAppProbes(annotations.get(REWRITE_APP_PROBERS)),
         annotations.containsKey(MERGE_METRICS) ? goBool(MERGE_METRICS, annotations.get(MERGE_METRICS)) : true,
         rulesVersion(annotations.getOrDefault(RULES_VERSION, "")),
-        "TPROXY".equals(mode.trim().toUpperCase(Locale.ROOT)));
+        mode.equals("TPROXY"));
   }
 
   /** The value of ISTIO_META_INTERCEPTION_MODE and of the init container's -m. */
@@ -88,17 +89,13 @@ record PodOptions(
     return !capture ? "NONE" : tproxy ? "TPROXY" : "REDIRECT";
   }
 
-  private static boolean capture(String mode) {
-    switch (mode.trim().toUpperCase(Locale.ROOT)) {
-      case "REDIRECT":
-        return true;
-      case "NONE":
-        return false;
-      case "TPROXY":
-        return true;
-      default:
-        throw AnnotationValues.bad(INTERCEPTION_MODE, mode, "REDIRECT, TPROXY or NONE");
+  /** Istio's interception mode, checked once and upper-cased: REDIRECT, TPROXY or NONE. */
+  private static String interceptionMode(String value) {
+    String mode = value.trim().toUpperCase(Locale.ROOT);
+    if (!List.of("REDIRECT", "TPROXY", "NONE").contains(mode)) {
+      throw AnnotationValues.bad(INTERCEPTION_MODE, value, "REDIRECT, TPROXY or NONE");
     }
+    return mode;
   }
 
   /**
