@@ -105,25 +105,23 @@ class InterfaceMatrixIT extends PodNetworkTestBase {
   @ParameterizedTest(name = "{0} mode, client {1}, server on {2}")
   @MethodSource("matrix")
   void theBindAddressDecidesReachabilityAsInTheSeed(InboundMode mode, Client client, Bind bind) {
-    PongServer server = bind == Bind.LO ? loServers.get(mode) : eth0Servers.get(mode);
-    server.awaitListening();
-
-    CommandResult result = Ncat.ping(client == Client.WITH_SIDECAR ? meshedClient : plainClient,
-        servers.get(mode).ip(), server.port());
-
-    boolean reachable = (mode == InboundMode.LOOPBACK) == (bind == Bind.LO);
-    assertEquals(reachable ? "pong" : Ncat.RESET_BY_PEER, result.printed(), result.describe());
-    assertEquals(reachable ? 0 : 1, result.exitCode(), result.describe());
+    assertSeedReachability(servers.get(mode), bind == Bind.LO ? loServers.get(mode) : eth0Servers.get(mode),
+        mode, client, bind);
   }
 
   @ParameterizedTest(name = "TPROXY, {0} mode, client {1}, server on {2}")
   @MethodSource("matrix")
   void tproxyInterceptionKeepsTheMatrixOfItsInboundMode(InboundMode mode, Client client, Bind bind) {
-    PongServer server = bind == Bind.LO ? tproxyLoServers.get(mode) : tproxyEth0Servers.get(mode);
+    assertSeedReachability(tproxyServers.get(mode),
+        bind == Bind.LO ? tproxyLoServers.get(mode) : tproxyEth0Servers.get(mode), mode, client, bind);
+  }
+
+  /** Seed 004: a server on lo is reached only in loopback mode, one on eth0 only in preserve mode. */
+  private void assertSeedReachability(Pod serverPod, PongServer server, InboundMode mode, Client client, Bind bind) {
     server.awaitListening();
 
     CommandResult result = Ncat.ping(client == Client.WITH_SIDECAR ? meshedClient : plainClient,
-        tproxyServers.get(mode).ip(), server.port());
+        serverPod.ip(), server.port());
 
     boolean reachable = (mode == InboundMode.LOOPBACK) == (bind == Bind.LO);
     assertEquals(reachable ? "pong" : Ncat.RESET_BY_PEER, result.printed(), result.describe());
