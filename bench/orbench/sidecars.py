@@ -187,6 +187,9 @@ def cold_variants():
                 "Temurin 25, defaults + compact object headers + AOT cache (classes, linking, method profiles) "
                 "from a training run under load",
                 java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders", training="aot"),
+        Variant("outrigger-jit-log", "outrigger", "L7",
+                "defaults + a compilation log in /tmp/orbench-jit-<pid>.log and -XX:+CITime (a diagnostic)",
+                java_opts=d + " -XX:+CITime -Xlog:jit+compilation=debug:file=/tmp/orbench-jit-%p.log:uptime"),
     ]
 
 
