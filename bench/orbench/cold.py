@@ -2,8 +2,9 @@
 deploy. No warm-up: the load starts right after readiness (and the path check's 20 requests).
 
 Per variant and round, two fresh pairs of sidecars:
-1. Fixed rate: h2load at BENCH_RATE (1000 req/s) for BENCH_COLD_SECONDS (60), p50/p99 per
-   BENCH_COLD_WINDOW (10 s) of request start time, and each window's CPU by thread group (the JIT's share).
+1. Fixed rate: h2load at BENCH_RATE (1000 req/s) for BENCH_COLD_SECONDS (60) and BENCH_COLD_STEADY_SECONDS (60)
+   more, p50/p99 per BENCH_COLD_WINDOW (10 s) of request start time, and each window's CPU by thread group (the
+   JIT's share); p50/p99 over the first BENCH_COLD_SECONDS (what a new pod pays) and over the rest (steady state).
 2. Max rate: wrk in consecutive windows of BENCH_COLD_WINDOW up to BENCH_COLD_SECONDS: req/s per window.
 
 The first window is what users pay in a rollout; the last windows are the steady state the other modes
@@ -84,12 +85,15 @@ def stop_pair(cars):
 def run_variant(world, variant, settings, cold, tag, archive):
     world.set_rules(True)
     count = int(cold["seconds"] // cold["window"])
+    total = cold["seconds"] + cold["steady"]
     cars = start_pair(world, variant, f"{tag}-rate", archive)
     try:
-        sampler = ThreadSampler(cars, cold["window"], count)
+        sampler = ThreadSampler(cars, cold["window"], int(total // cold["window"]))
         sampler.start()
-        fixed = load.h2load_windows(world.client, world.url(), cold["seconds"], settings.rate, settings.connections,
-                                    os.path.join(world.workdir, f"{tag}-h2load.log"), cold["window"])
+        fixed, spans = load.h2load_windows(
+            world.client, world.url(), total, settings.rate, settings.connections,
+            os.path.join(world.workdir, f"{tag}-h2load.log"), cold["window"],
+            spans={"first": (0, cold["seconds"]), "steady": (cold["seconds"], total)})
         sampler.join()
         for w, cpu in zip(fixed, sampler.windows()):
             w["cpu"] = cpu
@@ -102,12 +106,13 @@ def run_variant(world, variant, settings, cold, tag, archive):
                 for _ in range(count)]
     finally:
         stop_pair(cars)
-    return {"fixed": fixed, "max": peak, "ready_ms": ready}
+    return {"fixed": fixed, "spans": spans, "max": peak, "ready_ms": ready}
 
 
 def run(world, settings, results_dir, log):
     cold = {"seconds": int(os.environ.get("BENCH_COLD_SECONDS", 60)),
-            "window": int(os.environ.get("BENCH_COLD_WINDOW", 10))}
+            "window": int(os.environ.get("BENCH_COLD_WINDOW", 10)),
+            "steady": int(os.environ.get("BENCH_COLD_STEADY_SECONDS", 60))}
     started = datetime.datetime.now()
     chosen = [v for v in variants() if not settings.only or v.name in settings.only]
     archives = training.train_all(world, chosen, settings, log)
@@ -118,16 +123,25 @@ def run(world, settings, results_dir, log):
             rounds[v.name].append(result)
             log(f"round {r + 1}: {v.name}: max req/s per window "
                 + " ".join(f"{w['rps']:,.0f}" for w in result["max"])
-                + f"; p99 ms at {settings.rate:g} req/s per window " + " ".join(f"{w['p99']:.2f}" for w in result["fixed"]))
+                + f"; p99 ms at {settings.rate:g} req/s per window " + " ".join(f"{w['p99']:.2f}" for w in result["fixed"])
+                + f"; first {cold['seconds']} s {result['spans']['first']['p99']:.2f}, then "
+                + f"{result['spans']['steady']['p99']:.2f}")
     report.write_markdown(results_dir, started, "cold", summarise(chosen, rounds, settings, cold, started), log)
     return 0
 
 
-def _windowed(rounds, name, pick):
-    """Per window: the median over rounds of pick(round result, window index)."""
-    runs = rounds[name]
-    count = min(len(r["fixed"]) for r in runs)
-    return [report.median([pick(r, i) for r in runs]) for i in range(count)]
+def _windowed(rounds, name, pick, count):
+    """Per window (the first `count`): the median over rounds of pick(round result, window index)."""
+    return [report.median([pick(r, i) for r in rounds[name]]) for i in range(count)]
+
+
+def _steady_cpu(result, count, group=None):
+    """Mean vCPU of the fixed-rate windows after the first `count` (all groups, or one)."""
+    later = result["fixed"][count:]
+    if not later:
+        return float("nan")
+    return sum(sum(w.get("cpu", {}).values()) if group is None else w.get("cpu", {}).get(group, 0.0)
+               for w in later) / len(later)
 
 
 def summarise(chosen, rounds, settings, cold, started):
@@ -155,7 +169,7 @@ def summarise(chosen, rounds, settings, cold, started):
         f"| variant | {heads} |",
         f"|{sep}|",
     ]
-    rps = {v.name: _windowed(rounds, v.name, lambda r, i: r["max"][i]["rps"]) for v in chosen}
+    rps = {v.name: _windowed(rounds, v.name, lambda r, i: r["max"][i]["rps"], count) for v in chosen}
     for v in chosen:
         lines.append(f"| {v.name} | " + " | ".join(f"{x:,.0f}" for x in rps[v.name]) + " |")
     peer = rps.get("haproxy-http")
@@ -168,18 +182,29 @@ def summarise(chosen, rounds, settings, cold, started):
               f"| variant | {heads} |", f"|{sep}|"]
     for v in chosen:
         lines.append(f"| {v.name} | " + " | ".join(
-            f"{x:.2f}" for x in _windowed(rounds, v.name, lambda r, i: r["fixed"][i]["p99"])) + " |")
+            f"{x:.2f}" for x in _windowed(rounds, v.name, lambda r, i: r["fixed"][i]["p99"], count)) + " |")
     lines += ["", f"## p99 ms of the max-rate windows (wrk --latency, closed loop)", "",
               f"| variant | {heads} |", f"|{sep}|"]
     for v in chosen:
         lines.append(f"| {v.name} | " + " | ".join(
-            f"{x:.2f}" for x in _windowed(rounds, v.name, lambda r, i: r["max"][i]["p99"])) + " |")
+            f"{x:.2f}" for x in _windowed(rounds, v.name, lambda r, i: r["max"][i]["p99"], count)) + " |")
     lines += ["", f"## CPU at {settings.rate:g} req/s per window, both sidecars (vCPU: total, of which JIT)", "",
               f"| variant | {heads} |", f"|{sep}|"]
     for v in chosen:
-        total = _windowed(rounds, v.name, lambda r, i: sum(r["fixed"][i].get("cpu", {}).values()))
-        jit = _windowed(rounds, v.name, lambda r, i: r["fixed"][i].get("cpu", {}).get("JIT", 0.0))
+        total = _windowed(rounds, v.name, lambda r, i: sum(r["fixed"][i].get("cpu", {}).values()), count)
+        jit = _windowed(rounds, v.name, lambda r, i: r["fixed"][i].get("cpu", {}).get("JIT", 0.0), count)
         lines.append(f"| {v.name} | " + " | ".join(f"{t:.3f} ({j:.3f} JIT)" for t, j in zip(total, jit)) + " |")
+    first, steady = f"first {cold['seconds']} s", f"{cold['seconds']}–{cold['seconds'] + cold['steady']} s (steady)"
+    lines += ["", f"## At {settings.rate:g} req/s: the first {cold['seconds']} s after ready and the steady state after it "
+              "(h2load, one run of the load, by request start)", "",
+              f"| variant | p50 ms, {first} | p99 ms, {first} | p50 ms, {steady} | p99 ms, {steady} "
+              f"| vCPU both sidecars, {steady} (of which JIT) |", "|---|---|---|---|---|---|"]
+    for v in chosen:
+        runs = rounds[v.name]
+        med = lambda span, k: report.median([r["spans"][span][k] for r in runs])
+        lines.append(f"| {v.name} | {med('first', 'p50'):.2f} | {med('first', 'p99'):.2f} | {med('steady', 'p50'):.2f} "
+                     f"| {med('steady', 'p99'):.2f} | {report.median([_steady_cpu(r, count) for r in runs]):.3f} "
+                     f"({report.median([_steady_cpu(r, count, 'JIT') for r in runs]):.3f}) |")
     errors = {v.name: sum(x["errors"] for r in rounds[v.name] for x in r["fixed"] + r["max"]) for v in chosen}
     lines += ["", "Errors (non-2xx, failed requests): " + ", ".join(f"`{k}` {n}" for k, n in errors.items()) + ".",
               "", "Start→ready ms (server / client), per round: " + "; ".join(

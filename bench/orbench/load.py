@@ -58,9 +58,10 @@ def h2load_fixed_rate(pod, url, seconds, rate, connections, log_path):
     }
 
 
-def h2load_windows(pod, url, seconds, rate, connections, log_path, window):
+def h2load_windows(pod, url, seconds, rate, connections, log_path, window, spans=None):
     """h2load at a fixed rate for `seconds`, with p50/p99 per `window` seconds of request start time
-    (from the first request): [{"start": s, "requests": n, "errors": e, "p50": ms, "p99": ms}]."""
+    (from the first request): [{"start": s, "requests": n, "errors": e, "p50": ms, "p99": ms}], and the
+    same figures over each of `spans` ({name: (from s, to s)}, also by request start): (windows, {name: figures})."""
     if os.path.exists(log_path):
         os.remove(log_path)
     pod.exec(["h2load", "--h1", "-t1", f"-c{connections}", f"--rps={rate / connections:g}",
@@ -82,13 +83,17 @@ def h2load_windows(pod, url, seconds, rate, connections, log_path, window):
             b["ok"].append(ms)
         else:
             b["errors"] += 1
-    windows = []
-    for i in range(int(seconds // window)):
-        b = buckets.get(i, {"ok": [], "errors": 0})
-        ok = sorted(b["ok"])
-        windows.append({"start": i * window, "requests": len(ok), "errors": b["errors"],
-                        "p50": percentile(ok, 50), "p99": percentile(ok, 99)})
-    return windows
+    windows = [_figures(i * window, [buckets.get(i, {"ok": [], "errors": 0})]) for i in range(int(seconds // window))]
+    over = {}
+    for name, (begin, end) in (spans or {}).items():
+        over[name] = _figures(begin, [b for i, b in buckets.items() if begin <= i * window and (i + 1) * window <= end])
+    return windows, over
+
+
+def _figures(start, buckets):
+    ok = sorted(ms for b in buckets for ms in b["ok"])
+    return {"start": start, "requests": len(ok), "errors": sum(b["errors"] for b in buckets),
+            "p50": percentile(ok, 50), "p99": percentile(ok, 99)}
 
 
 def percentile(sorted_values, p):

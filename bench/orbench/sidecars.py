@@ -187,6 +187,13 @@ def cold_variants():
                 "Temurin 25, defaults + compact object headers + AOT cache (classes, linking, method profiles) "
                 "from a training run under load",
                 java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders", training="aot"),
+        Variant("outrigger-jit-nice", "outrigger", "L7",
+                "defaults + compiler threads at nice 19 (-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19): "
+                "requests before compilations when the cores are busy",
+                java_opts=d + " -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"),
+        Variant("outrigger-c1", "outrigger", "L7",
+                "defaults + -XX:TieredStopAtLevel=1 (C1 only: cheap compilations, slower code)",
+                java_opts=d + " -XX:TieredStopAtLevel=1"),
         Variant("outrigger-jit-log", "outrigger", "L7",
                 "defaults + a compilation log in /tmp/orbench-jit-<pid>.log and -XX:+CITime (a diagnostic)",
                 java_opts=d + " -XX:+CITime -Xlog:jit+compilation=debug:file=/tmp/orbench-jit-%p.log:uptime"),
