@@ -52,6 +52,8 @@ public final class Main implements Runnable {
       case "wait" -> WaitCommand.class;
       case "kube-inject" -> KubeInjectCommand.class;
       case "injector" -> InjectorCommand.class;
+      // Hidden (not in SUBCOMMANDS, so not in the help): bin/outrigger cds-archive's control plane.
+      case CdsTrainingXdsCommand.NAME -> CdsTrainingXdsCommand.class;
       default -> null;
     };
   }

@@ -1,6 +1,7 @@
 package dev.outrigger.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.outrigger.iptables.IptablesCommand;
@@ -43,6 +44,24 @@ class MainTest {
     String[] args = {"istio-iptables", "-p", "15001", "-k", "net1", "--log_output_level=default:info"};
     CommandLine.ParseResult parsed = Main.commandLine(args).parseArgs(args);
     assertEquals(IptablesCommand.class, parsed.subcommand().commandSpec().userObject().getClass());
+  }
+
+  @Test
+  void theCdsTrainingControlPlaneRunsByNameButIsNotInTheHelp() {
+    assertEquals(CdsTrainingXdsCommand.class, Main.subcommand("cds-training-xds"));
+    assertEquals(List.of("cds-training-xds"), subcommandsFor("cds-training-xds", "--port", "1"));
+    assertFalse(Main.SUBCOMMANDS.contains("cds-training-xds"));
+    java.io.StringWriter help = new java.io.StringWriter();
+    Main.commandLine().setOut(new java.io.PrintWriter(help)).execute("--help");
+    assertFalse(help.toString().contains("cds-training"), help.toString());
+  }
+
+  @Test
+  void theCdsTrainingControlPlaneFailsWhenItsPortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String[] args = {"cds-training-xds", "--port", String.valueOf(taken.getLocalPort())};
+      assertEquals(1, Main.commandLine(args).execute(args));
+    }
   }
 
   /** Command names, each once (picocli also keys a command by its aliases). */

@@ -78,7 +78,8 @@ public enum ResourceType {
     return name.apply(resource);
   }
 
-  static Optional<ResourceType> forTypeUrl(String typeUrl) {
+  /** The type a type URL names; empty for one a sidecar never subscribes to. */
+  public static Optional<ResourceType> forTypeUrl(String typeUrl) {
     for (ResourceType t : values()) {
       if (t.typeUrl.equals(typeUrl)) {
         return Optional.of(t);
