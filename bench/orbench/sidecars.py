@@ -194,10 +194,13 @@ def cold_variants():
         Variant("outrigger-c1", "outrigger", "L7",
                 "defaults + -XX:TieredStopAtLevel=1 (C1 only: cheap compilations, slower code)",
                 java_opts=d + " -XX:TieredStopAtLevel=1"),
-        Variant("outrigger-late-jit", "outrigger", "L7",
-                "defaults + -XX:CompileThresholdScaling=4 (every compile threshold ×4: only the hottest methods "
-                "are compiled, later)",
-                java_opts=d + " -XX:CompileThresholdScaling=4"),
+    ] + [
+        Variant(f"outrigger-jit-threshold-{x}", "outrigger", "L7",
+                f"defaults + -XX:CompileThresholdScaling={x} (every compile threshold ×{x}: fewer methods compiled, "
+                "later, with longer profiles)",
+                java_opts=d + f" -XX:CompileThresholdScaling={x}")
+        for x in (2, 4, 8)
+    ] + [
         Variant("outrigger-jit-log", "outrigger", "L7",
                 "defaults + a compilation log in /tmp/orbench-jit-<pid>.log and -XX:+CITime (a diagnostic)",
                 java_opts=d + " -XX:+CITime -Xlog:jit+compilation=debug:file=/tmp/orbench-jit-%p.log:uptime"),
