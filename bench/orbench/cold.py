@@ -109,12 +109,29 @@ def run_variant(world, variant, settings, cold, tag, archive):
     return {"fixed": fixed, "spans": spans, "max": peak, "ready_ms": ready}
 
 
+def _plan(env):
+    return {"seconds": int(env.get("BENCH_COLD_SECONDS", 60)),
+            "window": int(env.get("BENCH_COLD_WINDOW", 10)),
+            "steady": int(env.get("BENCH_COLD_STEADY_SECONDS", 60))}
+
+
+def _chosen(settings):
+    return [v for v in variants() if not settings.only or v.name in settings.only]
+
+
+def planned_seconds(settings, env):
+    """About how long the run takes: per variant and round the fixed-rate and max-rate phases and two
+    starts of a pair (30 s each, generously), plus a training run per variant that needs one."""
+    cold = _plan(env)
+    chosen = _chosen(settings)
+    per_round = len(chosen) * (2 * cold["seconds"] + cold["steady"] + 60)
+    return settings.rounds * per_round + 120 * sum(1 for v in chosen if v.training)
+
+
 def run(world, settings, results_dir, log):
-    cold = {"seconds": int(os.environ.get("BENCH_COLD_SECONDS", 60)),
-            "window": int(os.environ.get("BENCH_COLD_WINDOW", 10)),
-            "steady": int(os.environ.get("BENCH_COLD_STEADY_SECONDS", 60))}
+    cold = _plan(os.environ)
     started = datetime.datetime.now()
-    chosen = [v for v in variants() if not settings.only or v.name in settings.only]
+    chosen = _chosen(settings)
     archives = training.train_all(world, chosen, settings, log)
     rounds = {v.name: [] for v in chosen}
     for r in range(settings.rounds):

@@ -33,6 +33,10 @@ def main():
     settings = measure.Settings(os.environ)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
         signal.signal(sig, _on_signal)
+    if mode == "cold" and "BENCH_DEADLINE_SECONDS" not in os.environ:
+        # Its length grows with rounds, variants and the windows asked for: the default deadline too.
+        from . import cold
+        settings.deadline = max(settings.deadline, cold.planned_seconds(settings, os.environ) + 600)
     signal.alarm(settings.deadline)
     if mode == "scale":
         # Its own pods and xDS server (the integration-tests harness), not the two-pod world.
