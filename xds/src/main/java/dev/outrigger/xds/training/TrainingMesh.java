@@ -457,13 +457,17 @@ public final class TrainingMesh {
   }
 
   private static HttpFilter typedStructFilter(String name, String type, Struct value) {
-    return HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(TypedStruct.newBuilder()
-        .setTypeUrl("type.googleapis.com/" + type).setValue(value).build())).build();
+    return HttpFilter.newBuilder().setName(name).setTypedConfig(typedStruct(type, value)).build();
   }
 
   private static Filter istioStats(String reporter) {
-    return Filter.newBuilder().setName("istio.stats").setTypedConfig(Any.pack(TypedStruct.newBuilder()
-        .setTypeUrl("type.googleapis.com/stats.PluginConfig").setValue(reporter(reporter)).build())).build();
+    return Filter.newBuilder().setName("istio.stats")
+        .setTypedConfig(typedStruct("stats.PluginConfig", reporter(reporter))).build();
+  }
+
+  /** Istio's own filters' configuration, as istiod sends it: a TypedStruct naming the type. */
+  private static Any typedStruct(String type, Struct value) {
+    return Any.pack(TypedStruct.newBuilder().setTypeUrl("type.googleapis.com/" + type).setValue(value).build());
   }
 
   private static Struct reporter(String reporter) {
