@@ -18,6 +18,8 @@ IPTABLES_FLAGS = ["-p", "15001", "-z", "15006", "-u", PROXY_UID, "-m", "REDIRECT
                   "-b", "*", "-d", "15090,15021,15020"]
 READY_PORT = 15021
 READY_PATH = "/healthz/ready"
+
+
 def _launcher_proxy_defaults():
     """bin/outrigger's proxy_defaults line, read from the launcher itself so that the two cannot drift."""
     launcher = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
