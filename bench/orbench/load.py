@@ -26,6 +26,22 @@ def wrk_max(pod, url, seconds, connections, threads, headers=()):
     return {"rps": rps, "requests": total, "errors": errors, "p99": p99_ms}
 
 
+def h2load_requests(pod, url, seconds, rate, connections, log_path):
+    """Like h2load_fixed_rate, but every successful request itself: [(start, epoch seconds; latency ms)]."""
+    if os.path.exists(log_path):
+        os.remove(log_path)
+    pod.exec(["h2load", "--h1", "-t1", f"-c{connections}", f"--rps={rate / connections:g}",
+              f"-D{seconds}", f"--log-file={log_path}", url], timeout=seconds + SLACK)
+    requests = []
+    with open(log_path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == "200":
+                requests.append((int(parts[0]) / 1e6, int(parts[2]) / 1000.0))
+    os.remove(log_path)
+    return requests
+
+
 def h2load_fixed_rate(pod, url, seconds, rate, connections, log_path):
     """Latency at a fixed request rate: h2load over HTTP/1.1, each connection paced at rate/connections.
 

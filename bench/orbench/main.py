@@ -1,4 +1,4 @@
-"""bench/run [standard|jvm|knobs|mtls|profile|cold|density|scale]: builds the pods, runs the variants interleaved, writes the report."""
+"""bench/run [standard|jvm|knobs|mtls|profile|cold|density|scale|sched]: builds the pods, runs the variants interleaved, writes the report."""
 
 import datetime
 import os
@@ -58,6 +58,9 @@ def main():
         if mode == "cold":
             from . import cold
             return cold.run(world, settings, results_dir, log)
+        if mode == "sched":
+            from . import sched
+            return sched.run(world, settings, results_dir, log)
         if mode == "density":
             from . import density
             return density.run(world, settings, results_dir, log)

@@ -222,6 +222,10 @@ def footprint_variants():
                 java_opts=d.replace("-Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m",
                                     "-Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m"),
                 env={"MALLOC_ARENA_MAX": "2"}),
+        Variant("outrigger-no-trim", "outrigger", "L7",
+                "defaults without -XX:TrimNativeHeapInterval=5000 (glibc keeps what the JIT compilers' arenas "
+                "freed; shipped before 2026-11-28)",
+                java_opts=d.replace(" -XX:TrimNativeHeapInterval=5000", "")),
         Variant("outrigger-jdk25-coh", "outrigger", "L7", "Temurin 25, defaults + compact object headers",
                 java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders"),
         Variant("outrigger-jdk25-aot", "outrigger", "L7",
