@@ -43,10 +43,8 @@ public final class XdsConfigSource implements XdsUpdates {
   // The translations of the last applied resources, for the next update to reuse (touched only
   // on the xDS client's thread).
   private final TranslationMemo<String, Listener, ListenerSpec> listenerSpecs = new TranslationMemo<>();
-  private final TranslationMemo<String, RouteConfiguration, RouteTable> routeTables = new TranslationMemo<>();
-  /** By route configuration: the translations of its virtual hosts, by virtual host name. */
-  private Map<String, TranslationMemo<String, io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost>> virtualHosts =
-      Map.of();
+  private final TranslationMemo<VirtualHostKey, io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost> virtualHosts =
+      new TranslationMemo<>();
   private final TranslationMemo<String, Cluster, ClusterSpec> clusterSpecs = new TranslationMemo<>();
   private final TranslationMemo<String, ClusterLoadAssignment, EndpointSet> endpointSets = new TranslationMemo<>();
 
@@ -104,32 +102,29 @@ public final class XdsConfigSource implements XdsUpdates {
   }
 
   /**
-   * A route configuration equal to the last one applied keeps its table; in one that changed,
-   * each virtual host equal to the last one of that name keeps its translation (istiod sends one
-   * configuration per port with a virtual host per service: one service added changes one).
+   * Each virtual host equal to the last one of its name in its table keeps its translation: istiod
+   * sends one route configuration per port with a virtual host per service, so one service added
+   * changes one virtual host of a thousand. The table itself is built again (its domain index
+   * spans its virtual hosts). A configuration is not compared whole first: one that changed would
+   * be compared twice, and comparing protobuf messages allocates (protobuf-java 3.25 makes a new
+   * empty MapField for each unset map field on each call, and a virtual host and each of its
+   * routes have one); an unchanged one is the instance in force (ResourcesInForce), so each of
+   * its virtual hosts is found equal by identity.
    */
   private void routes(Map<String, Message> resources) throws RejectedUpdate {
     Map<String, RouteTable> tables = new HashMap<>();
-    TranslationMemo<String, RouteConfiguration, RouteTable>.Update update = routeTables.update();
-    Map<String, TranslationMemo<String, io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost>> hostsByTable =
-        new HashMap<>();
-    List<TranslationMemo<String, io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost>.Update> hostUpdates =
-        new ArrayList<>();
+    TranslationMemo<VirtualHostKey, io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost>.Update update =
+        virtualHosts.update();
     for (Map.Entry<String, Message> e : resources.entrySet()) {
-      var hosts = virtualHosts.getOrDefault(e.getKey(), new TranslationMemo<>());
-      hostsByTable.put(e.getKey(), hosts); // a reused table's host memo stays as it is: it made that table
-      tables.put(e.getKey(), update.translate(e.getKey(), (RouteConfiguration) e.getValue(), config -> {
-        var hostUpdate = hosts.update();
-        hostUpdates.add(hostUpdate);
-        return RouteTranslator.translate(config,
-            (table, vh) -> hostUpdate.translate(vh.getName(), vh, m -> RouteTranslator.virtualHost(table, m)));
-      }));
+      tables.put(e.getKey(), RouteTranslator.translate((RouteConfiguration) e.getValue(), (table, vh) ->
+          update.translate(new VirtualHostKey(table, vh.getName()), vh, m -> RouteTranslator.virtualHost(table, m))));
     }
     store.update(c -> c.withRoutes(tables));
     applied(ResourceType.ROUTE, update);
-    hostUpdates.forEach(TranslationMemo.Update::commit);
-    virtualHosts = hostsByTable;
   }
+
+  /** A virtual host, by the route configuration it is in and its name there. */
+  private record VirtualHostKey(String table, String host) {}
 
   private void clusters(Map<String, Message> resources) throws RejectedUpdate {
     Map<String, ClusterSpec> specs = new HashMap<>();
@@ -174,8 +169,8 @@ public final class XdsConfigSource implements XdsUpdates {
   private static void applied(ResourceType type, TranslationMemo<?, ?, ?>.Update update) {
     update.commit();
     if (log.isDebugEnabled()) {
-      log.debug("xDS: {}: {} of {} resources translated, the others unchanged", type, update.size() - update.reused(),
-          update.size());
+      log.debug("xDS: {}: {} of {} translated, the others unchanged{}", type, update.size() - update.reused(),
+          update.size(), type == ResourceType.ROUTE ? " (virtual hosts)" : "");
     }
   }
 }

@@ -220,7 +220,11 @@ class XdsConfigSourceTest {
     source.accept(ResourceType.ROUTE, java.util.Map.of("9080", route));
     var first = store.current().route("9080").orElseThrow();
     source.accept(ResourceType.ROUTE, java.util.Map.of("9080", decodedAgain(route)));
-    org.junit.jupiter.api.Assertions.assertSame(first, store.current().route("9080").orElseThrow(), "an equal table");
+    assertEquals(first.virtualHosts(), store.current().route("9080").orElseThrow().virtualHosts(), "an equal table");
+    for (int i = 0; i < first.virtualHosts().size(); i++) {
+      org.junit.jupiter.api.Assertions.assertSame(first.virtualHosts().get(i),
+          store.current().route("9080").orElseThrow().virtualHosts().get(i));
+    }
 
     // reviews (index 1) gets another timeout; a service is added before the catch-all.
     RouteConfiguration.Builder b = decodedAgain(route).toBuilder();
@@ -261,5 +265,29 @@ class XdsConfigSourceTest {
     org.junit.jupiter.api.Assertions.assertSame(hosts2.get(0), third.virtualHosts().get(0), "productpage");
     org.junit.jupiter.api.Assertions.assertSame(hosts2.get(1), third.virtualHosts().get(1), "reviews");
     org.junit.jupiter.api.Assertions.assertNotSame(hosts2.get(2), third.virtualHosts().get(2), "ratings");
+  }
+
+  /** istiod puts a virtual host "allow_any" in the table of every port: one table's is not another's. */
+  @Test
+  void virtualHostsOfTheSameNameInTwoTablesAreKeptApart() throws Exception {
+    RouteConfiguration route9080 = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
+        RouteConfiguration.newBuilder()).build();
+    RouteConfiguration.Builder b = route9080.toBuilder().setName("8080");
+    b.getVirtualHostsBuilder(1).getRoutesBuilder(0).getRouteBuilder()
+        .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3));
+    RouteConfiguration route8080 = b.build();
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", route9080, "8080", route8080));
+    var reviews9080 = store.current().route("9080").orElseThrow().virtualHost("reviews").orElseThrow();
+    var reviews8080 = store.current().route("8080").orElseThrow().virtualHost("reviews").orElseThrow();
+    org.junit.jupiter.api.Assertions.assertNotSame(reviews9080, reviews8080);
+    assertEquals(java.time.Duration.ofSeconds(3), reviews8080.routes().get(0).timeout());
+
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", decodedAgain(route9080), "8080", decodedAgain(route8080)));
+    org.junit.jupiter.api.Assertions.assertSame(reviews9080,
+        store.current().route("9080").orElseThrow().virtualHost("reviews").orElseThrow());
+    org.junit.jupiter.api.Assertions.assertSame(reviews8080,
+        store.current().route("8080").orElseThrow().virtualHost("reviews").orElseThrow());
   }
 }
