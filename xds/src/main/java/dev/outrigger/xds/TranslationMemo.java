@@ -61,13 +61,12 @@ final class TranslationMemo<K, M extends Message, T> {
       Translated<M, T> last = accepted.get(key);
       // Generated equals: an identity check first (ResourcesInForce hands back the instance in
       // force for an equal resource), then field by field; Any fields compare as bytes.
-      T result;
       if (last != null && last.message().equals(message)) {
-        result = last.translation();
         reused++;
-      } else {
-        result = translation.translate(message);
+        translated.put(key, last.message() == message ? last : new Translated<>(message, last.translation()));
+        return last.translation();
       }
+      T result = translation.translate(message);
       translated.put(key, new Translated<>(message, result));
       return result;
     }
