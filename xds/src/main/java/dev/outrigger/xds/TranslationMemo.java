@@ -8,7 +8,8 @@ import java.util.Map;
  * The translations of the last accepted resources of one kind, each with the message it was made
  * from, so that an update translates only what changed: istiod sends every cluster and the whole
  * route configuration again when one service is added to the mesh, and translating all of it made
- * each such push cost CPU and garbage in proportion to the mesh instead of the change.
+ * each such push allocate in proportion to the mesh: new translations equal to the ones in force,
+ * which then replaced them, so the long-lived old ones became garbage.
  *
  * <p>An update asks for each resource's translation through an {@link Update}: a message equal to
  * the one last accepted under its key gets that translation back (the same instance), any other is
