@@ -129,4 +129,165 @@ class XdsConfigSourceTest {
     assertTrue(ratingsBefore != store.current().endpoints().get(ratings));
     assertEquals("10.1.0.3", store.current().endpoints().get(ratings).endpoints().get(0).address().getHostString());
   }
+
+  /** The resources by name, in name order (so that the test knows which one a rejection stops at). */
+  private static java.util.Map<String, com.google.protobuf.Message> byName(List<? extends com.google.protobuf.Message> resources) {
+    java.util.Map<String, com.google.protobuf.Message> out = new java.util.TreeMap<>();
+    for (var m : resources) {
+      out.put((String) m.getField(m.getDescriptorForType().findFieldByName("name")), m);
+    }
+    return out;
+  }
+
+  /** Equal to the message but another instance, decoded from the wire as a full response's copy is. */
+  @SuppressWarnings("unchecked")
+  private static <T extends com.google.protobuf.Message> T decodedAgain(T message) throws Exception {
+    return (T) message.getParserForType().parseFrom(message.toByteArray());
+  }
+
+  /**
+   * A CDS push re-sends every cluster: equal ones keep their ClusterSpec, a changed one gets a new
+   * one, and a rejected push neither changes the store nor what the next push may reuse.
+   */
+  @Test
+  void anUnchangedClusterKeepsItsTranslationAndARejectedPushChangesNothing() throws Exception {
+    List<Cluster> clusters = all("clusters.json", Cluster.class);
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    source.accept(ResourceType.CLUSTER, byName(clusters));
+    var before = store.current().clusters();
+
+    String reviews = "outbound|9080|v3|reviews.default.svc.cluster.local";
+    List<Cluster> next = new ArrayList<>();
+    for (Cluster c : clusters) {
+      next.add(c.getName().equals(reviews)
+          ? c.toBuilder().setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(7)).build()
+          : decodedAgain(c));
+    }
+    source.accept(ResourceType.CLUSTER, byName(next));
+    var after = store.current().clusters();
+    for (Cluster c : clusters) {
+      if (c.getName().equals(reviews)) {
+        org.junit.jupiter.api.Assertions.assertNotSame(before.get(reviews), after.get(reviews));
+        assertEquals(java.time.Duration.ofSeconds(7), after.get(reviews).connectTimeout());
+      } else {
+        org.junit.jupiter.api.Assertions.assertSame(before.get(c.getName()), after.get(c.getName()), c.getName());
+      }
+    }
+
+    // The first version of reviews again, then (last, in name order) a cluster that rejects the push.
+    List<Cluster> rejected = new ArrayList<>(clusters);
+    rejected.add(Cluster.newBuilder().setName("zz-aggregate")
+        .setClusterType(Cluster.CustomClusterType.newBuilder().setName("envoy.clusters.aggregate")).build());
+    org.junit.jupiter.api.Assertions.assertThrows(RejectedUpdate.class,
+        () -> source.accept(ResourceType.CLUSTER, byName(rejected)));
+    org.junit.jupiter.api.Assertions.assertSame(after, store.current().clusters(), "the previous clusters stay");
+    source.accept(ResourceType.CLUSTER, byName(next));
+    org.junit.jupiter.api.Assertions.assertSame(after.get(reviews), store.current().clusters().get(reviews),
+        "what the rejected push translated did not replace the translation in force");
+  }
+
+  @Test
+  void unchangedListenersKeepTheirTranslation() throws Exception {
+    List<Listener> listeners = all("listeners.json", Listener.class);
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    source.accept(ResourceType.LISTENER, byName(listeners));
+    var before = store.current().listeners().listeners();
+    List<Listener> again = new ArrayList<>();
+    for (Listener l : listeners) {
+      again.add(decodedAgain(l));
+    }
+    source.accept(ResourceType.LISTENER, byName(again));
+    var after = store.current().listeners().listeners();
+    assertEquals(before.size(), after.size());
+    for (int i = 0; i < before.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertSame(before.get(i), after.get(i));
+    }
+  }
+
+  /**
+   * istiod sends one route configuration per port with a virtual host per service: a changed
+   * configuration translates the virtual hosts that changed; the others keep theirs, and the
+   * table still finds each by its domains. A rejected configuration changes neither.
+   */
+  @Test
+  void aChangedVirtualHostIsTranslatedAloneAndARejectedTableChangesNothing() throws Exception {
+    RouteConfiguration route = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
+        RouteConfiguration.newBuilder()).build();
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", route));
+    var first = store.current().route("9080").orElseThrow();
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", decodedAgain(route)));
+    assertEquals(first.virtualHosts(), store.current().route("9080").orElseThrow().virtualHosts(), "an equal table");
+    for (int i = 0; i < first.virtualHosts().size(); i++) {
+      org.junit.jupiter.api.Assertions.assertSame(first.virtualHosts().get(i),
+          store.current().route("9080").orElseThrow().virtualHosts().get(i));
+    }
+
+    // reviews (index 1) gets another timeout; a service is added before the catch-all.
+    RouteConfiguration.Builder b = decodedAgain(route).toBuilder();
+    b.getVirtualHostsBuilder(1).getRoutesBuilder(0).getRouteBuilder()
+        .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3));
+    b.addVirtualHosts(3, route.getVirtualHosts(2).toBuilder().setName("details.default.svc.cluster.local:9080")
+        .clearDomains().addDomains("details").addDomains("details:9080"));
+    RouteConfiguration changed = b.build();
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", changed));
+    var second = store.current().route("9080").orElseThrow();
+    List<dev.outrigger.core.route.table.VirtualHost> hosts1 = first.virtualHosts();
+    List<dev.outrigger.core.route.table.VirtualHost> hosts2 = second.virtualHosts();
+    org.junit.jupiter.api.Assertions.assertSame(hosts1.get(0), hosts2.get(0));
+    org.junit.jupiter.api.Assertions.assertNotSame(hosts1.get(1), hosts2.get(1));
+    org.junit.jupiter.api.Assertions.assertSame(hosts1.get(2), hosts2.get(2));
+    org.junit.jupiter.api.Assertions.assertSame(hosts1.get(3), hosts2.get(4), "the catch-all, after the new host");
+    org.junit.jupiter.api.Assertions.assertSame(hosts2.get(1), second.virtualHost("reviews:9080").orElseThrow());
+    assertEquals(java.time.Duration.ofSeconds(3), second.virtualHost("reviews").orElseThrow().routes().get(0).timeout());
+    assertEquals("details.default.svc.cluster.local:9080", second.virtualHost("details").orElseThrow().name());
+    org.junit.jupiter.api.Assertions.assertSame(hosts2.get(0), second.virtualHost("productpage").orElseThrow());
+    assertEquals("allow_any", second.virtualHost("httpbin.org").orElseThrow().name());
+
+    // productpage changed, and a domain in two virtual hosts: the table is rejected as a whole.
+    RouteConfiguration.Builder bad = decodedAgain(changed).toBuilder();
+    bad.getVirtualHostsBuilder(0).getRoutesBuilder(0).getRouteBuilder()
+        .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(4));
+    bad.getVirtualHostsBuilder(2).addDomains("reviews");
+    org.junit.jupiter.api.Assertions.assertThrows(RejectedUpdate.class,
+        () -> source.accept(ResourceType.ROUTE, java.util.Map.of("9080", bad.build())));
+    org.junit.jupiter.api.Assertions.assertSame(second, store.current().route("9080").orElseThrow());
+
+    // The next good table (ratings changed) reuses what was in force, not what the rejected one translated.
+    RouteConfiguration.Builder good = decodedAgain(changed).toBuilder();
+    good.getVirtualHostsBuilder(2).getRoutesBuilder(0).getRouteBuilder()
+        .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5));
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", good.build()));
+    var third = store.current().route("9080").orElseThrow();
+    org.junit.jupiter.api.Assertions.assertSame(hosts2.get(0), third.virtualHosts().get(0), "productpage");
+    org.junit.jupiter.api.Assertions.assertSame(hosts2.get(1), third.virtualHosts().get(1), "reviews");
+    org.junit.jupiter.api.Assertions.assertNotSame(hosts2.get(2), third.virtualHosts().get(2), "ratings");
+  }
+
+  /** istiod puts a virtual host "allow_any" in the table of every port: one table's is not another's. */
+  @Test
+  void virtualHostsOfTheSameNameInTwoTablesAreKeptApart() throws Exception {
+    RouteConfiguration route9080 = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
+        RouteConfiguration.newBuilder()).build();
+    RouteConfiguration.Builder b = route9080.toBuilder().setName("8080");
+    b.getVirtualHostsBuilder(1).getRoutesBuilder(0).getRouteBuilder()
+        .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3));
+    RouteConfiguration route8080 = b.build();
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", route9080, "8080", route8080));
+    var reviews9080 = store.current().route("9080").orElseThrow().virtualHost("reviews").orElseThrow();
+    var reviews8080 = store.current().route("8080").orElseThrow().virtualHost("reviews").orElseThrow();
+    org.junit.jupiter.api.Assertions.assertNotSame(reviews9080, reviews8080);
+    assertEquals(java.time.Duration.ofSeconds(3), reviews8080.routes().get(0).timeout());
+
+    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", decodedAgain(route9080), "8080", decodedAgain(route8080)));
+    org.junit.jupiter.api.Assertions.assertSame(reviews9080,
+        store.current().route("9080").orElseThrow().virtualHost("reviews").orElseThrow());
+    org.junit.jupiter.api.Assertions.assertSame(reviews8080,
+        store.current().route("8080").orElseThrow().virtualHost("reviews").orElseThrow());
+  }
 }

@@ -42,20 +42,42 @@ public final class RouteTranslator {
 
   private RouteTranslator() {}
 
+  /** How a virtual host of a route configuration becomes one of the table (translated, or an earlier translation reused). */
+  @FunctionalInterface
+  public interface VirtualHosts {
+    VirtualHost translate(String table, io.envoyproxy.envoy.config.route.v3.VirtualHost vh) throws RejectedUpdate;
+  }
+
   public static RouteTable translate(RouteConfiguration config) throws RejectedUpdate {
-    List<VirtualHost> hosts = new ArrayList<>();
+    return translate(config, RouteTranslator::virtualHost);
+  }
+
+  /**
+   * @param hosts gives each virtual host's translation, in the configuration's order; a caller
+   *     that kept the translations of an earlier configuration may hand back those of the virtual
+   *     hosts that did not change (one service added to a mesh changes one of a thousand)
+   */
+  public static RouteTable translate(RouteConfiguration config, VirtualHosts hosts) throws RejectedUpdate {
+    List<VirtualHost> translated = new ArrayList<>(config.getVirtualHostsCount());
     for (io.envoyproxy.envoy.config.route.v3.VirtualHost vh : config.getVirtualHostsList()) {
-      List<Route> routes = new ArrayList<>();
-      for (io.envoyproxy.envoy.config.route.v3.Route r : vh.getRoutesList()) {
-        routes.add(route(config.getName(), vh.getName(), r));
-      }
-      hosts.add(new VirtualHost(vh.getName(), vh.getDomainsList(), routes));
+      translated.add(hosts.translate(config.getName(), vh));
     }
     try {
-      return new RouteTable(config.getName(), hosts, config.getIgnorePortInHostMatching());
+      // Domains are checked here, across virtual hosts: a reused virtual host is checked again.
+      return new RouteTable(config.getName(), translated, config.getIgnorePortInHostMatching());
     } catch (IllegalArgumentException e) {
       throw new RejectedUpdate(e.getMessage());
     }
+  }
+
+  /** One virtual host of the route configuration {@code table}; its translation depends on nothing else. */
+  public static VirtualHost virtualHost(String table, io.envoyproxy.envoy.config.route.v3.VirtualHost vh)
+      throws RejectedUpdate {
+    List<Route> routes = new ArrayList<>(vh.getRoutesCount());
+    for (io.envoyproxy.envoy.config.route.v3.Route r : vh.getRoutesList()) {
+      routes.add(route(table, vh.getName(), r));
+    }
+    return new VirtualHost(vh.getName(), vh.getDomainsList(), routes);
   }
 
   private static Route route(String table, String host, io.envoyproxy.envoy.config.route.v3.Route r) throws RejectedUpdate {
