@@ -69,8 +69,10 @@ def one_round(world, variant, settings, seconds, warm, tag):
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(1.0)
+            cpu_before, t0 = [c.thread_cpu() for c in cars], time.time()
             requests = load.h2load_requests(world.client, world.url(), seconds, settings.rate, settings.connections,
                                             os.path.join(world.workdir, f"{tag}-h2load.log"))
+            cpu = cpu_per_second([c.thread_cpu() for c in cars], cpu_before, time.time() - t0)
         finally:
             recorder.send_signal(signal.SIGINT)
             recorder.wait(timeout=120)
@@ -85,7 +87,19 @@ def one_round(world, variant, settings, seconds, warm, tag):
             for path in (car.log_path,):
                 if os.path.exists(path):
                     os.remove(path)
-    return analyse(variant, requests, delays, tids, pauses)
+    result = analyse(variant, requests, delays, tids, pauses)
+    result["cpu_by_thread"] = cpu
+    return result
+
+
+def cpu_per_second(after, before, seconds):
+    """ms of CPU per second per thread group, summed over the sidecars, from /proc (perf's run times
+    count a vCPU's stolen time as running in this VM)."""
+    total = {}
+    for a, b in zip(after, before):
+        for group, value in a.items():
+            total[group] = total.get(group, 0.0) + max(0.0, value - b.get(group, 0.0)) * 1000.0 / seconds
+    return total
 
 
 def thread_ids(pid):
@@ -129,17 +143,6 @@ def is_event_loop(variant, comm):
     return variant.kind == "haproxy" or comm.startswith("multiThreadIoEv")
 
 
-def thread_group(variant, comm):
-    """What a sidecar thread does, from its name (perf shows the first 15 characters)."""
-    if is_event_loop(variant, comm):
-        return "event loops"
-    for prefix, group in (("C2 Compiler", "JIT"), ("C1 Compiler", "JIT"), ("VM Thread", "GC/VM"),
-                          ("Native Heap Tr", "native heap trim"), ("access-log", "access log")):
-        if comm.startswith(prefix):
-            return group
-    return "other"
-
-
 def percentile(sorted_values, q):
     if not sorted_values:
         return float("nan")
@@ -171,11 +174,6 @@ def analyse(variant, requests, delays, tids, pauses):
     slow_by = {name: overlap_share(slow, spans) for name, spans in causes.items()}
     typical_by = {name: overlap_share(typical, spans) for name, spans in causes.items()}
     seconds = max(t_last - t_first, 1e-9)
-    cpu_by_thread = {}
-    for d in delays:
-        if d[4] in sidecar_tids and t_first <= d[1] <= t_last:
-            group = thread_group(variant, d[3])
-            cpu_by_thread[group] = cpu_by_thread.get(group, 0.0) + d[5] / seconds
     loop_waits = [d for d in loop_waits if d[2] > 0]
     loop_ms = sorted(d[2] for d in loop_waits)
     return {
@@ -186,7 +184,6 @@ def analyse(variant, requests, delays, tids, pauses):
         "slow": len(slow),
         "slow_by": slow_by,
         "typical_by": typical_by,
-        "cpu_by_thread": cpu_by_thread,
         "loop_waits_per_s": len(loop_waits) / seconds,
         "loop_wait_p50": percentile(loop_ms, 50),
         "loop_wait_p99": percentile(loop_ms, 99),
@@ -251,8 +248,8 @@ def report(chosen, results, settings, seconds, warm, started):
                 f"{r['loop_wait_max']:.2f} | {r['loop_waits_over']:.1f} | "
                 f"{r['pauses_per_s']:.1f} ({r['pause_ms_max']:.2f}, {r['pause_ms_sum_per_s']:.2f}) |")
     groups = sorted({g for v in chosen for r in results[v.name] for g in r["cpu_by_thread"]})
-    lines += ["", "Sidecar CPU by thread in the measured phase (ms of CPU per second, both sidecars; from the same "
-              "recording):", "", "| variant | round | " + " | ".join(groups) + " |", "|---|---|" + "---|" * len(groups)]
+    lines += ["", "Sidecar CPU by thread group in the measured phase (ms of CPU per second, both sidecars, from "
+              "/proc):", "", "| variant | round | " + " | ".join(groups) + " |", "|---|---|" + "---|" * len(groups)]
     for v in chosen:
         for i, r in enumerate(results[v.name]):
             lines.append(f"| {v.name} | {i + 1} | "
