@@ -5,6 +5,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.outrigger.xds.istiod.IstiodClusters;
+import dev.outrigger.xds.istiod.IstiodEndpoints;
 import dev.outrigger.xds.istiod.IstiodFilters;
 import dev.outrigger.xds.istiod.IstiodListeners;
 import dev.outrigger.xds.istiod.IstiodNames;
@@ -34,7 +35,7 @@ import java.util.List;
  */
 public final class IstioMtlsShapes {
   /** model.IstioMutualTLSModeLabel / the endpoint metadata key Envoy's transport_socket_matches reads. */
-  public static final String TLS_MODE_ISTIO = IstiodNames.TLS_MODE_ISTIO;
+  public static final String TLS_MODE_ISTIO = IstiodEndpoints.TLS_MODE_ISTIO;
   /** xdsfilters.TLSTransportProtocol / RawBufferTransportProtocol. */
   public static final String TLS = IstiodListeners.TLS;
   public static final String RAW_BUFFER = IstiodListeners.RAW_BUFFER;

@@ -60,10 +60,10 @@ public final class IstioShapes {
   public static final String BLOCK_ALL = "block_all";
   /** The virtual host and route name of ALLOW_ANY's catch-all (util.Passthrough). */
   public static final String ALLOW_ANY = IstiodRoutes.ALLOW_ANY;
-  public static final String VIRTUAL_OUTBOUND = IstiodNames.VIRTUAL_OUTBOUND;
-  public static final String VIRTUAL_INBOUND = IstiodNames.VIRTUAL_INBOUND;
-  public static final int OUTBOUND_CAPTURE_PORT = IstiodNames.OUTBOUND_CAPTURE_PORT;
-  public static final int INBOUND_CAPTURE_PORT = IstiodNames.INBOUND_CAPTURE_PORT;
+  public static final String VIRTUAL_OUTBOUND = IstiodListeners.VIRTUAL_OUTBOUND;
+  public static final String VIRTUAL_INBOUND = IstiodListeners.VIRTUAL_INBOUND;
+  public static final int OUTBOUND_CAPTURE_PORT = IstiodListeners.OUTBOUND_CAPTURE_PORT;
+  public static final int INBOUND_CAPTURE_PORT = IstiodListeners.INBOUND_CAPTURE_PORT;
   private static final Duration NO_TIMEOUT = Duration.getDefaultInstance();
 
   /** The mesh's outboundTrafficPolicy.mode. */

@@ -60,7 +60,7 @@ public final class IstiodClusters {
     return cluster.toBuilder()
         .addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder()
             .setName("tlsMode-istio")
-            .setMatch(Struct.newBuilder().putFields("tlsMode", Protos.text(IstiodNames.TLS_MODE_ISTIO)))
+            .setMatch(Struct.newBuilder().putFields("tlsMode", Protos.text(IstiodEndpoints.TLS_MODE_ISTIO)))
             .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
                 .setTypedConfig(Any.pack(mtls))))
         .addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder()

@@ -12,6 +12,9 @@ import java.util.List;
 
 /** The ClusterLoadAssignments istiod's EDS sends (pilot/pkg/xds/endpoints, networking/util/util.go). */
 public final class IstiodEndpoints {
+  /** model.IstioMutualTLSModeLabel's value: the endpoint metadata transport_socket_matches reads. */
+  public static final String TLS_MODE_ISTIO = "istio";
+
   private IstiodEndpoints() {}
 
   /**
@@ -33,7 +36,7 @@ public final class IstiodEndpoints {
         .putFields("workload", Protos.text(workloadLabel)).build());
     if (meshed) {
       metadata.putFilterMetadata("envoy.transport_socket_match", Struct.newBuilder()
-          .putFields("tlsMode", Protos.text(IstiodNames.TLS_MODE_ISTIO)).build());
+          .putFields("tlsMode", Protos.text(TLS_MODE_ISTIO)).build());
     }
     return LbEndpoint.newBuilder()
         .setEndpoint(Endpoint.newBuilder().setAddress(Protos.address(ip, port)))

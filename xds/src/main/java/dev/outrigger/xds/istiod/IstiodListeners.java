@@ -27,6 +27,11 @@ import java.util.List;
  * (pilot/pkg/networking/core listener_builder.go, listener_inbound.go, filterchain_options.go).
  */
 public final class IstiodListeners {
+  /** The capture listeners' names and ports (pilot/pkg/model/listener.go). */
+  public static final String VIRTUAL_OUTBOUND = "virtualOutbound";
+  public static final int OUTBOUND_CAPTURE_PORT = 15001;
+  public static final String VIRTUAL_INBOUND = "virtualInbound";
+  public static final int INBOUND_CAPTURE_PORT = 15006;
   /** xdsfilters.TLSTransportProtocol / RawBufferTransportProtocol: what an inbound chain matches. */
   public static final String TLS = "tls";
   public static final String RAW_BUFFER = "raw_buffer";
@@ -40,13 +45,13 @@ public final class IstiodListeners {
    */
   public static Listener virtualOutbound(String catchAllCluster) {
     return Listener.newBuilder()
-        .setName(IstiodNames.VIRTUAL_OUTBOUND)
-        .setAddress(Protos.address("0.0.0.0", IstiodNames.OUTBOUND_CAPTURE_PORT))
+        .setName(VIRTUAL_OUTBOUND)
+        .setAddress(Protos.address("0.0.0.0", OUTBOUND_CAPTURE_PORT))
         .setUseOriginalDst(BoolValue.of(true))
         .setTrafficDirection(TrafficDirection.OUTBOUND)
         .addFilterChains(FilterChain.newBuilder()
             .setName("virtualOutbound-blackhole")
-            .setFilterChainMatch(destinationPort(IstiodNames.OUTBOUND_CAPTURE_PORT))
+            .setFilterChainMatch(destinationPort(OUTBOUND_CAPTURE_PORT))
             .addFilters(IstiodFilters.istioStats("CLIENT"))
             .addFilters(IstiodFilters.tcpProxy(IstiodNames.BLACK_HOLE_CLUSTER)))
         .addFilterChains(FilterChain.newBuilder()
@@ -63,8 +68,8 @@ public final class IstiodListeners {
    */
   public static Listener virtualInbound(List<FilterChain> portChains) {
     return Listener.newBuilder()
-        .setName(IstiodNames.VIRTUAL_INBOUND)
-        .setAddress(Protos.address("0.0.0.0", IstiodNames.INBOUND_CAPTURE_PORT))
+        .setName(VIRTUAL_INBOUND)
+        .setAddress(Protos.address("0.0.0.0", INBOUND_CAPTURE_PORT))
         .setUseOriginalDst(BoolValue.of(true))
         .setTrafficDirection(TrafficDirection.INBOUND)
         .setContinueOnListenerFiltersTimeout(true)
@@ -76,11 +81,11 @@ public final class IstiodListeners {
             .setTypedConfig(Any.pack(HttpInspector.getDefaultInstance())))
         .addFilterChains(FilterChain.newBuilder()
             .setName("virtualInbound-blackhole")
-            .setFilterChainMatch(destinationPort(IstiodNames.INBOUND_CAPTURE_PORT))
+            .setFilterChainMatch(destinationPort(INBOUND_CAPTURE_PORT))
             .addFilters(IstiodFilters.tcpProxy(IstiodNames.BLACK_HOLE_CLUSTER)))
         .addAllFilterChains(portChains)
         .addFilterChains(FilterChain.newBuilder()
-            .setName(IstiodNames.VIRTUAL_INBOUND)
+            .setName(VIRTUAL_INBOUND)
             .addFilters(IstiodFilters.istioStats("SERVER"))
             .addFilters(IstiodFilters.tcpProxy(IstiodNames.INBOUND_PASSTHROUGH_CLUSTER)))
         .build();

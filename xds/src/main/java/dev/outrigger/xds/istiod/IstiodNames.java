@@ -1,9 +1,9 @@
 package dev.outrigger.xds.istiod;
 
 /**
- * The names istiod gives the resources it sends a sidecar (istio/istio pilot/pkg/networking/util
- * util.go, pilot/pkg/model listener.go and service.go), so that the shapes here and the tests that
- * look for them agree on one spelling.
+ * The names istiod gives the clusters it sends a sidecar (istio/istio pilot/pkg/networking/util
+ * util.go, pilot/pkg/model service.go), so that the shapes here and the tests that look for them
+ * agree on one spelling. The listeners' names are with {@link IstiodListeners}.
  */
 public final class IstiodNames {
   public static final String DOMAIN_SUFFIX = "svc.cluster.local";
@@ -13,13 +13,6 @@ public final class IstiodNames {
   public static final String INBOUND_PASSTHROUGH_CLUSTER = "InboundPassthroughCluster";
   /** util.InboundPassthroughBindIpv4: the source address the app sees inbound connections from. */
   public static final String INBOUND_PASSTHROUGH_BIND = "127.0.0.6";
-  // pilot/pkg/model/listener.go
-  public static final String VIRTUAL_OUTBOUND = "virtualOutbound";
-  public static final String VIRTUAL_INBOUND = "virtualInbound";
-  public static final int OUTBOUND_CAPTURE_PORT = 15001;
-  public static final int INBOUND_CAPTURE_PORT = 15006;
-  /** model.IstioMutualTLSModeLabel's value: the endpoint metadata transport_socket_matches reads. */
-  public static final String TLS_MODE_ISTIO = "istio";
 
   private IstiodNames() {}
 
