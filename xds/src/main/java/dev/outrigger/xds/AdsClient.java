@@ -1,7 +1,5 @@
 package dev.outrigger.xds;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
@@ -14,7 +12,6 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -174,12 +171,13 @@ public final class AdsClient implements AutoCloseable {
     TypeState state = types.get(type);
     state.nonce = response.getNonce();
     try {
-      Map<String, Message> received = decode(type, response);
+      Map<String, ResourcesInForce.Received> received = state.inForce.decode(type, response.getResourcesList());
       // Routes and endpoints: a response may carry only what changed (istiod's incremental EDS push).
-      Map<String, Message> resources = ResourcesInForce.after(type, state.resources, received, state.names);
+      ResourcesInForce inForce = state.inForce.after(type, received, state.names);
+      Map<String, Message> resources = inForce.resources();
       apply(type, response.getVersionInfo(), resources);
       state.acceptedVersion = response.getVersionInfo();
-      state.resources = resources;
+      state.inForce = inForce; // only now: a rejected update changes neither the resources nor their remembered bytes
       state.acceptedAt = clock.instant();
       state.lastError = null;
       log.info("xDS: accepted {} version {} ({} resources, {} in the response)", type, response.getVersionInfo(),
@@ -224,24 +222,6 @@ public final class AdsClient implements AutoCloseable {
     } catch (RuntimeException fault) {
       log.error("xDS: a listener of the xDS client failed", fault);
     }
-  }
-
-  private static Map<String, Message> decode(ResourceType type, DiscoveryResponse response) throws RejectedUpdate {
-    Map<String, Message> resources = new HashMap<>();
-    for (Any any : response.getResourcesList()) {
-      Message resource;
-      try {
-        resource = type.parse(any);
-      } catch (InvalidProtocolBufferException e) {
-        throw new RejectedUpdate("a " + any.getTypeUrl() + " resource that does not parse as " + type + ": "
-            + e.getMessage());
-      }
-      String name = type.name(resource);
-      if (resources.put(name, resource) != null) {
-        throw new RejectedUpdate("duplicate " + type + " resource name '" + name + "'");
-      }
-    }
-    return resources;
   }
 
   private void onStreamEnd(int id, Throwable error) {

@@ -1,6 +1,5 @@
 package dev.outrigger.xds;
 
-import com.google.protobuf.Message;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -8,7 +7,8 @@ import java.util.Set;
 /**
  * What the client knows of one resource type: the names it subscribes to, the last version it
  * accepted (sent again on a new stream, so the server can skip what is current), the last nonce
- * it was sent, and the resources in force. Touched only on the client's thread.
+ * it was sent, and the resources in force (with the bytes they came in). Touched only on the
+ * client's thread.
  */
 final class TypeState {
   final ResourceType type;
@@ -16,7 +16,7 @@ final class TypeState {
   boolean subscribed;
   String acceptedVersion = "";
   String nonce = "";
-  Map<String, Message> resources = Map.of();
+  ResourcesInForce inForce = ResourcesInForce.NONE;
   Instant acceptedAt;
   /** The last NACK's message, or null since the last accepted update. */
   String lastError;
@@ -30,6 +30,6 @@ final class TypeState {
 
   /** A snapshot for config_dump and tests. */
   XdsSnapshot.TypeSnapshot snapshot() {
-    return new XdsSnapshot.TypeSnapshot(type, acceptedVersion, Map.copyOf(resources), names, acceptedAt, lastError);
+    return new XdsSnapshot.TypeSnapshot(type, acceptedVersion, Map.copyOf(inForce.resources()), names, acceptedAt, lastError);
   }
 }

@@ -154,6 +154,24 @@ class AdsClientTest {
     assertEquals("cluster reviews-bad: unsupported", clusters.lastError());
   }
 
+  /**
+   * What a rejected update carried is not remembered as in force: when the server goes back to
+   * the configuration in force, its resources are the instances in force.
+   */
+  @Test
+  void afterANackTheResourcesInForceAreThoseOfTheLastAcceptedUpdate() throws Exception {
+    await("CDS ACK", () -> acked(ResourceType.CLUSTER, "1"));
+    Message inForce = applied.get(ResourceType.CLUSTER).get("reviews-v1");
+    rejectCluster = "reviews-bad";
+    cache.setSnapshot(GROUP, snapshot("2", "reviews-bad", "10.1.0.1"));
+    await("CDS NACK", () -> requests.stream().anyMatch(r -> r.getTypeUrl().equals(ResourceType.CLUSTER.typeUrl())
+        && r.hasErrorDetail()));
+
+    cache.setSnapshot(GROUP, snapshot("3", "reviews-v1", "10.1.0.1"));
+    await("CDS v3 ACK", () -> acked(ResourceType.CLUSTER, "3"));
+    org.junit.jupiter.api.Assertions.assertSame(inForce, applied.get(ResourceType.CLUSTER).get("reviews-v1"));
+  }
+
   @Test
   void aFaultWhileApplyingIsNackedAsAnInternalErrorNotLeftUnanswered() throws Exception {
     await("CDS ACK", () -> acked(ResourceType.CLUSTER, "1"));

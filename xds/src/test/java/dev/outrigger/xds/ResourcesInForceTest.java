@@ -1,11 +1,18 @@
 package dev.outrigger.xds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,6 +22,33 @@ class ResourcesInForceTest {
   private static final String REVIEWS = "outbound|9080||reviews.default.svc.cluster.local";
   private static final String RATINGS = "outbound|9080||ratings.default.svc.cluster.local";
   private static final String DETAILS = "outbound|9080||details.default.svc.cluster.local";
+
+  /** Parses as the client does, counting. */
+  private final List<Any> parsed = new ArrayList<>();
+
+  private Message parse(ResourceType type, Any any) throws com.google.protobuf.InvalidProtocolBufferException {
+    parsed.add(any);
+    return type.parse(any);
+  }
+
+  private static List<Any> sent(Map<String, ? extends Message> resources) {
+    return resources.values().stream().map(Any::pack).toList();
+  }
+
+  /** What is in force once a response carrying these is accepted. */
+  private ResourcesInForce accept(ResourceType type, ResourcesInForce before, List<Any> sent, Set<String> subscribed)
+      throws RejectedUpdate {
+    return before.after(type, before.decode(type, sent, any -> parse(type, any)), subscribed);
+  }
+
+  /** The old form of the tests: in force before, the response's resources, the subscription; the resources after. */
+  private Map<String, Message> after(ResourceType type, Map<String, ? extends Message> previous,
+      Map<String, ? extends Message> received, Set<String> subscribed) throws RejectedUpdate {
+    Set<String> all = new java.util.HashSet<>(subscribed);
+    all.addAll(previous.keySet());
+    ResourcesInForce before = accept(type, ResourcesInForce.NONE, sent(previous), all);
+    return accept(type, before, sent(received), subscribed).resources();
+  }
 
   private static ClusterLoadAssignment cla(String name, int endpoints) {
     ClusterLoadAssignment.Builder b = ClusterLoadAssignment.newBuilder().setClusterName(name);
@@ -31,50 +65,169 @@ class ResourcesInForceTest {
    * of the mesh would lose its endpoints on the first endpoint change anywhere).
    */
   @Test
-  void anEndpointResponseWithOneAssignmentKeepsTheOthers() {
+  void anEndpointResponseWithOneAssignmentKeepsTheOthers() throws Exception {
     Map<String, Message> before = Map.of(REVIEWS, cla(REVIEWS, 2), RATINGS, cla(RATINGS, 1));
-    Map<String, Message> after = ResourcesInForce.after(ResourceType.ENDPOINT, before,
+    Map<String, Message> after = after(ResourceType.ENDPOINT, before,
         Map.of(REVIEWS, cla(REVIEWS, 3)), Set.of(REVIEWS, RATINGS));
     assertEquals(Map.of(REVIEWS, cla(REVIEWS, 3), RATINGS, cla(RATINGS, 1)), after);
   }
 
   /** A name that left the subscription (its cluster was removed) drops its resource, sent or not. */
   @Test
-  void anAssignmentNoLongerSubscribedToIsDropped() {
+  void anAssignmentNoLongerSubscribedToIsDropped() throws Exception {
     Map<String, Message> before = Map.of(REVIEWS, cla(REVIEWS, 2), RATINGS, cla(RATINGS, 1));
-    Map<String, Message> after = ResourcesInForce.after(ResourceType.ENDPOINT, before,
+    Map<String, Message> after = after(ResourceType.ENDPOINT, before,
         Map.of(DETAILS, cla(DETAILS, 1), RATINGS, cla(RATINGS, 1)), Set.of(REVIEWS, DETAILS));
     assertEquals(Map.of(REVIEWS, cla(REVIEWS, 2), DETAILS, cla(DETAILS, 1)), after);
   }
 
   @Test
-  void routeResponsesMergeLikeEndpointResponses() {
+  void routeResponsesMergeLikeEndpointResponses() throws Exception {
     RouteConfiguration r9080 = RouteConfiguration.newBuilder().setName("9080").build();
     RouteConfiguration r80 = RouteConfiguration.newBuilder().setName("80").build();
     RouteConfiguration r80b = r80.toBuilder().setValidateClusters(com.google.protobuf.BoolValue.of(false)).build();
-    assertEquals(Map.of("9080", r9080, "80", r80b), ResourcesInForce.after(ResourceType.ROUTE,
+    assertEquals(Map.of("9080", r9080, "80", r80b), after(ResourceType.ROUTE,
         Map.of("9080", r9080, "80", r80), Map.of("80", r80b), Set.of("9080", "80")));
   }
 
   /** Listeners and clusters: the response is the whole set; what it leaves out is removed. */
   @Test
-  void aClusterResponseIsTheWholeSet() {
+  void aClusterResponseIsTheWholeSet() throws Exception {
     Cluster reviews = Cluster.newBuilder().setName(REVIEWS).build();
     Cluster ratings = Cluster.newBuilder().setName(RATINGS).build();
-    assertEquals(Map.of(RATINGS, ratings), ResourcesInForce.after(ResourceType.CLUSTER,
+    assertEquals(Map.of(RATINGS, ratings), after(ResourceType.CLUSTER,
         Map.of(REVIEWS, reviews, RATINGS, ratings), Map.of(RATINGS, ratings), Set.of()));
   }
 
-  /** A full response re-sends every resource: the equal ones keep the instances in force (their translations too). */
+  /** A resource as istiod's xDS cache re-sends it: the same bytes, in an Any read off the wire anew. */
+  private static Any resent(Message resource) throws Exception {
+    return Any.parseFrom(Any.pack(resource).toByteArray());
+  }
+
+  /** A cluster whose metadata map is written in the given key order: equal messages, different bytes. */
+  private static Cluster withMetadata(String name, String... keys) {
+    com.google.protobuf.Struct.Builder fields = com.google.protobuf.Struct.newBuilder();
+    for (String key : keys) {
+      fields.putFields(key, com.google.protobuf.Value.newBuilder().setStringValue(key).build());
+    }
+    return Cluster.newBuilder().setName(name)
+        .setMetadata(io.envoyproxy.envoy.config.core.v3.Metadata.newBuilder().putFilterMetadata("istio", fields.build()))
+        .build();
+  }
+
+  /** A full response re-sends every resource as the same bytes: they are not parsed again, and keep the instance in force. */
   @Test
-  void anEqualResourceKeepsTheInstanceInForce() {
-    ClusterLoadAssignment reviews = cla(REVIEWS, 2);
-    Map<String, Message> endpoints = ResourcesInForce.after(ResourceType.ENDPOINT, Map.of(REVIEWS, reviews),
-        Map.of(REVIEWS, cla(REVIEWS, 2)), Set.of(REVIEWS));
-    org.junit.jupiter.api.Assertions.assertSame(reviews, endpoints.get(REVIEWS));
+  void aResourceSentAsTheBytesInForceIsNotParsedAndKeepsItsInstance() throws Exception {
     Cluster ratings = Cluster.newBuilder().setName(RATINGS).build();
-    Map<String, Message> clusters = ResourcesInForce.after(ResourceType.CLUSTER, Map.of(RATINGS, ratings),
-        Map.of(RATINGS, Cluster.newBuilder().setName(RATINGS).build()), Set.of());
-    org.junit.jupiter.api.Assertions.assertSame(ratings, clusters.get(RATINGS));
+    ResourcesInForce before = accept(ResourceType.CLUSTER, ResourcesInForce.NONE,
+        List.of(Any.pack(withMetadata(REVIEWS, "a", "b")), Any.pack(ratings)), Set.of());
+    parsed.clear();
+
+    ResourcesInForce after = accept(ResourceType.CLUSTER, before,
+        List.of(resent(withMetadata(REVIEWS, "a", "b")), resent(ratings)), Set.of());
+
+    assertEquals(List.of(), parsed);
+    assertSame(before.resources().get(REVIEWS), after.resources().get(REVIEWS));
+    assertSame(before.resources().get(RATINGS), after.resources().get(RATINGS));
+    assertEquals(Set.of(REVIEWS, RATINGS), after.resources().keySet());
+  }
+
+  /**
+   * Bytes that differ (istiod wrote a map in another order) are parsed and compared: an equal
+   * message keeps the instance in force, and the new bytes are the ones remembered.
+   */
+  @Test
+  void anEqualResourceInOtherBytesIsParsedAndKeepsTheInstanceInForce() throws Exception {
+    Any ab = Any.pack(withMetadata(REVIEWS, "a", "b"));
+    Any ba = Any.pack(withMetadata(REVIEWS, "b", "a"));
+    assertNotEquals(ab.getValue(), ba.getValue(), "the test needs two encodings of one message");
+    ResourcesInForce before = accept(ResourceType.CLUSTER, ResourcesInForce.NONE, List.of(ab), Set.of());
+    parsed.clear();
+
+    ResourcesInForce after = accept(ResourceType.CLUSTER, before, List.of(ba), Set.of());
+    assertEquals(List.of(ba), parsed);
+    assertSame(before.resources().get(REVIEWS), after.resources().get(REVIEWS));
+
+    parsed.clear();
+    assertSame(before.resources().get(REVIEWS), accept(ResourceType.CLUSTER, after, List.of(ba), Set.of())
+        .resources().get(REVIEWS));
+    assertEquals(List.of(), parsed, "the bytes last received are remembered");
+    accept(ResourceType.CLUSTER, after, List.of(ab), Set.of());
+    assertEquals(List.of(ab), parsed, "one entry per resource: the bytes before are forgotten");
+  }
+
+  /** A changed resource is a new instance, and endpoint responses still merge with what they leave out. */
+  @Test
+  void aChangedResourceIsParsedAndReplacesTheOneInForce() throws Exception {
+    ResourcesInForce before = accept(ResourceType.ENDPOINT, ResourcesInForce.NONE,
+        List.of(Any.pack(cla(REVIEWS, 2)), Any.pack(cla(RATINGS, 1))), Set.of(REVIEWS, RATINGS));
+    parsed.clear();
+    ResourcesInForce after = accept(ResourceType.ENDPOINT, before, List.of(resent(cla(REVIEWS, 3))),
+        Set.of(REVIEWS, RATINGS));
+    assertEquals(1, parsed.size());
+    assertEquals(cla(REVIEWS, 3), after.resources().get(REVIEWS));
+    assertSame(before.resources().get(RATINGS), after.resources().get(RATINGS));
+
+    parsed.clear();
+    ResourcesInForce again = accept(ResourceType.ENDPOINT, after,
+        List.of(resent(cla(REVIEWS, 3)), resent(cla(RATINGS, 1))), Set.of(REVIEWS, RATINGS));
+    assertEquals(List.of(), parsed, "a resource left out of a partial response keeps its bytes");
+    assertSame(after.resources().get(REVIEWS), again.resources().get(REVIEWS));
+  }
+
+  /**
+   * A rejected update is never in force: the client keeps the value before it, whose bytes are
+   * those of the resources still in force, not those of the rejected update.
+   */
+  @Test
+  void aRejectedUpdateLeavesTheRememberedBytesAsTheyWere() throws Exception {
+    Cluster v1 = withMetadata(REVIEWS, "a");
+    Cluster v2 = withMetadata(REVIEWS, "a", "b");
+    ResourcesInForce inForce = accept(ResourceType.CLUSTER, ResourcesInForce.NONE, List.of(Any.pack(v1)), Set.of());
+    Message instance = inForce.resources().get(REVIEWS);
+    ResourcesInForce rejected = accept(ResourceType.CLUSTER, inForce, List.of(resent(v2)), Set.of());
+    assertEquals(v2, rejected.resources().get(REVIEWS)); // computed, then refused by the client: not kept
+    parsed.clear();
+
+    assertSame(instance, accept(ResourceType.CLUSTER, inForce, List.of(resent(v1)), Set.of()).resources().get(REVIEWS));
+    assertEquals(List.of(), parsed);
+    Any v2Again = resent(v2);
+    assertEquals(v2, accept(ResourceType.CLUSTER, inForce, List.of(v2Again), Set.of()).resources().get(REVIEWS));
+    assertEquals(List.of(v2Again), parsed);
+  }
+
+  /** A resource removed (left out of a whole set, or unsubscribed) is forgotten with its bytes: sent again, it is parsed. */
+  @Test
+  void aRemovedResourceIsForgottenWithItsBytes() throws Exception {
+    Cluster ratings = Cluster.newBuilder().setName(RATINGS).build();
+    Cluster reviews = Cluster.newBuilder().setName(REVIEWS).build();
+    ResourcesInForce both = accept(ResourceType.CLUSTER, ResourcesInForce.NONE,
+        List.of(Any.pack(ratings), Any.pack(reviews)), Set.of());
+    ResourcesInForce one = accept(ResourceType.CLUSTER, both, List.of(resent(ratings)), Set.of());
+    assertEquals(Set.of(RATINGS), one.resources().keySet());
+    parsed.clear();
+    ResourcesInForce back = accept(ResourceType.CLUSTER, one, List.of(resent(ratings), resent(reviews)), Set.of());
+    assertEquals(1, parsed.size());
+    assertEquals(REVIEWS, ((Cluster) ResourceType.CLUSTER.parse(parsed.get(0))).getName());
+    assertNotSame(both.resources().get(REVIEWS), back.resources().get(REVIEWS));
+
+    ResourcesInForce endpoints = accept(ResourceType.ENDPOINT, ResourcesInForce.NONE,
+        List.of(Any.pack(cla(REVIEWS, 1)), Any.pack(cla(RATINGS, 1))), Set.of(REVIEWS, RATINGS));
+    ResourcesInForce unsubscribed = accept(ResourceType.ENDPOINT, endpoints, List.of(), Set.of(RATINGS));
+    ResourcesInForce resubscribed = accept(ResourceType.ENDPOINT, unsubscribed, List.of(), Set.of(REVIEWS, RATINGS));
+    assertEquals(Set.of(RATINGS), resubscribed.resources().keySet(), "an unsubscribed resource does not come back by itself");
+    parsed.clear();
+    accept(ResourceType.ENDPOINT, resubscribed, List.of(resent(cla(REVIEWS, 1))), Set.of(REVIEWS, RATINGS));
+    assertEquals(1, parsed.size());
+  }
+
+  /** The same resource twice in one response is still refused, bytes in force or not. */
+  @Test
+  void aResourceSentTwiceIsRejected() throws Exception {
+    Cluster ratings = Cluster.newBuilder().setName(RATINGS).build();
+    ResourcesInForce inForce = accept(ResourceType.CLUSTER, ResourcesInForce.NONE, List.of(Any.pack(ratings)), Set.of());
+    RejectedUpdate e = assertThrows(RejectedUpdate.class,
+        () -> inForce.decode(ResourceType.CLUSTER, List.of(resent(ratings), resent(ratings))));
+    assertEquals("duplicate CLUSTER resource name '" + RATINGS + "'", e.getMessage());
   }
 }
