@@ -26,42 +26,38 @@ def wrk_max(pod, url, seconds, connections, threads, headers=()):
     return {"rps": rps, "requests": total, "errors": errors, "p99": p99_ms}
 
 
-def h2load_requests(pod, url, seconds, rate, connections, log_path):
-    """Like h2load_fixed_rate, but every successful request itself: [(start, epoch seconds; latency ms)]."""
-    if os.path.exists(log_path):
-        os.remove(log_path)
-    pod.exec(["h2load", "--h1", "-t1", f"-c{connections}", f"--rps={rate / connections:g}",
-              f"-D{seconds}", f"--log-file={log_path}", url], timeout=seconds + SLACK)
-    requests = []
-    with open(log_path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[1] == "200":
-                requests.append((int(parts[0]) / 1e6, int(parts[2]) / 1000.0))
-    os.remove(log_path)
-    return requests
-
-
-def h2load_fixed_rate(pod, url, seconds, rate, connections, log_path):
-    """Latency at a fixed request rate: h2load over HTTP/1.1, each connection paced at rate/connections.
-
-    h2load writes one line per request (start, status, microseconds to the end of the response);
-    the percentiles are computed from all of them.
-    """
+def _h2load_logged(pod, url, seconds, rate, connections, log_path):
+    """h2load over HTTP/1.1 at a fixed rate, each connection paced at rate/connections, with its
+    per-request log (start in µs since the epoch, status, µs to the end of the response):
+    (h2load's output, [(start µs, status, latency ms)])."""
     if os.path.exists(log_path):
         os.remove(log_path)
     out = pod.exec(["h2load", "--h1", "-t1", f"-c{connections}", f"--rps={rate / connections:g}",
                     f"-D{seconds}", f"--log-file={log_path}", url], timeout=seconds + SLACK).stdout
-    m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored",
-                  out)
-    succeeded, failed, errored = int(m.group(4)), int(m.group(5)), int(m.group(6))
-    latencies = []
+    rows = []
     with open(log_path) as f:
         for line in f:
             parts = line.split()
-            if len(parts) == 3 and parts[1] == "200":
-                latencies.append(int(parts[2]) / 1000.0)
+            if len(parts) >= 3:
+                rows.append((int(parts[0]), parts[1], int(parts[2]) / 1000.0))
     os.remove(log_path)
+    return out, rows
+
+
+def h2load_requests(pod, url, seconds, rate, connections, log_path):
+    """Like h2load_fixed_rate, but every successful request itself: [(start, epoch seconds; latency ms)]."""
+    _, rows = _h2load_logged(pod, url, seconds, rate, connections, log_path)
+    return [(start / 1e6, ms) for start, status, ms in rows if status == "200"]
+
+
+def h2load_fixed_rate(pod, url, seconds, rate, connections, log_path):
+    """Latency at a fixed request rate (h2load, see _h2load_logged); the percentiles are computed from
+    every request's latency."""
+    out, rows = _h2load_logged(pod, url, seconds, rate, connections, log_path)
+    m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored",
+                  out)
+    succeeded, failed, errored = int(m.group(4)), int(m.group(5)), int(m.group(6))
+    latencies = [ms for _, status, ms in rows if status == "200"]
     latencies.sort()
     return {
         "requests": succeeded,
@@ -78,17 +74,7 @@ def h2load_windows(pod, url, seconds, rate, connections, log_path, window, spans
     """h2load at a fixed rate for `seconds`, with p50/p99 per `window` seconds of request start time
     (from the first request): [{"start": s, "requests": n, "errors": e, "p50": ms, "p99": ms}], and the
     same figures over each of `spans` ({name: (from s, to s)}, also by request start): (windows, {name: figures})."""
-    if os.path.exists(log_path):
-        os.remove(log_path)
-    pod.exec(["h2load", "--h1", "-t1", f"-c{connections}", f"--rps={rate / connections:g}",
-              f"-D{seconds}", f"--log-file={log_path}", url], timeout=seconds + SLACK)
-    rows = []
-    with open(log_path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 3:
-                rows.append((int(parts[0]), parts[1], int(parts[2]) / 1000.0))
-    os.remove(log_path)
+    _, rows = _h2load_logged(pod, url, seconds, rate, connections, log_path)
     if not rows:
         raise RuntimeError("h2load logged no requests")
     first = min(r[0] for r in rows)
