@@ -79,15 +79,14 @@ def one_round(world, variant, settings, seconds, warm, tag):
         mono_to_epoch = time.time() - time.clock_gettime(time.CLOCK_MONOTONIC)
         delays = run_queue_waits(data, mono_to_epoch)
         os.remove(data)
-        tids = {c.pod.name: set(thread_ids(c.pid)) for c in cars}
+        sidecar_tids = {tid for c in cars for tid in thread_ids(c.pid)}
         pauses = [p for path in safepoint_logs for p in safepoint_pauses(path)]
     finally:
         for car in cars:
             procs.stop(car.proc)
-            for path in (car.log_path,):
-                if os.path.exists(path):
-                    os.remove(path)
-    result = analyse(variant, requests, delays, tids, pauses)
+            if os.path.exists(car.log_path):
+                os.remove(car.log_path)
+    result = analyse(variant, requests, delays, sidecar_tids, pauses)
     result["cpu_by_thread"] = cpu
     return result
 
@@ -107,9 +106,8 @@ def thread_ids(pid):
 
 
 def run_queue_waits(data, mono_to_epoch):
-    """[(start s, end s, delay ms, comm, tid, run ms)] from `perf sched timehist`: each time a task ran,
-    how long it had waited for a CPU after it was woken (0 when it was not woken: preempted and put back),
-    and how long it then ran. timehist's row is stamped when the task left the CPU; the wait ended
+    """[(start s, end s, delay ms, comm, tid)] from `perf sched timehist`: each time a task was woken
+    and then waited for a CPU. timehist's row is stamped when the task left the CPU; the wait ended
     `run time` before that."""
     out = subprocess.run(["perf", "sched", "timehist", "-i", data], capture_output=True, text=True, timeout=600).stdout
     waits = []
@@ -119,8 +117,10 @@ def run_queue_waits(data, mono_to_epoch):
             continue
         stamp, comm, tid = float(m.group(1)), m.group(2), int(m.group(3))
         delay_ms, run_ms = float(m.group(6)), float(m.group(7))
+        if delay_ms <= 0:
+            continue
         end = stamp - run_ms / 1000.0 + mono_to_epoch
-        waits.append((end - delay_ms / 1000.0, end, delay_ms, comm, tid, run_ms))
+        waits.append((end - delay_ms / 1000.0, end, delay_ms, comm, tid))
     return waits
 
 
@@ -143,24 +143,17 @@ def is_event_loop(variant, comm):
     return variant.kind == "haproxy" or comm.startswith("multiThreadIoEv")
 
 
-def percentile(sorted_values, q):
-    if not sorted_values:
-        return float("nan")
-    return sorted_values[min(len(sorted_values) - 1, int(round(q / 100.0 * (len(sorted_values) - 1))))]
-
-
-def analyse(variant, requests, delays, tids, pauses):
+def analyse(variant, requests, delays, sidecar_tids, pauses):
     """The round's figures; requests are (start s, latency ms)."""
     latencies = sorted(ms for _, ms in requests)
-    p99 = percentile(latencies, 99)
+    p99 = load.percentile(latencies, 99)
     t_first = min(s for s, _ in requests)
     t_last = max(s + ms / 1000.0 for s, ms in requests)
-    sidecar_tids = set().union(*tids.values())
     loop_waits = [d for d in delays if d[4] in sidecar_tids and is_event_loop(variant, d[3]) and t_first <= d[1] <= t_last]
     other_waits = [d for d in delays if d[4] not in sidecar_tids and (d[3].startswith("h2load") or d[3].startswith("nginx"))
                    and t_first <= d[1] <= t_last]
     in_phase_pauses = [p for p in pauses if t_first <= p[1] <= t_last]
-    p40, p60 = percentile(latencies, 40), percentile(latencies, 60)
+    p40, p60 = load.percentile(latencies, 40), load.percentile(latencies, 60)
     slow = [(s, s + ms / 1000.0) for s, ms in requests if ms >= p99]
     # The comparison group: requests around the median. A cause that overlaps slow requests no more
     # often than these is not what makes them slow (at hundreds of waits a second, every window of a
@@ -174,19 +167,18 @@ def analyse(variant, requests, delays, tids, pauses):
     slow_by = {name: overlap_share(slow, spans) for name, spans in causes.items()}
     typical_by = {name: overlap_share(typical, spans) for name, spans in causes.items()}
     seconds = max(t_last - t_first, 1e-9)
-    loop_waits = [d for d in loop_waits if d[2] > 0]
     loop_ms = sorted(d[2] for d in loop_waits)
     return {
         "requests": len(requests),
-        "p50": percentile(latencies, 50),
+        "p50": load.percentile(latencies, 50),
         "p99": p99,
-        "p999": percentile(latencies, 99.9),
+        "p999": load.percentile(latencies, 99.9),
         "slow": len(slow),
         "slow_by": slow_by,
         "typical_by": typical_by,
         "loop_waits_per_s": len(loop_waits) / seconds,
-        "loop_wait_p50": percentile(loop_ms, 50),
-        "loop_wait_p99": percentile(loop_ms, 99),
+        "loop_wait_p50": load.percentile(loop_ms, 50),
+        "loop_wait_p99": load.percentile(loop_ms, 99),
         "loop_wait_max": loop_ms[-1] if loop_ms else float("nan"),
         "loop_waits_over": sum(1 for ms in loop_ms if ms >= DELAY_MS) / seconds,
         "pauses_per_s": len(in_phase_pauses) / seconds,
