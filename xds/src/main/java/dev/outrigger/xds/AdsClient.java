@@ -1,6 +1,5 @@
 package dev.outrigger.xds;
 
-import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -171,10 +170,10 @@ public final class AdsClient implements AutoCloseable {
     TypeState state = types.get(type);
     state.nonce = response.getNonce();
     try {
-      Map<String, ResourcesInForce.Received> received = state.inForce.decode(type, response.getResourcesList());
+      Map<String, XdsResource> received = state.inForce.decode(type, response.getResourcesList());
       // Routes and endpoints: a response may carry only what changed (istiod's incremental EDS push).
       ResourcesInForce inForce = state.inForce.after(type, received, state.names);
-      Map<String, Message> resources = inForce.resources();
+      Map<String, XdsResource> resources = inForce.update(type, received);
       apply(type, response.getVersionInfo(), resources);
       state.acceptedVersion = response.getVersionInfo();
       state.inForce = inForce; // only now: a rejected update changes neither the resources nor their remembered bytes
@@ -206,7 +205,7 @@ public final class AdsClient implements AutoCloseable {
    * with its stack and NACKed as an internal error, so that the server and the counters see it
    * instead of the stream going silent.
    */
-  private void apply(ResourceType type, String version, Map<String, Message> resources) throws RejectedUpdate {
+  private void apply(ResourceType type, String version, Map<String, XdsResource> resources) throws RejectedUpdate {
     try {
       updates.accept(type, resources);
     } catch (RuntimeException fault) {

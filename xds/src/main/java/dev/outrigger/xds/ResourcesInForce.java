@@ -3,8 +3,8 @@ package dev.outrigger.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,11 +16,11 @@ import java.util.Set;
  * out keeps its last value while it is still subscribed to (Envoy's xDS protocol, "Grouping
  * Resources into Responses"). istiod does exactly that on an incremental EDS push: it sends the
  * ClusterLoadAssignments of the services that changed, not the other ones (pilot/pkg/xds/eds.go,
- * edsUpdatedServices). A resource is dropped when its name leaves the subscription. A resource
- * equal to the one in force keeps the instance in force.
+ * edsUpdatedServices). A resource is dropped when its name leaves the subscription. Resources are
+ * kept as the Any they came in, not parsed ({@link XdsResource}).
  *
  * <p>Immutable: the client replaces its value only when it accepts an update, so a rejected
- * update leaves both the resources and the wire forms remembered for them as they were.
+ * update leaves the resources as they were.
  */
 final class ResourcesInForce {
   static final ResourcesInForce NONE = new ResourcesInForce(Map.of(), Map.of());
@@ -31,34 +31,30 @@ final class ResourcesInForce {
     Message parse(Any sent) throws InvalidProtocolBufferException;
   }
 
-  /** A resource a response carries: the message and the Any it came in. */
-  record Received(Message resource, Any sent) {}
-
-  private final Map<String, Message> resources;
+  /** The Any each resource in force was last received in, by name. */
+  private final Map<String, Any> resources;
   /**
-   * The Any each resource in force was last received in, to its name: one entry per resource.
-   * Keyed by the Any, not by the name, because the name is inside the bytes: a resource is known
-   * by name only once parsed, and not parsing it is the point. Any's equals compares the type URL
-   * and the bytes (a ByteString: its hash is cached, equals compares the bytes), and an Any's hash
-   * is memoized, so the lookup costs one pass over bytes that are equal. The ByteStrings are
-   * copies of exactly the resource's size (gRPC's marshaller parses from a reused buffer without
-   * aliasing), so this costs about the serialized size of the resources in force, not whole
-   * responses.
+   * The same, by Any: how a resource sent again as the same bytes is known without parsing it (the
+   * name is inside the bytes). Any's equals compares the type URL and the bytes (a ByteString: its
+   * hash is cached, equals compares the bytes), and an Any's hash is memoized, so the lookup costs
+   * one pass over bytes that are equal. The ByteStrings are copies of exactly the resource's size
+   * (gRPC's marshaller parses from a reused buffer without aliasing), so the resources in force
+   * cost about their serialized size.
    */
   private final Map<Any, String> names;
 
-  private ResourcesInForce(Map<String, Message> resources, Map<Any, String> names) {
+  private ResourcesInForce(Map<String, Any> resources, Map<Any, String> names) {
     this.resources = resources;
     this.names = names;
   }
 
-  /** The resources in force, by name. */
-  Map<String, Message> resources() {
+  /** The resources in force, by name, as the Any each came in. */
+  Map<String, Any> resources() {
     return resources;
   }
 
   /** The resources a response carries, by name; fails on one that does not parse or a name sent twice. */
-  Map<String, Received> decode(ResourceType type, List<Any> sent) throws RejectedUpdate {
+  Map<String, XdsResource> decode(ResourceType type, List<Any> sent) throws RejectedUpdate {
     return decode(type, sent, type::parse);
   }
 
@@ -66,27 +62,30 @@ final class ResourcesInForce {
    * istiod's xDS cache sends an unchanged resource as the same bytes, and a full push re-sends
    * every cluster and listener: a resource sent as the bytes of one in force is that resource, and
    * is not parsed (parsing and comparing 1,000 clusters cost ~12 ms and ~7 MiB of garbage per
-   * push, most of it protobuf's equals on map fields). Bytes that differ (another map order, a
-   * change) are parsed and compared as before, so correctness does not rest on the server's
-   * serialization.
+   * push). Bytes that differ (another map order, a change) are parsed; whether their translation
+   * changed is the translation memo's business.
    */
-  Map<String, Received> decode(ResourceType type, List<Any> sent, Parser parser) throws RejectedUpdate {
-    Map<String, Received> received = new HashMap<>();
+  Map<String, XdsResource> decode(ResourceType type, List<Any> sent, Parser parser) throws RejectedUpdate {
+    Map<String, XdsResource> received = new HashMap<>();
     for (Any any : sent) {
       String name = names.get(any);
-      Message resource;
+      XdsResource resource;
       if (name != null) {
-        resource = resources.get(name);
+        // The instance in force, not the copy just read: the copy dies young, the old generation
+        // of the heap stays as it was.
+        resource = XdsResource.inForce(type, resources.get(name));
       } else {
+        Message message;
         try {
-          resource = parser.parse(any);
+          message = parser.parse(any);
         } catch (InvalidProtocolBufferException e) {
           throw new RejectedUpdate("a " + any.getTypeUrl() + " resource that does not parse as " + type + ": "
               + e.getMessage());
         }
-        name = type.name(resource);
+        name = type.name(message);
+        resource = XdsResource.parsed(type, any, message);
       }
-      if (received.put(name, new Received(resource, any)) != null) {
+      if (received.put(name, resource) != null) {
         throw new RejectedUpdate("duplicate " + type + " resource name '" + name + "'");
       }
     }
@@ -98,37 +97,27 @@ final class ResourcesInForce {
    * @param subscribed the names subscribed to now (ignored for wildcard types)
    * @return what is in force once the response is accepted
    */
-  ResourcesInForce after(ResourceType type, Map<String, Received> received, Set<String> subscribed) {
+  ResourcesInForce after(ResourceType type, Map<String, XdsResource> received, Set<String> subscribed) {
     boolean wholeSet = type.wildcard() || type == ResourceType.NAME_TABLE;
-    Map<String, Message> inForce = wholeSet ? new HashMap<>() : new HashMap<>(resources);
-    received.forEach((name, r) -> inForce.put(name, unchanged(resources.get(name), r.resource())));
+    Map<String, Any> inForce = wholeSet ? new HashMap<>() : new HashMap<>(resources);
+    // A received one is kept as sent now, even when its message equals the one in force: the
+    // server sends it as these bytes next time too.
+    received.forEach((name, r) -> inForce.put(name, r.sent()));
     if (!wholeSet) {
       inForce.keySet().retainAll(subscribed);
     }
-    Map<Any, String> sentAs = new HashMap<>();
-    // A resource kept from before (not in this partial response) keeps the bytes it came in.
-    names.forEach((any, name) -> {
-      if (inForce.containsKey(name) && !received.containsKey(name)) {
-        sentAs.put(any, name);
-      }
-    });
-    // A received one is remembered as sent now, even when its message is the one in force: the
-    // server sends it as these bytes next time too.
-    received.forEach((name, r) -> {
-      if (inForce.containsKey(name)) {
-        sentAs.put(r.sent(), name);
-      }
-    });
-    return new ResourcesInForce(Collections.unmodifiableMap(inForce), sentAs);
+    Map<Any, String> byAny = new HashMap<>();
+    inForce.forEach((name, any) -> byAny.put(any, name));
+    return new ResourcesInForce(Map.copyOf(inForce), byAny);
   }
 
   /**
-   * The resource in force when the new one equals it: a server that re-sends every resource on
-   * each push (a state-of-the-world cache) then leaves the old generation of the heap as it was;
-   * the decoded copies die young, and the translations of unchanged resources are reused by
-   * identity.
+   * The update to apply: every resource in force, those the response carried as received (parsed
+   * when their bytes were new), the others as their bytes.
    */
-  private static Message unchanged(Message previous, Message received) {
-    return received.equals(previous) ? previous : received;
+  Map<String, XdsResource> update(ResourceType type, Map<String, XdsResource> received) {
+    Map<String, XdsResource> update = new LinkedHashMap<>();
+    resources.forEach((name, any) -> update.put(name, received.getOrDefault(name, XdsResource.inForce(type, any))));
+    return update;
   }
 }

@@ -60,8 +60,7 @@ final class TranslationMemo<K, M extends Message, T> {
     /** The translation of {@code message} known as {@code key}: the last accepted one if the message equals its. */
     T translate(K key, M message, Translation<M, T> translation) throws RejectedUpdate {
       Translated<M, T> last = accepted.get(key);
-      // Generated equals: an identity check first (ResourcesInForce hands back the instance in
-      // force for an equal resource), then field by field; Any fields compare as bytes.
+      // An Any (what the client keeps resources as) compares its type URL and bytes.
       if (last != null && last.message().equals(message)) {
         reused++;
         translated.put(key, last.message() == message ? last : new Translated<>(message, last.translation()));
@@ -70,6 +69,12 @@ final class TranslationMemo<K, M extends Message, T> {
       T result = translation.translate(message);
       translated.put(key, new Translated<>(message, result));
       return result;
+    }
+
+    /** The translation in force for {@code key} (the last committed update's), or null. */
+    T accepted(K key) {
+      Translated<M, T> last = accepted.get(key);
+      return last == null ? null : last.translation();
     }
 
     /** How many translations this update reused rather than made. */

@@ -52,16 +52,16 @@ public final class XdsConfigDump {
     Map<ResourceType, XdsSnapshot.TypeSnapshot> t = snapshot.types();
     ClustersConfigDump.Builder clusters = ClustersConfigDump.newBuilder().setVersionInfo(t.get(ResourceType.CLUSTER).version());
     each(t.get(ResourceType.CLUSTER), (name, resource, s) -> clusters.addDynamicActiveClusters(
-        ClustersConfigDump.DynamicCluster.newBuilder().setVersionInfo(s.version()).setCluster(Any.pack(resource))
+        ClustersConfigDump.DynamicCluster.newBuilder().setVersionInfo(s.version()).setCluster(resource)
             .setLastUpdated(timestamp(s.acceptedAt()))));
     EndpointsConfigDump.Builder endpoints = EndpointsConfigDump.newBuilder();
     each(t.get(ResourceType.ENDPOINT), (name, resource, s) -> endpoints.addDynamicEndpointConfigs(
         EndpointsConfigDump.DynamicEndpointConfig.newBuilder().setVersionInfo(s.version())
-            .setEndpointConfig(Any.pack(resource)).setLastUpdated(timestamp(s.acceptedAt()))));
+            .setEndpointConfig(resource).setLastUpdated(timestamp(s.acceptedAt()))));
     ListenersConfigDump.Builder listeners = ListenersConfigDump.newBuilder().setVersionInfo(t.get(ResourceType.LISTENER).version());
     each(t.get(ResourceType.LISTENER), (name, resource, s) -> listeners.addDynamicListeners(
         ListenersConfigDump.DynamicListener.newBuilder().setName(name).setActiveState(
-            ListenersConfigDump.DynamicListenerState.newBuilder().setVersionInfo(s.version()).setListener(Any.pack(resource))
+            ListenersConfigDump.DynamicListenerState.newBuilder().setVersionInfo(s.version()).setListener(resource)
                 .setLastUpdated(timestamp(s.acceptedAt())))));
     XdsSnapshot.TypeSnapshot lds = t.get(ResourceType.LISTENER);
     if (lds.lastError() != null) {
@@ -71,7 +71,7 @@ public final class XdsConfigDump {
     }
     RoutesConfigDump.Builder routes = RoutesConfigDump.newBuilder();
     each(t.get(ResourceType.ROUTE), (name, resource, s) -> routes.addDynamicRouteConfigs(
-        RoutesConfigDump.DynamicRouteConfig.newBuilder().setVersionInfo(s.version()).setRouteConfig(Any.pack(resource))
+        RoutesConfigDump.DynamicRouteConfig.newBuilder().setVersionInfo(s.version()).setRouteConfig(resource)
             .setLastUpdated(timestamp(s.acceptedAt()))));
     return ConfigDump.newBuilder()
         .addConfigs(Any.pack(clusters.build()))
@@ -86,9 +86,9 @@ public final class XdsConfigDump {
   /** {"outrigger_skipped_filters": {"<listener>": [{filter_chain, kind, name, type_url, why}, ...]}} */
   static Struct skipped(XdsSnapshot.TypeSnapshot listeners) {
     Struct.Builder byListener = Struct.newBuilder();
-    for (Map.Entry<String, Message> e : new TreeMap<>(listeners.resources()).entrySet()) {
+    for (Map.Entry<String, Any> e : new TreeMap<>(listeners.resources()).entrySet()) {
       ListValue.Builder list = ListValue.newBuilder();
-      for (SkippedFilter f : ListenerTranslator.skipped((Listener) e.getValue())) {
+      for (SkippedFilter f : ListenerTranslator.skipped((Listener) XdsResource.inForce(ResourceType.LISTENER, e.getValue()).message())) {
         list.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
             .putFields("filter_chain", string(f.filterChain())).putFields("kind", string(f.kind()))
             .putFields("name", string(f.name())).putFields("type_url", string(f.typeUrl()))
@@ -124,7 +124,7 @@ public final class XdsConfigDump {
   }
 
   private interface Entry {
-    void add(String name, Message resource, XdsSnapshot.TypeSnapshot type);
+    void add(String name, Any resource, XdsSnapshot.TypeSnapshot type);
   }
 
   private static void each(XdsSnapshot.TypeSnapshot type, Entry entry) {

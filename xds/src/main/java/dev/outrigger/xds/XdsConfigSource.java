@@ -1,6 +1,7 @@
 package dev.outrigger.xds;
 
-import com.google.protobuf.Message;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import dev.outrigger.core.cluster.ClusterSpec;
 import dev.outrigger.core.cluster.EndpointSet;
 import dev.outrigger.core.config.ConfigStore;
@@ -18,8 +19,10 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
@@ -32,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * Turns xDS updates into the proxy's {@link ConfigStore}: each resource type is applied whole (a
  * resource that cannot be applied rejects its update, and the previous one stays), and the names
  * the new listeners and clusters refer to become the route and endpoint subscriptions. A resource
- * equal to the last applied one keeps its translation ({@link TranslationMemo}): a push that adds
- * one service to a large mesh translates that service's resources, not the mesh.
+ * sent as the bytes of the last applied one keeps its translation ({@link TranslationMemo}) and is
+ * not parsed: a push that adds one service to a large mesh translates that service's resources,
+ * not the mesh, and no parsed message outlives the update that needed it ({@link XdsResource}).
  */
 public final class XdsConfigSource implements XdsUpdates {
   private static final Logger log = LoggerFactory.getLogger(XdsConfigSource.class);
@@ -42,11 +46,11 @@ public final class XdsConfigSource implements XdsUpdates {
   private final Consumer<Map<String, NameTables.NameEntry>> nameTables;
   // The translations of the last applied resources, for the next update to reuse (touched only
   // on the xDS client's thread).
-  private final TranslationMemo<String, Listener, ListenerSpec> listenerSpecs = new TranslationMemo<>();
-  private final TranslationMemo<VirtualHostKey, io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost> virtualHosts =
-      new TranslationMemo<>();
-  private final TranslationMemo<String, Cluster, ClusterSpec> clusterSpecs = new TranslationMemo<>();
-  private final TranslationMemo<String, ClusterLoadAssignment, EndpointSet> endpointSets = new TranslationMemo<>();
+  /** Empty for a listener that is not ours to run (internal). */
+  private final TranslationMemo<String, Any, Optional<ListenerSpec>> listenerSpecs = new TranslationMemo<>();
+  private final TranslationMemo<String, Any, RouteTableTranslation> routeTables = new TranslationMemo<>();
+  private final TranslationMemo<String, Any, ClusterSpec> clusterSpecs = new TranslationMemo<>();
+  private final TranslationMemo<String, Any, EndpointSet> endpointSets = new TranslationMemo<>();
 
   /** @param subscribe called with the route / endpoint names to subscribe to (AdsClient::subscribe) */
   public XdsConfigSource(ConfigStore store, BiConsumer<ResourceType, Set<String>> subscribe) {
@@ -62,7 +66,7 @@ public final class XdsConfigSource implements XdsUpdates {
   }
 
   @Override
-  public void accept(ResourceType type, Map<String, Message> resources) throws RejectedUpdate {
+  public void accept(ResourceType type, Map<String, XdsResource> resources) throws RejectedUpdate {
     switch (type) {
       case LISTENER -> listeners(resources);
       case ROUTE -> routes(resources);
@@ -73,16 +77,20 @@ public final class XdsConfigSource implements XdsUpdates {
     }
   }
 
-  private void listeners(Map<String, Message> resources) throws RejectedUpdate {
+  private void listeners(Map<String, XdsResource> resources) throws RejectedUpdate {
     List<ListenerSpec> specs = new ArrayList<>();
     Set<String> rds = new TreeSet<>();
-    TranslationMemo<String, Listener, ListenerSpec>.Update update = listenerSpecs.update();
-    for (Map.Entry<String, Message> e : resources.entrySet()) {
-      Listener l = (Listener) e.getValue();
-      if (ListenerTranslator.isInternal(l)) {
-        continue; // reachable only from inside Envoy; the config dump lists it as skipped
+    TranslationMemo<String, Any, Optional<ListenerSpec>>.Update update = listenerSpecs.update();
+    for (Map.Entry<String, XdsResource> e : resources.entrySet()) {
+      Optional<ListenerSpec> translated = update.translate(e.getKey(), e.getValue().sent(), sent -> {
+        Listener l = (Listener) e.getValue().message();
+        // reachable only from inside Envoy; the config dump lists it as skipped
+        return ListenerTranslator.isInternal(l) ? Optional.empty() : Optional.of(ListenerTranslator.listener(l));
+      });
+      if (translated.isEmpty()) {
+        continue;
       }
-      ListenerSpec spec = update.translate(e.getKey(), l, ListenerTranslator::listener);
+      ListenerSpec spec = translated.get();
       specs.add(spec);
       spec.chains().forEach(c -> {
         if (c.action() instanceof NetworkAction.Http http && !http.rdsName().isEmpty()) {
@@ -102,37 +110,59 @@ public final class XdsConfigSource implements XdsUpdates {
   }
 
   /**
-   * Each virtual host equal to the last one of its name in its table keeps its translation: istiod
-   * sends one route configuration per port with a virtual host per service, so one service added
-   * changes one virtual host of a thousand. The table itself is built again (its domain index
-   * spans its virtual hosts). A configuration is not compared whole first: one that changed would
-   * be compared twice, and comparing protobuf messages allocates (protobuf-java 3.25 makes a new
-   * empty MapField for each unset map field on each call, and a virtual host and each of its
-   * routes have one); an unchanged one is the instance in force (ResourcesInForce), so each of
-   * its virtual hosts is found equal by identity.
+   * A route table and the translations of its virtual hosts, by the bytes each came in, for the
+   * next version of the table to reuse.
    */
-  private void routes(Map<String, Message> resources) throws RejectedUpdate {
+  private record RouteTableTranslation(RouteTable table, Map<ByteString, VirtualHost> virtualHosts) {}
+
+  /**
+   * A route configuration sent as the same bytes keeps its table. One that changed is parsed, and
+   * each of its virtual hosts sent as the bytes of one in the table's last version keeps that one's
+   * translation: istiod sends one route configuration per port with a virtual host per service, so
+   * one service added changes one virtual host of a thousand. The virtual hosts are known by their
+   * bytes (slices of the configuration's, which are kept anyway), so no parsed message is kept.
+   * The table itself is built again (its domain index spans its virtual hosts).
+   */
+  private void routes(Map<String, XdsResource> resources) throws RejectedUpdate {
     Map<String, RouteTable> tables = new HashMap<>();
-    TranslationMemo<VirtualHostKey, io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost>.Update update =
-        virtualHosts.update();
-    for (Map.Entry<String, Message> e : resources.entrySet()) {
-      tables.put(e.getKey(), RouteTranslator.translate((RouteConfiguration) e.getValue(), (table, vh) ->
-          update.translate(new VirtualHostKey(table, vh.getName()), vh, m -> RouteTranslator.virtualHost(table, m))));
+    TranslationMemo<String, Any, RouteTableTranslation>.Update update = routeTables.update();
+    for (Map.Entry<String, XdsResource> e : resources.entrySet()) {
+      RouteTableTranslation last = update.accepted(e.getKey());
+      tables.put(e.getKey(), update.translate(e.getKey(), e.getValue().sent(),
+          sent -> routeTable((RouteConfiguration) e.getValue().message(), sent.getValue(), last)).table());
     }
     store.update(c -> c.withRoutes(tables));
     applied(ResourceType.ROUTE, update);
   }
 
-  /** A virtual host, by the route configuration it is in and its name there. */
-  private record VirtualHostKey(String table, String host) {}
+  private static RouteTableTranslation routeTable(RouteConfiguration config, ByteString sent, RouteTableTranslation last)
+      throws RejectedUpdate {
+    Map<ByteString, VirtualHost> before = last == null ? Map.of() : last.virtualHosts();
+    Map<ByteString, VirtualHost> now = new HashMap<>();
+    Iterator<ByteString> hostBytes = VirtualHostBytes.of(sent, config.getVirtualHostsCount()).iterator();
+    RouteTable table = RouteTranslator.translate(config, (name, vh) -> {
+      ByteString bytes = hostBytes.next();
+      VirtualHost translated = before.get(bytes);
+      if (translated == null) {
+        translated = RouteTranslator.virtualHost(name, vh);
+      }
+      now.put(bytes, translated);
+      return translated;
+    });
+    if (log.isDebugEnabled()) {
+      log.debug("xDS: route configuration {}: {} of {} virtual hosts translated", config.getName(),
+          now.keySet().stream().filter(b -> !before.containsKey(b)).count(), config.getVirtualHostsCount());
+    }
+    return new RouteTableTranslation(table, now);
+  }
 
-  private void clusters(Map<String, Message> resources) throws RejectedUpdate {
+  private void clusters(Map<String, XdsResource> resources) throws RejectedUpdate {
     Map<String, ClusterSpec> specs = new HashMap<>();
     Set<String> eds = new TreeSet<>();
-    TranslationMemo<String, Cluster, ClusterSpec>.Update update = clusterSpecs.update();
-    for (Map.Entry<String, Message> e : resources.entrySet()) {
-      Cluster c = (Cluster) e.getValue();
-      ClusterSpec spec = update.translate(e.getKey(), c, ClusterTranslator::cluster);
+    TranslationMemo<String, Any, ClusterSpec>.Update update = clusterSpecs.update();
+    for (Map.Entry<String, XdsResource> e : resources.entrySet()) {
+      ClusterSpec spec = update.translate(e.getKey(), e.getValue().sent(),
+          sent -> ClusterTranslator.cluster((Cluster) e.getValue().message()));
       specs.put(spec.name(), spec);
       if (spec.discovery() == ClusterSpec.Discovery.EDS) {
         eds.add(spec.edsServiceName());
@@ -144,22 +174,23 @@ public final class XdsConfigSource implements XdsUpdates {
   }
 
   /** istiod sends one table; several are merged (a host in two keeps one of them). */
-  private void nameTable(Map<String, Message> resources) {
+  private void nameTable(Map<String, XdsResource> resources) {
     Map<String, NameTables.NameEntry> hosts = new HashMap<>();
-    resources.values().forEach(m -> hosts.putAll(NameTables.entries(m)));
+    resources.values().forEach(r -> hosts.putAll(NameTables.entries(r.message())));
     nameTables.accept(hosts);
   }
 
   /**
-   * Unchanged assignments (the same instance after a partial response, an equal one after a full
-   * one) keep their translation: a push of one service's endpoints in a mesh of thousands
-   * translates one assignment, not all of them.
+   * Unchanged assignments (the same bytes, whether the response carried them again or not) keep
+   * their translation: a push of one service's endpoints in a mesh of thousands translates one
+   * assignment, not all of them.
    */
-  private void endpoints(Map<String, Message> resources) throws RejectedUpdate {
+  private void endpoints(Map<String, XdsResource> resources) throws RejectedUpdate {
     Map<String, EndpointSet> sets = new HashMap<>();
-    TranslationMemo<String, ClusterLoadAssignment, EndpointSet>.Update update = endpointSets.update();
-    for (Map.Entry<String, Message> e : resources.entrySet()) {
-      sets.put(e.getKey(), update.translate(e.getKey(), (ClusterLoadAssignment) e.getValue(), ClusterTranslator::endpoints));
+    TranslationMemo<String, Any, EndpointSet>.Update update = endpointSets.update();
+    for (Map.Entry<String, XdsResource> e : resources.entrySet()) {
+      sets.put(e.getKey(), update.translate(e.getKey(), e.getValue().sent(),
+          sent -> ClusterTranslator.endpoints((ClusterLoadAssignment) e.getValue().message())));
     }
     store.update(c -> c.withEndpoints(sets));
     applied(ResourceType.ENDPOINT, update);
@@ -169,8 +200,8 @@ public final class XdsConfigSource implements XdsUpdates {
   private static void applied(ResourceType type, TranslationMemo<?, ?, ?>.Update update) {
     update.commit();
     if (log.isDebugEnabled()) {
-      log.debug("xDS: {}: {} of {} translated, the others unchanged{}", type, update.size() - update.reused(),
-          update.size(), type == ResourceType.ROUTE ? " (virtual hosts)" : "");
+      log.debug("xDS: {}: {} of {} translated, the others unchanged", type, update.size() - update.reused(),
+          update.size());
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.outrigger.xds;
 
-import com.google.protobuf.Message;
+import com.google.protobuf.Any;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -14,11 +14,11 @@ import java.util.Set;
 public record XdsSnapshot(boolean connected, Map<ResourceType, TypeSnapshot> types) {
   /**
    * @param version the last accepted version ("" before the first)
-   * @param resources the resources in force, by name
+   * @param resources the resources in force, by name, as the Any each came in
    * @param names the names subscribed to (empty for a wildcard subscription)
    * @param acceptedAt when the version was accepted (null before the first)
    * @param lastError why the last update was rejected, or null
    */
-  public record TypeSnapshot(ResourceType type, String version, Map<String, Message> resources, Set<String> names,
+  public record TypeSnapshot(ResourceType type, String version, Map<String, Any> resources, Set<String> names,
       Instant acceptedAt, String lastError) {}
 }

@@ -1,6 +1,5 @@
 package dev.outrigger.xds;
 
-import com.google.protobuf.Message;
 import java.util.Map;
 
 /** Where accepted resources go: the proxy's configuration, built from them. */
@@ -13,5 +12,5 @@ public interface XdsUpdates {
    * @throws RejectedUpdate if they cannot be applied; the previous ones stay in force and the
    *     server gets a NACK with the message
    */
-  void accept(ResourceType type, Map<String, Message> resources) throws RejectedUpdate;
+  void accept(ResourceType type, Map<String, XdsResource> resources) throws RejectedUpdate;
 }

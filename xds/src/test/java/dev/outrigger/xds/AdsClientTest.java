@@ -1,10 +1,10 @@
 package dev.outrigger.xds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
@@ -37,7 +37,7 @@ class AdsClientTest {
   private static final String GROUP = "sidecar";
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
   private final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
-  private final Map<ResourceType, Map<String, Message>> applied = new ConcurrentHashMap<>();
+  private final Map<ResourceType, Map<String, XdsResource>> applied = new ConcurrentHashMap<>();
   private volatile String rejectCluster;
   private volatile String faultOnCluster;
   private Server server;
@@ -156,12 +156,12 @@ class AdsClientTest {
 
   /**
    * What a rejected update carried is not remembered as in force: when the server goes back to
-   * the configuration in force, its resources are the instances in force.
+   * the configuration in force, its resources are known as the bytes in force, not parsed again.
    */
   @Test
   void afterANackTheResourcesInForceAreThoseOfTheLastAcceptedUpdate() throws Exception {
     await("CDS ACK", () -> acked(ResourceType.CLUSTER, "1"));
-    Message inForce = applied.get(ResourceType.CLUSTER).get("reviews-v1");
+    assertTrue(applied.get(ResourceType.CLUSTER).get("reviews-v1").isParsed(), "new bytes are parsed");
     rejectCluster = "reviews-bad";
     cache.setSnapshot(GROUP, snapshot("2", "reviews-bad", "10.1.0.1"));
     await("CDS NACK", () -> requests.stream().anyMatch(r -> r.getTypeUrl().equals(ResourceType.CLUSTER.typeUrl())
@@ -169,7 +169,7 @@ class AdsClientTest {
 
     cache.setSnapshot(GROUP, snapshot("3", "reviews-v1", "10.1.0.1"));
     await("CDS v3 ACK", () -> acked(ResourceType.CLUSTER, "3"));
-    org.junit.jupiter.api.Assertions.assertSame(inForce, applied.get(ResourceType.CLUSTER).get("reviews-v1"));
+    assertFalse(applied.get(ResourceType.CLUSTER).get("reviews-v1").isParsed(), "the bytes in force are not parsed");
   }
 
   @Test
@@ -191,7 +191,7 @@ class AdsClientTest {
     await("EDS ACK", () -> acked(ResourceType.ENDPOINT, "1"));
     cache.setSnapshot(GROUP, snapshot("2", "reviews-v1", "10.1.0.2"));
     await("EDS v2 ACK", () -> acked(ResourceType.ENDPOINT, "2"));
-    ClusterLoadAssignment cla = (ClusterLoadAssignment) applied.get(ResourceType.ENDPOINT).values().iterator().next();
+    ClusterLoadAssignment cla = (ClusterLoadAssignment) applied.get(ResourceType.ENDPOINT).values().iterator().next().message();
     assertEquals("10.1.0.2", cla.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getAddress());
   }
 

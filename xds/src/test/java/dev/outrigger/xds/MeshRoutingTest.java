@@ -54,12 +54,12 @@ class MeshRoutingTest {
   @BeforeEach
   void load() throws Exception {
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> {});
-    source.accept(ResourceType.CLUSTER, named("clusters.json", Cluster.class));
-    source.accept(ResourceType.LISTENER, named("listeners.json", Listener.class));
-    source.accept(ResourceType.ROUTE, Map.of("9080",
-        TestResources.load("route-9080.json", RouteConfiguration.newBuilder()).build()));
+    source.accept(ResourceType.CLUSTER, XdsResource.of(named("clusters.json", Cluster.class)));
+    source.accept(ResourceType.LISTENER, XdsResource.of(named("listeners.json", Listener.class)));
+    source.accept(ResourceType.ROUTE, XdsResource.of(Map.of("9080",
+        TestResources.load("route-9080.json", RouteConfiguration.newBuilder()).build())));
     ClusterLoadAssignment cla = TestResources.load("endpoints-reviews-v3.json", ClusterLoadAssignment.newBuilder()).build();
-    source.accept(ResourceType.ENDPOINT, Map.of(cla.getClusterName(), cla));
+    source.accept(ResourceType.ENDPOINT, XdsResource.of(Map.of(cla.getClusterName(), cla)));
     router = new OutboundRouter(HttpSettings.defaults(), store, new ClusterManager());
   }
 
@@ -151,7 +151,7 @@ class MeshRoutingTest {
     // A chain with no transport match but an HTTP connection manager, taken by a TLS ClientHello.
     Listener.Builder l = ((Listener) named("listeners.json", Listener.class).get("0.0.0.0_9080")).toBuilder();
     l.getFilterChainsBuilder(0).clearFilterChainMatch();
-    new XdsConfigSource(store, (type, names) -> {}).accept(ResourceType.LISTENER, Map.of(l.getName(), l.build()));
+    new XdsConfigSource(store, (type, names) -> {}).accept(ResourceType.LISTENER, XdsResource.of(Map.of(l.getName(), l.build())));
     ConnectionPlan plan = router.plan(new ConnectionFacts(new OriginalDestination(REVIEWS_VIP), new ClientAddress(CLIENT), "tls", Set.of("http/1.1"), "reviews"));
     assertTrue(assertInstanceOf(ConnectionPlan.Refuse.class, plan).why().contains("needs TLS termination"));
   }

@@ -52,7 +52,9 @@ class XdsConfigDumpTest {
         case LISTENER -> listeners;
         default -> Map.of();
       };
-      types.put(t, new XdsSnapshot.TypeSnapshot(t, "2026-11-27T10:00:00Z/7", resources, Set.of(), at,
+      Map<String, Any> sent = new TreeMap<>();
+      resources.forEach((name, m) -> sent.put(name, Any.pack(m)));
+      types.put(t, new XdsSnapshot.TypeSnapshot(t, "2026-11-27T10:00:00Z/7", sent, Set.of(), at,
           t == ResourceType.LISTENER ? listenerError : null));
     }
     return new XdsSnapshot(true, types);
@@ -76,9 +78,9 @@ class XdsConfigDumpTest {
     Map<ResourceType, XdsSnapshot.TypeSnapshot> types = new EnumMap<>(ResourceType.class);
     Instant at = Instant.parse("2023-06-20T09:08:58Z");
     for (ResourceType t : ResourceType.ENVOY_TYPES) {
-      Map<String, Message> resources = new TreeMap<>();
+      Map<String, Any> resources = new TreeMap<>();
       for (Message m : TestResources.resources(real, t.messageClass())) {
-        resources.put(t.name(m), m);
+        resources.put(t.name(m), Any.pack(m));
       }
       types.put(t, new XdsSnapshot.TypeSnapshot(t, "2023-06-20T09:08:58Z/4", resources, Set.of(), at, null));
     }

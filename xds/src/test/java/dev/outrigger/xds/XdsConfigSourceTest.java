@@ -94,7 +94,7 @@ class XdsConfigSourceTest {
     }
     ConfigStore store = new ConfigStore();
     java.util.Map<ResourceType, java.util.Set<String>> subscribed = new java.util.EnumMap<>(ResourceType.class);
-    new XdsConfigSource(store, subscribed::put).accept(ResourceType.LISTENER, resources);
+    new XdsConfigSource(store, subscribed::put).accept(ResourceType.LISTENER, XdsResource.of(resources));
     assertEquals(List.of("0.0.0.0_9080", "10.96.0.10_53", "virtualOutbound"),
         store.current().listeners().listeners().stream().map(l -> l.name()).sorted().toList(),
         "main_internal is skipped");
@@ -117,14 +117,14 @@ class XdsConfigSourceTest {
     String ratings = "outbound|9080||ratings.default.svc.cluster.local";
     ConfigStore store = new ConfigStore();
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
-    source.accept(ResourceType.ENDPOINT, java.util.Map.of(reviews, assignment(reviews, "10.1.0.1"),
-        ratings, assignment(ratings, "10.1.0.2")));
+    source.accept(ResourceType.ENDPOINT, XdsResource.of(java.util.Map.of(reviews, assignment(reviews, "10.1.0.1"),
+        ratings, assignment(ratings, "10.1.0.2"))));
     var reviewsBefore = store.current().endpoints().get(reviews);
     var ratingsBefore = store.current().endpoints().get(ratings);
 
     // A full response: equal but new instances for the unchanged one.
-    source.accept(ResourceType.ENDPOINT, java.util.Map.of(reviews, assignment(reviews, "10.1.0.1"),
-        ratings, assignment(ratings, "10.1.0.3")));
+    source.accept(ResourceType.ENDPOINT, XdsResource.of(java.util.Map.of(reviews, assignment(reviews, "10.1.0.1"),
+        ratings, assignment(ratings, "10.1.0.3"))));
     org.junit.jupiter.api.Assertions.assertSame(reviewsBefore, store.current().endpoints().get(reviews));
     assertTrue(ratingsBefore != store.current().endpoints().get(ratings));
     assertEquals("10.1.0.3", store.current().endpoints().get(ratings).endpoints().get(0).address().getHostString());
@@ -154,7 +154,7 @@ class XdsConfigSourceTest {
     List<Cluster> clusters = all("clusters.json", Cluster.class);
     ConfigStore store = new ConfigStore();
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
-    source.accept(ResourceType.CLUSTER, byName(clusters));
+    source.accept(ResourceType.CLUSTER, XdsResource.of(byName(clusters)));
     var before = store.current().clusters();
 
     String reviews = "outbound|9080|v3|reviews.default.svc.cluster.local";
@@ -164,7 +164,7 @@ class XdsConfigSourceTest {
           ? c.toBuilder().setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(7)).build()
           : decodedAgain(c));
     }
-    source.accept(ResourceType.CLUSTER, byName(next));
+    source.accept(ResourceType.CLUSTER, XdsResource.of(byName(next)));
     var after = store.current().clusters();
     for (Cluster c : clusters) {
       if (c.getName().equals(reviews)) {
@@ -180,11 +180,60 @@ class XdsConfigSourceTest {
     rejected.add(Cluster.newBuilder().setName("zz-aggregate")
         .setClusterType(Cluster.CustomClusterType.newBuilder().setName("envoy.clusters.aggregate")).build());
     org.junit.jupiter.api.Assertions.assertThrows(RejectedUpdate.class,
-        () -> source.accept(ResourceType.CLUSTER, byName(rejected)));
+        () -> source.accept(ResourceType.CLUSTER, XdsResource.of(byName(rejected))));
     org.junit.jupiter.api.Assertions.assertSame(after, store.current().clusters(), "the previous clusters stay");
-    source.accept(ResourceType.CLUSTER, byName(next));
+    source.accept(ResourceType.CLUSTER, XdsResource.of(byName(next)));
     org.junit.jupiter.api.Assertions.assertSame(after.get(reviews), store.current().clusters().get(reviews),
         "what the rejected push translated did not replace the translation in force");
+  }
+
+  /**
+   * Resources known by their bytes (sent again as the bytes in force, or left out of a partial
+   * response) are translated from the memo and never parsed: the client keeps no parsed message,
+   * so parsing them would cost what keeping them as bytes saves.
+   */
+  @Test
+  void resourcesKnownByTheirBytesAreNotParsed() throws Exception {
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    java.util.Map<ResourceType, java.util.Map<String, ? extends com.google.protobuf.Message>> mesh = new java.util.EnumMap<>(
+        ResourceType.class);
+    mesh.put(ResourceType.LISTENER, byName(all("listeners.json", Listener.class)));
+    mesh.put(ResourceType.CLUSTER, byName(all("clusters.json", Cluster.class)));
+    ClusterLoadAssignment cla = dev.outrigger.xds.translate.TestResources.load("endpoints-reviews-v3.json",
+        ClusterLoadAssignment.newBuilder()).build();
+    mesh.put(ResourceType.ENDPOINT, java.util.Map.of(cla.getClusterName(), cla));
+    mesh.put(ResourceType.ROUTE, java.util.Map.of("9080", dev.outrigger.xds.translate.TestResources.load("route-9080.json",
+        RouteConfiguration.newBuilder()).build()));
+    for (var e : mesh.entrySet()) {
+      java.util.Map<String, XdsResource> first = XdsResource.of(e.getValue());
+      source.accept(e.getKey(), first);
+      MeshConfig before = store.current();
+      java.util.Map<String, XdsResource> again = new java.util.HashMap<>();
+      first.forEach((name, r) -> again.put(name, XdsResource.inForce(e.getKey(), r.sent())));
+      source.accept(e.getKey(), again);
+      again.forEach((name, r) -> org.junit.jupiter.api.Assertions.assertFalse(r.isParsed(), e.getKey() + " " + name));
+      MeshConfig after = store.current();
+      List<?> translatedBefore = switch (e.getKey()) {
+        case LISTENER -> before.listeners().listeners().stream()
+            .sorted(java.util.Comparator.comparing(dev.outrigger.core.route.listener.ListenerSpec::name)).toList();
+        case CLUSTER -> List.copyOf(new java.util.TreeMap<>(before.clusters()).values());
+        case ENDPOINT -> List.copyOf(new java.util.TreeMap<>(before.endpoints()).values());
+        default -> before.route("9080").orElseThrow().virtualHosts();
+      };
+      List<?> translatedAfter = switch (e.getKey()) {
+        case LISTENER -> after.listeners().listeners().stream()
+            .sorted(java.util.Comparator.comparing(dev.outrigger.core.route.listener.ListenerSpec::name)).toList();
+        case CLUSTER -> List.copyOf(new java.util.TreeMap<>(after.clusters()).values());
+        case ENDPOINT -> List.copyOf(new java.util.TreeMap<>(after.endpoints()).values());
+        default -> after.route("9080").orElseThrow().virtualHosts();
+      };
+      assertTrue(!translatedBefore.isEmpty(), e.getKey() + ": the test needs resources");
+      assertEquals(translatedBefore.size(), translatedAfter.size(), e.getKey().name());
+      for (int i = 0; i < translatedBefore.size(); i++) {
+        org.junit.jupiter.api.Assertions.assertSame(translatedBefore.get(i), translatedAfter.get(i), e.getKey() + " " + i);
+      }
+    }
   }
 
   @Test
@@ -192,13 +241,13 @@ class XdsConfigSourceTest {
     List<Listener> listeners = all("listeners.json", Listener.class);
     ConfigStore store = new ConfigStore();
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
-    source.accept(ResourceType.LISTENER, byName(listeners));
+    source.accept(ResourceType.LISTENER, XdsResource.of(byName(listeners)));
     var before = store.current().listeners().listeners();
     List<Listener> again = new ArrayList<>();
     for (Listener l : listeners) {
       again.add(decodedAgain(l));
     }
-    source.accept(ResourceType.LISTENER, byName(again));
+    source.accept(ResourceType.LISTENER, XdsResource.of(byName(again)));
     var after = store.current().listeners().listeners();
     assertEquals(before.size(), after.size());
     for (int i = 0; i < before.size(); i++) {
@@ -217,9 +266,9 @@ class XdsConfigSourceTest {
         RouteConfiguration.newBuilder()).build();
     ConfigStore store = new ConfigStore();
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
-    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", route));
+    source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", route)));
     var first = store.current().route("9080").orElseThrow();
-    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", decodedAgain(route)));
+    source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", decodedAgain(route))));
     assertEquals(first.virtualHosts(), store.current().route("9080").orElseThrow().virtualHosts(), "an equal table");
     for (int i = 0; i < first.virtualHosts().size(); i++) {
       org.junit.jupiter.api.Assertions.assertSame(first.virtualHosts().get(i),
@@ -233,7 +282,7 @@ class XdsConfigSourceTest {
     b.addVirtualHosts(3, route.getVirtualHosts(2).toBuilder().setName("details.default.svc.cluster.local:9080")
         .clearDomains().addDomains("details").addDomains("details:9080"));
     RouteConfiguration changed = b.build();
-    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", changed));
+    source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", changed)));
     var second = store.current().route("9080").orElseThrow();
     List<dev.outrigger.core.route.table.VirtualHost> hosts1 = first.virtualHosts();
     List<dev.outrigger.core.route.table.VirtualHost> hosts2 = second.virtualHosts();
@@ -253,14 +302,14 @@ class XdsConfigSourceTest {
         .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(4));
     bad.getVirtualHostsBuilder(2).addDomains("reviews");
     org.junit.jupiter.api.Assertions.assertThrows(RejectedUpdate.class,
-        () -> source.accept(ResourceType.ROUTE, java.util.Map.of("9080", bad.build())));
+        () -> source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", bad.build()))));
     org.junit.jupiter.api.Assertions.assertSame(second, store.current().route("9080").orElseThrow());
 
     // The next good table (ratings changed) reuses what was in force, not what the rejected one translated.
     RouteConfiguration.Builder good = decodedAgain(changed).toBuilder();
     good.getVirtualHostsBuilder(2).getRoutesBuilder(0).getRouteBuilder()
         .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5));
-    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", good.build()));
+    source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", good.build())));
     var third = store.current().route("9080").orElseThrow();
     org.junit.jupiter.api.Assertions.assertSame(hosts2.get(0), third.virtualHosts().get(0), "productpage");
     org.junit.jupiter.api.Assertions.assertSame(hosts2.get(1), third.virtualHosts().get(1), "reviews");
@@ -278,13 +327,13 @@ class XdsConfigSourceTest {
     RouteConfiguration route8080 = b.build();
     ConfigStore store = new ConfigStore();
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
-    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", route9080, "8080", route8080));
+    source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", route9080, "8080", route8080)));
     var reviews9080 = store.current().route("9080").orElseThrow().virtualHost("reviews").orElseThrow();
     var reviews8080 = store.current().route("8080").orElseThrow().virtualHost("reviews").orElseThrow();
     org.junit.jupiter.api.Assertions.assertNotSame(reviews9080, reviews8080);
     assertEquals(java.time.Duration.ofSeconds(3), reviews8080.routes().get(0).timeout());
 
-    source.accept(ResourceType.ROUTE, java.util.Map.of("9080", decodedAgain(route9080), "8080", decodedAgain(route8080)));
+    source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", decodedAgain(route9080), "8080", decodedAgain(route8080))));
     org.junit.jupiter.api.Assertions.assertSame(reviews9080,
         store.current().route("9080").orElseThrow().virtualHost("reviews").orElseThrow());
     org.junit.jupiter.api.Assertions.assertSame(reviews8080,

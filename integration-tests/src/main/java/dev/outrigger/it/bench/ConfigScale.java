@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class ConfigScale {
   private static final Duration FIRST_PUSH_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration PUSH_TIMEOUT = Duration.ofMinutes(1);
   private static final String NMT = "-XX:NativeMemoryTracking=summary";
+  private static final int LIVE_CLASS_ROWS = 20;
+  private static final double MIB = 1024.0 * 1024.0;
   /** One line per collection on the sidecar's stderr, which the harness keeps: the pauses per load phase. */
   private static final String GC_LOG = "-Xlog:gc:stderr";
   private static final java.util.regex.Pattern GC_PAUSE = java.util.regex.Pattern.compile("Pause .* (\\d+\\.\\d+)ms$");
@@ -289,7 +292,7 @@ public final class ConfigScale {
       double gcMaxPauseMillis) {}
 
   record MemoryFigures(ProxyProcess.Memory memory, ProxyProcess.Heap heap, ProxyProcess.Heap afterGc,
-      Map<String, Double> nmt) {}
+      Map<String, Double> nmt, Map<String, Long> liveClasses) {}
 
   /** The process as found, then the heap again after a full collection (what the configuration keeps live). */
   private static MemoryFigures snapshot(ProxyProcess proxy) {
@@ -297,7 +300,8 @@ public final class ConfigScale {
     Map<String, Double> nmt = proxy.nativeMemory();
     ProxyProcess.Heap heap = proxy.heap();
     proxy.fullGc();
-    return new MemoryFigures(memory, heap, proxy.heap(), nmt);
+    ProxyProcess.Heap afterGc = proxy.heap();
+    return new MemoryFigures(memory, heap, afterGc, nmt, proxy.liveClasses());
   }
 
   private static double idleCpu(ProxyProcess proxy, Duration window) {
@@ -450,6 +454,30 @@ public final class ConfigScale {
         }
         out.add(row.toString());
       }
+      out.add("");
+      out.add("What the mesh keeps live on the heap, by who owns the class (mesh − small, MiB; arrays and "
+          + "JDK classes hold the fields of all of them): " + String.join(", ", CLASS_OWNERS.entrySet().stream()
+              .map(owner -> owner.getKey() + " " + f1(ownedBytes(large, owner.getValue()) - ownedBytes(small, owner.getValue())))
+              .toList()) + ".");
+      out.add("");
+      out.add("What the mesh keeps live on the heap, by class (mesh − small, `jcmd GC.class_histogram`; the "
+          + LIVE_CLASS_ROWS + " largest, MiB):");
+      out.add("");
+      out.add("| class | " + String.join(" | ", states) + " | mesh − small |");
+      out.add("|---|" + "---:|".repeat(states.size() + 1));
+      Map<String, Long> smallClasses = small.liveClasses();
+      large.liveClasses().keySet().stream()
+          .sorted(Comparator.comparingLong((String c) -> smallClasses.getOrDefault(c, 0L) - large.liveClasses().get(c))
+              .thenComparing(Comparator.naturalOrder()))
+          .limit(LIVE_CLASS_ROWS)
+          .forEach(c -> {
+            StringBuilder row = new StringBuilder("| `" + c + "` |");
+            for (String s : states) {
+              row.append(' ').append(f1(done.memory.get(s).liveClasses().getOrDefault(c, 0L) / MIB)).append(" |");
+            }
+            row.append(' ').append(f1((large.liveClasses().get(c) - smallClasses.getOrDefault(c, 0L)) / MIB)).append(" |");
+            out.add(row.toString());
+          });
     }
     out.add("");
     out.add("## Data path at " + rate + " req/s, -Xmx" + done.heap);
@@ -464,6 +492,22 @@ public final class ConfigScale {
         + f1(l.gcPauseMillis()) + " | "
         + f1(l.gcMaxPauseMillis()) + " |"));
     return String.join("\n", out) + "\n";
+  }
+
+  /** Class-name prefixes by who owns them, for the live-heap summary. */
+  private static final Map<String, List<String>> CLASS_OWNERS = new LinkedHashMap<>();
+
+  static {
+    CLASS_OWNERS.put("xDS messages (io.envoyproxy, com.google.protobuf)", List.of("io.envoyproxy.", "com.google.protobuf."));
+    CLASS_OWNERS.put("Outrigger's (dev.outrigger)", List.of("dev.outrigger."));
+    CLASS_OWNERS.put("JDK collections (java.util)", List.of("java.util.", "[Ljava.util."));
+    CLASS_OWNERS.put("strings and byte arrays", List.of("java.lang.String", "[B"));
+  }
+
+  private static double ownedBytes(MemoryFigures figures, List<String> prefixes) {
+    return figures.liveClasses().entrySet().stream()
+        .filter(e -> prefixes.stream().anyMatch(p -> e.getKey().equals(p) || e.getKey().startsWith(p)))
+        .mapToLong(Map.Entry::getValue).sum() / MIB;
   }
 
   private static double serializedMib(MeshConfig config) {

@@ -28,6 +28,9 @@ final class ProxyProcess {
   private static final Pattern METASPACE = Pattern.compile("Metaspace\\s+used (\\d+)K, committed (\\d+)K");
   private static final Pattern NMT_CATEGORY =
       Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)", Pattern.MULTILINE);
+  /** "   1:   12345   678900  java.lang.String (java.base@17)": instances, bytes, class name. */
+  private static final Pattern HISTOGRAM_ROW =
+      Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
   private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
 
   private final long pid;
@@ -87,6 +90,19 @@ final class ProxyProcess {
   /** A full collection (serial GC: the whole heap), so that the next {@link #heap()} shows what is live. */
   void fullGc() {
     jcmd("GC.run");
+  }
+
+  /**
+   * `jcmd GC.class_histogram` (a full collection first, so only what is live): bytes by class name, in
+   * the histogram's order (largest first).
+   */
+  Map<String, Long> liveClasses() {
+    Map<String, Long> bytes = new java.util.LinkedHashMap<>();
+    Matcher m = HISTOGRAM_ROW.matcher(jcmd("GC.class_histogram"));
+    while (m.find()) {
+      bytes.merge(m.group(2), Long.parseLong(m.group(1)), Long::sum);
+    }
+    return bytes;
   }
 
   /** NMT's committed memory by category (MiB), with "Total" first; empty without -XX:NativeMemoryTracking. */

@@ -21,6 +21,7 @@ import dev.outrigger.core.route.Upstream;
 import dev.outrigger.core.route.listener.ConnectionFacts;
 import dev.outrigger.core.tls.MeshTls;
 import dev.outrigger.xds.ResourceType;
+import dev.outrigger.xds.XdsResource;
 import dev.outrigger.xds.XdsConfigSource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -58,8 +59,8 @@ class SidecarIngressDefaultEndpointTest {
     for (Cluster c : clusters) {
       byName.put(c.getName(), c);
     }
-    source.accept(ResourceType.CLUSTER, byName);
-    source.accept(ResourceType.LISTENER, Map.of("virtualInbound", IstiodSidecarIngress.virtualInbound(TCP_PORT, HTTP_PORT)));
+    source.accept(ResourceType.CLUSTER, XdsResource.of(byName));
+    source.accept(ResourceType.LISTENER, XdsResource.of(Map.of("virtualInbound", IstiodSidecarIngress.virtualInbound(TCP_PORT, HTTP_PORT))));
     return new InboundRouter(new InboundEndpoint(mode, localhostPorts), HttpSettings.defaults(), store,
         new ClusterManager(), MeshTls.NONE);
   }

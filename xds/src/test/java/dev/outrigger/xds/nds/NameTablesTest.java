@@ -56,7 +56,7 @@ class NameTablesTest {
     XdsConfigSource source = new XdsConfigSource(new ConfigStore(), (type, names) -> { }, got::set);
     Any any = Any.newBuilder().setTypeUrl(NameTables.TYPE_URL).setValue(istiodBytes()).build();
     assertEquals(NameTables.TYPE_URL, dev.outrigger.xds.ResourceType.NAME_TABLE.typeUrl());
-    source.accept(dev.outrigger.xds.ResourceType.NAME_TABLE, Map.of("", NameTables.parse(any.getValue())));
+    source.accept(dev.outrigger.xds.ResourceType.NAME_TABLE, Map.of("", dev.outrigger.xds.XdsResource.of(NameTables.parse(any.getValue()))));
     assertEquals(List.of("10.0.0.5", "fd00::5"), got.get().get("reviews.default.svc.cluster.local").ips());
   }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class NdsOverAdsTest {
   private final List<String> requestedTypes = new CopyOnWriteArrayList<>();
-  private final AtomicReference<Map<String, Message>> received = new AtomicReference<>();
+  private final AtomicReference<Map<String, dev.outrigger.xds.XdsResource>> received = new AtomicReference<>();
   private Server server;
   private ManagedChannel channel;
   private AdsClient client;
@@ -110,7 +110,7 @@ class NdsOverAdsTest {
     while (received.get() == null && System.nanoTime() < deadline + Duration.ofSeconds(5).toNanos()) {
       Thread.sleep(20);
     }
-    Map<String, NameTables.NameEntry> hosts = NameTables.entries(received.get().values().iterator().next());
+    Map<String, NameTables.NameEntry> hosts = NameTables.entries(received.get().values().iterator().next().message());
     assertEquals(List.of("240.240.0.1"), hosts.get("api.example.com").ips());
     assertEquals("1", client.snapshot().types().get(ResourceType.NAME_TABLE).version());
     while (ndsRequests.size() < 2 && System.nanoTime() < deadline + Duration.ofSeconds(10).toNanos()) {
