@@ -88,7 +88,13 @@ public final class XdsConfigDump {
     Struct.Builder byListener = Struct.newBuilder();
     for (Map.Entry<String, Any> e : new TreeMap<>(listeners.resources()).entrySet()) {
       ListValue.Builder list = ListValue.newBuilder();
-      for (SkippedFilter f : ListenerTranslator.skipped((Listener) XdsResource.inForce(ResourceType.LISTENER, e.getValue()).message())) {
+      Listener listener;
+      try {
+        listener = (Listener) ResourceType.LISTENER.parse(e.getValue());
+      } catch (InvalidProtocolBufferException e2) { // every listener in force was parsed to be translated
+        throw new IllegalStateException("a listener in force does not parse", e2);
+      }
+      for (SkippedFilter f : ListenerTranslator.skipped(listener)) {
         list.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
             .putFields("filter_chain", string(f.filterChain())).putFields("kind", string(f.kind()))
             .putFields("name", string(f.name())).putFields("type_url", string(f.typeUrl()))

@@ -174,9 +174,11 @@ public final class XdsConfigSource implements XdsUpdates {
   }
 
   /** istiod sends one table; several are merged (a host in two keeps one of them). */
-  private void nameTable(Map<String, XdsResource> resources) {
+  private void nameTable(Map<String, XdsResource> resources) throws RejectedUpdate {
     Map<String, NameTables.NameEntry> hosts = new HashMap<>();
-    resources.values().forEach(r -> hosts.putAll(NameTables.entries(r.message())));
+    for (XdsResource r : resources.values()) {
+      hosts.putAll(NameTables.entries(r.message()));
+    }
     nameTables.accept(hosts);
   }
 

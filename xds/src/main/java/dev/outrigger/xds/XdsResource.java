@@ -11,8 +11,9 @@ import java.util.Map;
  * client keeps resources in force as their bytes, not as messages: a parsed Istio cluster or
  * endpoint assignment takes several times its serialized size in the heap (nested messages, maps
  * of Struct values, each string twice), and what the proxy runs on is the translation, not the
- * message. So an instance lives for one update; a resource whose bytes are those already in force
- * is translated from the memo and never parsed.
+ * message. So an instance lives for one update, and is parsed only when translated: a resource
+ * whose bytes are those already in force is translated from the memo and never parsed, and the
+ * others are parsed one at a time, each garbage once translated.
  */
 public final class XdsResource {
   private final ResourceType type;
@@ -25,13 +26,8 @@ public final class XdsResource {
     this.message = message;
   }
 
-  /** A resource received now, already parsed (its name is read from the message). */
-  static XdsResource parsed(ResourceType type, Any sent, Message message) {
-    return new XdsResource(type, sent, message);
-  }
-
-  /** A resource in force as its bytes; parsed if someone asks for the message. */
-  static XdsResource inForce(ResourceType type, Any sent) {
+  /** A resource as its bytes (received now, or in force); parsed if someone asks for the message. */
+  static XdsResource of(ResourceType type, Any sent) {
     return new XdsResource(type, sent, null);
   }
 
@@ -61,15 +57,18 @@ public final class XdsResource {
   }
 
   /**
-   * The message. Bytes in force were parsed once when they came and were accepted, so they parse
-   * again; a failure here is a fault of ours, not the server's.
+   * The message, parsed on the first call.
+   *
+   * @throws RejectedUpdate if the bytes do not parse (the update carrying them is rejected; bytes
+   *     in force parsed when they came)
    */
-  public Message message() {
+  public Message message() throws RejectedUpdate {
     if (message == null) {
       try {
         message = type.parse(sent);
       } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("a " + type + " resource in force no longer parses", e);
+        throw new RejectedUpdate("a " + sent.getTypeUrl() + " resource that does not parse as " + type + ": "
+            + e.getMessage());
       }
     }
     return message;

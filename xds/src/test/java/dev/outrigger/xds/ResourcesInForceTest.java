@@ -23,12 +23,12 @@ class ResourcesInForceTest {
   private static final String RATINGS = "outbound|9080||ratings.default.svc.cluster.local";
   private static final String DETAILS = "outbound|9080||details.default.svc.cluster.local";
 
-  /** Parses as the client does, counting. */
-  private final List<Any> parsed = new ArrayList<>();
+  /** The Anys whose name was read off their bytes, in order (the client's namer, counting). */
+  private final List<Any> read = new ArrayList<>();
 
-  private Message parse(ResourceType type, Any any) throws com.google.protobuf.InvalidProtocolBufferException {
-    parsed.add(any);
-    return type.parse(any);
+  private String name(ResourceType type, Any any) throws com.google.protobuf.InvalidProtocolBufferException {
+    read.add(any);
+    return type.nameOf(any);
   }
 
   private static List<Any> sent(Map<String, ? extends Message> resources) {
@@ -38,7 +38,7 @@ class ResourcesInForceTest {
   /** What is in force once a response carrying these is accepted. */
   private ResourcesInForce accept(ResourceType type, ResourcesInForce before, List<Any> sent, Set<String> subscribed)
       throws RejectedUpdate {
-    return before.after(type, before.decode(type, sent, any -> parse(type, any)), subscribed);
+    return before.after(type, before.decode(type, sent, any -> name(type, any)), subscribed);
   }
 
   /** The old form of the tests: in force before, the response's resources, the subscription; the resources after. */
@@ -124,25 +124,25 @@ class ResourcesInForceTest {
         .build();
   }
 
-  /** A full response re-sends every resource as the same bytes: they are not parsed again, and keep the Any in force. */
+  /** A full response re-sends every resource as the same bytes: they are not read again, and keep the Any in force. */
   @Test
   void aResourceSentAsTheBytesInForceIsNotParsedAndKeepsItsInstance() throws Exception {
     Cluster ratings = Cluster.newBuilder().setName(RATINGS).build();
     ResourcesInForce before = accept(ResourceType.CLUSTER, ResourcesInForce.NONE,
         List.of(Any.pack(withMetadata(REVIEWS, "a", "b")), Any.pack(ratings)), Set.of());
-    parsed.clear();
+    read.clear();
 
     ResourcesInForce after = accept(ResourceType.CLUSTER, before,
         List.of(resent(withMetadata(REVIEWS, "a", "b")), resent(ratings)), Set.of());
 
-    assertEquals(List.of(), parsed);
+    assertEquals(List.of(), read);
     assertSame(before.resources().get(REVIEWS), after.resources().get(REVIEWS));
     assertSame(before.resources().get(RATINGS), after.resources().get(RATINGS));
     assertEquals(Set.of(REVIEWS, RATINGS), after.resources().keySet());
   }
 
   /**
-   * Bytes that differ (istiod wrote a map in another order) are parsed, and the new bytes are the
+   * Bytes that differ (istiod wrote a map in another order) are read, and the new bytes are the
    * ones remembered: whether the translation changed is the translation memo's business.
    */
   @Test
@@ -151,36 +151,36 @@ class ResourcesInForceTest {
     Any ba = Any.pack(withMetadata(REVIEWS, "b", "a"));
     assertNotEquals(ab.getValue(), ba.getValue(), "the test needs two encodings of one message");
     ResourcesInForce before = accept(ResourceType.CLUSTER, ResourcesInForce.NONE, List.of(ab), Set.of());
-    parsed.clear();
+    read.clear();
 
     ResourcesInForce after = accept(ResourceType.CLUSTER, before, List.of(ba), Set.of());
-    assertEquals(List.of(ba), parsed);
+    assertEquals(List.of(ba), read);
     assertSame(ba, after.resources().get(REVIEWS));
 
-    parsed.clear();
+    read.clear();
     assertSame(ba, accept(ResourceType.CLUSTER, after, List.of(resent(withMetadata(REVIEWS, "b", "a"))), Set.of())
         .resources().get(REVIEWS));
-    assertEquals(List.of(), parsed, "the bytes last received are remembered");
+    assertEquals(List.of(), read, "the bytes last received are remembered");
     accept(ResourceType.CLUSTER, after, List.of(ab), Set.of());
-    assertEquals(List.of(ab), parsed, "one entry per resource: the bytes before are forgotten");
+    assertEquals(List.of(ab), read, "one entry per resource: the bytes before are forgotten");
   }
 
-  /** A changed resource is parsed and replaces the one in force; endpoint responses still merge with what they leave out. */
+  /** A changed resource is read and replaces the one in force; endpoint responses still merge with what they leave out. */
   @Test
   void aChangedResourceIsParsedAndReplacesTheOneInForce() throws Exception {
     ResourcesInForce before = accept(ResourceType.ENDPOINT, ResourcesInForce.NONE,
         List.of(Any.pack(cla(REVIEWS, 2)), Any.pack(cla(RATINGS, 1))), Set.of(REVIEWS, RATINGS));
-    parsed.clear();
+    read.clear();
     ResourcesInForce after = accept(ResourceType.ENDPOINT, before, List.of(resent(cla(REVIEWS, 3))),
         Set.of(REVIEWS, RATINGS));
-    assertEquals(1, parsed.size());
+    assertEquals(1, read.size());
     assertEquals(cla(REVIEWS, 3), ResourceType.ENDPOINT.parse(after.resources().get(REVIEWS)));
     assertSame(before.resources().get(RATINGS), after.resources().get(RATINGS));
 
-    parsed.clear();
+    read.clear();
     ResourcesInForce again = accept(ResourceType.ENDPOINT, after,
         List.of(resent(cla(REVIEWS, 3)), resent(cla(RATINGS, 1))), Set.of(REVIEWS, RATINGS));
-    assertEquals(List.of(), parsed, "a resource left out of a partial response keeps its bytes");
+    assertEquals(List.of(), read, "a resource left out of a partial response keeps its bytes");
     assertSame(after.resources().get(REVIEWS), again.resources().get(REVIEWS));
   }
 
@@ -196,17 +196,17 @@ class ResourcesInForceTest {
     Any instance = inForce.resources().get(REVIEWS);
     ResourcesInForce rejected = accept(ResourceType.CLUSTER, inForce, List.of(resent(v2)), Set.of());
     assertEquals(v2, ResourceType.CLUSTER.parse(rejected.resources().get(REVIEWS))); // computed, then refused by the client: not kept
-    parsed.clear();
+    read.clear();
 
     assertSame(instance, accept(ResourceType.CLUSTER, inForce, List.of(resent(v1)), Set.of()).resources().get(REVIEWS));
-    assertEquals(List.of(), parsed);
+    assertEquals(List.of(), read);
     Any v2Again = resent(v2);
     assertEquals(v2, ResourceType.CLUSTER.parse(accept(ResourceType.CLUSTER, inForce, List.of(v2Again), Set.of())
         .resources().get(REVIEWS)));
-    assertEquals(List.of(v2Again), parsed);
+    assertEquals(List.of(v2Again), read);
   }
 
-  /** A resource removed (left out of a whole set, or unsubscribed) is forgotten with its bytes: sent again, it is parsed. */
+  /** A resource removed (left out of a whole set, or unsubscribed) is forgotten with its bytes: sent again, it is read. */
   @Test
   void aRemovedResourceIsForgottenWithItsBytes() throws Exception {
     Cluster ratings = Cluster.newBuilder().setName(RATINGS).build();
@@ -215,10 +215,10 @@ class ResourcesInForceTest {
         List.of(Any.pack(ratings), Any.pack(reviews)), Set.of());
     ResourcesInForce one = accept(ResourceType.CLUSTER, both, List.of(resent(ratings)), Set.of());
     assertEquals(Set.of(RATINGS), one.resources().keySet());
-    parsed.clear();
+    read.clear();
     ResourcesInForce back = accept(ResourceType.CLUSTER, one, List.of(resent(ratings), resent(reviews)), Set.of());
-    assertEquals(1, parsed.size());
-    assertEquals(REVIEWS, ((Cluster) ResourceType.CLUSTER.parse(parsed.get(0))).getName());
+    assertEquals(1, read.size());
+    assertEquals(REVIEWS, ((Cluster) ResourceType.CLUSTER.parse(read.get(0))).getName());
     assertNotSame(both.resources().get(REVIEWS), back.resources().get(REVIEWS));
 
     ResourcesInForce endpoints = accept(ResourceType.ENDPOINT, ResourcesInForce.NONE,
@@ -226,9 +226,9 @@ class ResourcesInForceTest {
     ResourcesInForce unsubscribed = accept(ResourceType.ENDPOINT, endpoints, List.of(), Set.of(RATINGS));
     ResourcesInForce resubscribed = accept(ResourceType.ENDPOINT, unsubscribed, List.of(), Set.of(REVIEWS, RATINGS));
     assertEquals(Set.of(RATINGS), resubscribed.resources().keySet(), "an unsubscribed resource does not come back by itself");
-    parsed.clear();
+    read.clear();
     accept(ResourceType.ENDPOINT, resubscribed, List.of(resent(cla(REVIEWS, 1))), Set.of(REVIEWS, RATINGS));
-    assertEquals(1, parsed.size());
+    assertEquals(1, read.size());
   }
 
   /** The same resource twice in one response is still refused, bytes in force or not. */

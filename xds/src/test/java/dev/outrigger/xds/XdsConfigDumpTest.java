@@ -80,7 +80,7 @@ class XdsConfigDumpTest {
     for (ResourceType t : ResourceType.ENVOY_TYPES) {
       Map<String, Any> resources = new TreeMap<>();
       for (Message m : TestResources.resources(real, t.messageClass())) {
-        resources.put(t.name(m), Any.pack(m));
+        resources.put(t.nameOf(Any.pack(m)), Any.pack(m));
       }
       types.put(t, new XdsSnapshot.TypeSnapshot(t, "2023-06-20T09:08:58Z/4", resources, Set.of(), at, null));
     }

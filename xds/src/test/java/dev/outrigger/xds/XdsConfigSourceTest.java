@@ -210,30 +210,49 @@ class XdsConfigSourceTest {
       source.accept(e.getKey(), first);
       MeshConfig before = store.current();
       java.util.Map<String, XdsResource> again = new java.util.HashMap<>();
-      first.forEach((name, r) -> again.put(name, XdsResource.inForce(e.getKey(), r.sent())));
+      first.forEach((name, r) -> again.put(name, XdsResource.of(e.getKey(), r.sent())));
       source.accept(e.getKey(), again);
       again.forEach((name, r) -> org.junit.jupiter.api.Assertions.assertFalse(r.isParsed(), e.getKey() + " " + name));
       MeshConfig after = store.current();
-      List<?> translatedBefore = switch (e.getKey()) {
-        case LISTENER -> before.listeners().listeners().stream()
-            .sorted(java.util.Comparator.comparing(dev.outrigger.core.route.listener.ListenerSpec::name)).toList();
-        case CLUSTER -> List.copyOf(new java.util.TreeMap<>(before.clusters()).values());
-        case ENDPOINT -> List.copyOf(new java.util.TreeMap<>(before.endpoints()).values());
-        default -> before.route("9080").orElseThrow().virtualHosts();
-      };
-      List<?> translatedAfter = switch (e.getKey()) {
-        case LISTENER -> after.listeners().listeners().stream()
-            .sorted(java.util.Comparator.comparing(dev.outrigger.core.route.listener.ListenerSpec::name)).toList();
-        case CLUSTER -> List.copyOf(new java.util.TreeMap<>(after.clusters()).values());
-        case ENDPOINT -> List.copyOf(new java.util.TreeMap<>(after.endpoints()).values());
-        default -> after.route("9080").orElseThrow().virtualHosts();
-      };
+      List<?> translatedBefore = translations(e.getKey(), before);
+      List<?> translatedAfter = translations(e.getKey(), after);
       assertTrue(!translatedBefore.isEmpty(), e.getKey() + ": the test needs resources");
       assertEquals(translatedBefore.size(), translatedAfter.size(), e.getKey().name());
       for (int i = 0; i < translatedBefore.size(); i++) {
         org.junit.jupiter.api.Assertions.assertSame(translatedBefore.get(i), translatedAfter.get(i), e.getKey() + " " + i);
       }
     }
+  }
+
+  /**
+   * Resources are parsed when translated, not when received: one whose bytes break inside a nested
+   * message rejects its update there, and the clusters in force stay.
+   */
+  @Test
+  void aResourceThatDoesNotParseRejectsItsUpdate() throws Exception {
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    java.util.Map<String, XdsResource> clusters = XdsResource.of(byName(all("clusters.json", Cluster.class)));
+    source.accept(ResourceType.CLUSTER, clusters);
+    var inForce = store.current().clusters();
+    java.util.Map<String, XdsResource> broken = new java.util.HashMap<>(clusters);
+    broken.put("zz-broken", XdsResource.of(ResourceType.CLUSTER, ResourceTypeTest.brokenCluster("zz-broken")));
+    RejectedUpdate e = org.junit.jupiter.api.Assertions.assertThrows(RejectedUpdate.class,
+        () -> source.accept(ResourceType.CLUSTER, broken));
+    assertTrue(e.getMessage().startsWith("a " + ResourceType.CLUSTER.typeUrl() + " resource that does not parse as CLUSTER: "),
+        e.getMessage());
+    org.junit.jupiter.api.Assertions.assertSame(inForce, store.current().clusters());
+  }
+
+  /** The translations of one type in a configuration, in a stable order. */
+  private static List<?> translations(ResourceType type, MeshConfig config) {
+    return switch (type) {
+      case LISTENER -> config.listeners().listeners().stream()
+          .sorted(java.util.Comparator.comparing(dev.outrigger.core.route.listener.ListenerSpec::name)).toList();
+      case CLUSTER -> List.copyOf(new java.util.TreeMap<>(config.clusters()).values());
+      case ENDPOINT -> List.copyOf(new java.util.TreeMap<>(config.endpoints()).values());
+      default -> config.route("9080").orElseThrow().virtualHosts();
+    };
   }
 
   @Test
