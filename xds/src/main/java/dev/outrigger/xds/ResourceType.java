@@ -1,13 +1,13 @@
 package dev.outrigger.xds;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.DynamicMessage;
-import dev.outrigger.xds.nds.NameTables;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.WireFormat;
 import com.google.protobuf.Parser;
+import com.google.protobuf.WireFormat;
+import dev.outrigger.xds.nds.NameTables;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;

@@ -33,7 +33,7 @@ final class ResourcesInForce {
   /** The Any each resource in force was last received in, by name. */
   private final Map<String, Any> resources;
   /**
-   * The same, by Any: how a resource sent again as the same bytes is known without parsing it (the
+   * The same, by Any: how a resource sent again as the same bytes is known without reading it (the
    * name is inside the bytes). Any's equals compares the type URL and the bytes (a ByteString: its
    * hash is cached, equals compares the bytes), and an Any's hash is memoized, so the lookup costs
    * one pass over bytes that are equal. The ByteStrings are copies of exactly the resource's size

@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * <p>Touched only on the xDS client's thread.
  *
- * @param <K> what a resource is known by (its name, or a virtual host's name in its table)
- * @param <M> the xDS message
+ * @param <K> what a resource is known by (its name)
+ * @param <M> the xDS resource as compared: its Any (type URL and bytes), as the client keeps it
  * @param <T> its translation; a pure function of the message, else reusing it would be wrong
  */
 final class TranslationMemo<K, M extends Message, T> {

@@ -31,7 +31,7 @@ public final class XdsResource {
     return new XdsResource(type, sent, null);
   }
 
-  /** A resource in hand as a message (tests, the training mesh): packed as a server sends it. */
+  /** A resource in hand as a message (tests): packed as a server sends it. */
   public static XdsResource of(Message message) {
     Any sent = Any.pack(message);
     ResourceType type = ResourceType.forTypeUrl(sent.getTypeUrl())
