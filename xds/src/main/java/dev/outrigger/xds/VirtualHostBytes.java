@@ -2,6 +2,7 @@ package dev.outrigger.xds;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.io.IOException;
@@ -9,42 +10,51 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bytes of each virtual host of a serialized route configuration, in order, as slices of its
- * bytes (no copy): how a virtual host sent again unchanged is known without keeping its parsed
- * message. Protobuf keeps the order of a repeated field's elements on the wire, so the slices line
- * up with {@link RouteConfiguration#getVirtualHostsList()} of the same bytes.
+ * A serialized route configuration split, without parsing it, into the bytes of each virtual host
+ * and the bytes of everything else: istiod sends one configuration per port with a virtual host
+ * per service, whole, for one service added; split, only the virtual hosts whose bytes are new
+ * need parsing. The parts are slices of the configuration's bytes (no copy). Parsing the parts
+ * gives what parsing the whole gives: protobuf keeps the order of a repeated field's elements on
+ * the wire, and the other fields keep theirs.
  */
 final class VirtualHostBytes {
   /** A tag is (field number << 3) | wire type (WireFormat.makeTag is not public). */
   private static final int VIRTUAL_HOST_TAG =
       RouteConfiguration.VIRTUAL_HOSTS_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
+  /**
+   * @param withoutVirtualHosts the configuration's other fields, as a configuration with no virtual host
+   * @param virtualHosts each virtual host's bytes, in order
+   */
+  record Split(ByteString withoutVirtualHosts, List<ByteString> virtualHosts) {}
+
   private VirtualHostBytes() {}
 
-  /**
-   * @param config a route configuration's bytes that parsed, with this many virtual hosts
-   * @throws IllegalStateException if the bytes do not hold that many (they parsed: a fault of ours)
-   */
-  static List<ByteString> of(ByteString config, int count) {
-    List<ByteString> hosts = new ArrayList<>(count);
+  /** @throws InvalidProtocolBufferException if the bytes are not a message at the top level */
+  static Split split(ByteString config) throws InvalidProtocolBufferException {
+    List<ByteString> hosts = new ArrayList<>();
+    ByteString rest = ByteString.EMPTY;
     CodedInputStream in = config.newCodedInput();
     try {
+      int fieldStart = 0;
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         if (tag == VIRTUAL_HOST_TAG) {
           int length = in.readRawVarint32();
           int start = in.getTotalBytesRead();
           in.skipRawBytes(length);
           hosts.add(config.substring(start, start + length));
-        } else if (!in.skipField(tag)) {
-          break; // an end-group tag: not in a message that parsed
+        } else if (in.skipField(tag)) {
+          rest = rest.concat(config.substring(fieldStart, in.getTotalBytesRead()));
+        } else {
+          throw new InvalidProtocolBufferException("an end-group tag at the top level of a route configuration");
         }
+        fieldStart = in.getTotalBytesRead();
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("a route configuration that parsed does not scan", e);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) { // declared by CodedInputStream; bytes in memory only fail as above
+      throw new InvalidProtocolBufferException(e);
     }
-    if (hosts.size() != count) {
-      throw new IllegalStateException("found " + hosts.size() + " virtual hosts in a route configuration of " + count);
-    }
-    return hosts;
+    return new Split(rest, hosts);
   }
 }

@@ -2,6 +2,7 @@ package dev.outrigger.xds;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.outrigger.core.cluster.ClusterSpec;
 import dev.outrigger.core.cluster.EndpointSet;
 import dev.outrigger.core.config.ConfigStore;
@@ -19,7 +20,6 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,44 +116,57 @@ public final class XdsConfigSource implements XdsUpdates {
   private record RouteTableTranslation(RouteTable table, Map<ByteString, VirtualHost> virtualHosts) {}
 
   /**
-   * A route configuration sent as the same bytes keeps its table. One that changed is parsed, and
-   * each of its virtual hosts sent as the bytes of one in the table's last version keeps that one's
-   * translation: istiod sends one route configuration per port with a virtual host per service, so
-   * one service added changes one virtual host of a thousand. The virtual hosts are known by their
-   * bytes (slices of the configuration's, which are kept anyway), so no parsed message is kept.
-   * The table itself is built again (its domain index spans its virtual hosts).
+   * A route configuration sent as the same bytes keeps its table. One that changed is split into
+   * its virtual hosts' bytes and the rest ({@link VirtualHostBytes}); a virtual host sent as the
+   * bytes of one in the table's last version keeps that one's translation and is not parsed:
+   * istiod sends one route configuration per port with a virtual host per service, so one service
+   * added parses and translates one virtual host of a thousand. The virtual hosts are known by
+   * their bytes (slices of the configuration's, which are kept anyway), so no parsed message is
+   * kept. The table itself is built again (its domain index spans its virtual hosts).
    */
   private void routes(Map<String, XdsResource> resources) throws RejectedUpdate {
     Map<String, RouteTable> tables = new HashMap<>();
     TranslationMemo<String, Any, RouteTableTranslation>.Update update = routeTables.update();
     for (Map.Entry<String, XdsResource> e : resources.entrySet()) {
       RouteTableTranslation last = update.accepted(e.getKey());
-      tables.put(e.getKey(), update.translate(e.getKey(), e.getValue().sent(),
-          sent -> routeTable((RouteConfiguration) e.getValue().message(), sent.getValue(), last)).table());
+      tables.put(e.getKey(), update.translate(e.getKey(), e.getValue().sent(), sent -> routeTable(sent, last)).table());
     }
     store.update(c -> c.withRoutes(tables));
     applied(ResourceType.ROUTE, update);
   }
 
-  private static RouteTableTranslation routeTable(RouteConfiguration config, ByteString sent, RouteTableTranslation last)
-      throws RejectedUpdate {
+  private static RouteTableTranslation routeTable(Any sent, RouteTableTranslation last) throws RejectedUpdate {
+    VirtualHostBytes.Split split;
+    RouteConfiguration config;
+    try {
+      split = VirtualHostBytes.split(sent.getValue());
+      config = RouteConfiguration.parseFrom(split.withoutVirtualHosts());
+    } catch (InvalidProtocolBufferException e) {
+      throw new RejectedUpdate("a " + sent.getTypeUrl() + " resource that does not parse as ROUTE: " + e.getMessage());
+    }
     Map<ByteString, VirtualHost> before = last == null ? Map.of() : last.virtualHosts();
     Map<ByteString, VirtualHost> now = new HashMap<>();
-    Iterator<ByteString> hostBytes = VirtualHostBytes.of(sent, config.getVirtualHostsCount()).iterator();
-    RouteTable table = RouteTranslator.translate(config, (name, vh) -> {
-      ByteString bytes = hostBytes.next();
+    List<VirtualHost> hosts = new ArrayList<>(split.virtualHosts().size());
+    for (ByteString bytes : split.virtualHosts()) {
       VirtualHost translated = before.get(bytes);
       if (translated == null) {
-        translated = RouteTranslator.virtualHost(name, vh);
+        io.envoyproxy.envoy.config.route.v3.VirtualHost vh;
+        try {
+          vh = io.envoyproxy.envoy.config.route.v3.VirtualHost.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+          throw new RejectedUpdate("route configuration " + config.getName() + ": a virtual host that does not parse: "
+              + e.getMessage());
+        }
+        translated = RouteTranslator.virtualHost(config.getName(), vh);
       }
       now.put(bytes, translated);
-      return translated;
-    });
+      hosts.add(translated);
+    }
     if (log.isDebugEnabled()) {
       log.debug("xDS: route configuration {}: {} of {} virtual hosts translated", config.getName(),
-          now.keySet().stream().filter(b -> !before.containsKey(b)).count(), config.getVirtualHostsCount());
+          now.keySet().stream().filter(b -> !before.containsKey(b)).count(), hosts.size());
     }
-    return new RouteTableTranslation(table, now);
+    return new RouteTableTranslation(RouteTranslator.table(config, hosts), now);
   }
 
   private void clusters(Map<String, XdsResource> resources) throws RejectedUpdate {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.io.ByteArrayOutputStream;
@@ -16,41 +17,44 @@ class VirtualHostBytesTest {
     return VirtualHost.newBuilder().setName(name).addAllDomains(List.of(domains)).build();
   }
 
-  /** Each slice is that virtual host's bytes, in the order the configuration lists them. */
+  /** The parts parse to what the whole parses to: each virtual host in order, and the other fields. */
   @Test
-  void slicesLineUpWithTheVirtualHosts() throws Exception {
+  void thePartsParseToTheWhole() throws Exception {
     RouteConfiguration config = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
-        RouteConfiguration.newBuilder()).build();
-    ByteString bytes = config.toByteString();
-    List<ByteString> slices = VirtualHostBytes.of(bytes, config.getVirtualHostsCount());
-    assertEquals(config.getVirtualHostsCount(), slices.size());
-    for (int i = 0; i < slices.size(); i++) {
-      assertEquals(config.getVirtualHosts(i), VirtualHost.parseFrom(slices.get(i)), "virtual host " + i);
+        RouteConfiguration.newBuilder()).build().toBuilder()
+        .setValidateClusters(com.google.protobuf.BoolValue.of(false)).setIgnorePortInHostMatching(true).build();
+    VirtualHostBytes.Split split = VirtualHostBytes.split(config.toByteString());
+    assertEquals(config.getVirtualHostsCount(), split.virtualHosts().size());
+    for (int i = 0; i < split.virtualHosts().size(); i++) {
+      assertEquals(config.getVirtualHosts(i), VirtualHost.parseFrom(split.virtualHosts().get(i)), "virtual host " + i);
     }
+    assertEquals(config.toBuilder().clearVirtualHosts().build(), RouteConfiguration.parseFrom(split.withoutVirtualHosts()));
   }
 
-  /** A writer may put other fields between the virtual hosts; the slices still follow the list's order. */
+  /** A writer may put other fields between the virtual hosts; the parts still follow the wire's order. */
   @Test
-  void otherFieldsBetweenVirtualHostsAreSkipped() throws Exception {
+  void otherFieldsBetweenVirtualHostsAreKeptApart() throws Exception {
     VirtualHost a = host("a", "a.example");
     VirtualHost b = host("b", "b.example", "b");
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     CodedOutputStream out = CodedOutputStream.newInstance(buffer);
     out.writeMessage(RouteConfiguration.VIRTUAL_HOSTS_FIELD_NUMBER, a);
     out.writeString(RouteConfiguration.NAME_FIELD_NUMBER, "9080");
-    out.writeBool(RouteConfiguration.IGNORE_PORT_IN_HOST_MATCHING_FIELD_NUMBER, true);
     out.writeMessage(RouteConfiguration.VIRTUAL_HOSTS_FIELD_NUMBER, b);
+    out.writeBool(RouteConfiguration.IGNORE_PORT_IN_HOST_MATCHING_FIELD_NUMBER, true);
     out.flush();
     ByteString bytes = ByteString.copyFrom(buffer.toByteArray());
-    RouteConfiguration config = RouteConfiguration.parseFrom(bytes);
-    assertEquals(List.of(a, b), config.getVirtualHostsList());
+    RouteConfiguration whole = RouteConfiguration.parseFrom(bytes);
+    assertEquals(List.of(a, b), whole.getVirtualHostsList());
 
-    assertEquals(List.of(a.toByteString(), b.toByteString()), VirtualHostBytes.of(bytes, 2));
+    VirtualHostBytes.Split split = VirtualHostBytes.split(bytes);
+    assertEquals(List.of(a.toByteString(), b.toByteString()), split.virtualHosts());
+    assertEquals(whole.toBuilder().clearVirtualHosts().build(), RouteConfiguration.parseFrom(split.withoutVirtualHosts()));
   }
 
   @Test
-  void aCountThatDoesNotMatchIsOurFault() {
-    RouteConfiguration config = RouteConfiguration.newBuilder().setName("80").addVirtualHosts(host("a", "a")).build();
-    assertThrows(IllegalStateException.class, () -> VirtualHostBytes.of(config.toByteString(), 2));
+  void bytesThatAreNoMessageAreRefused() {
+    ByteString config = RouteConfiguration.newBuilder().setName("80").addVirtualHosts(host("a", "a")).build().toByteString();
+    assertThrows(InvalidProtocolBufferException.class, () -> VirtualHostBytes.split(config.substring(0, config.size() - 1)));
   }
 }

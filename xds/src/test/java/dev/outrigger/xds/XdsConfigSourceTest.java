@@ -255,6 +255,28 @@ class XdsConfigSourceTest {
     };
   }
 
+  /** A changed route configuration whose new virtual host does not parse is rejected; the table in force stays. */
+  @Test
+  void aVirtualHostThatDoesNotParseRejectsItsTable() throws Exception {
+    RouteConfiguration route = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
+        RouteConfiguration.newBuilder()).build();
+    ConfigStore store = new ConfigStore();
+    XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
+    source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", route)));
+    var inForce = store.current().route("9080").orElseThrow();
+    // The configuration's bytes and one more virtual host whose domains field holds a broken string.
+    com.google.protobuf.ByteString brokenHost = com.google.protobuf.ByteString.copyFrom(new byte[] {
+        (byte) (io.envoyproxy.envoy.config.route.v3.VirtualHost.DOMAINS_FIELD_NUMBER << 3 | 2), 2, (byte) 0xC3, (byte) 0x28});
+    com.google.protobuf.ByteString bytes = route.toByteString().concat(com.google.protobuf.ByteString.copyFrom(new byte[] {
+        (byte) (RouteConfiguration.VIRTUAL_HOSTS_FIELD_NUMBER << 3 | 2), (byte) brokenHost.size()})).concat(brokenHost);
+    com.google.protobuf.Any sent = com.google.protobuf.Any.newBuilder().setTypeUrl(ResourceType.ROUTE.typeUrl()).setValue(bytes)
+        .build();
+    RejectedUpdate e = org.junit.jupiter.api.Assertions.assertThrows(RejectedUpdate.class,
+        () -> source.accept(ResourceType.ROUTE, java.util.Map.of("9080", XdsResource.of(ResourceType.ROUTE, sent))));
+    assertTrue(e.getMessage().startsWith("route configuration 9080: a virtual host that does not parse: "), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertSame(inForce, store.current().route("9080").orElseThrow());
+  }
+
   @Test
   void unchangedListenersKeepTheirTranslation() throws Exception {
     List<Listener> listeners = all("listeners.json", Listener.class);

@@ -42,29 +42,26 @@ public final class RouteTranslator {
 
   private RouteTranslator() {}
 
-  /** How a virtual host of a route configuration becomes one of the table (translated, or an earlier translation reused). */
-  @FunctionalInterface
-  public interface VirtualHosts {
-    VirtualHost translate(String table, io.envoyproxy.envoy.config.route.v3.VirtualHost vh) throws RejectedUpdate;
-  }
-
   public static RouteTable translate(RouteConfiguration config) throws RejectedUpdate {
-    return translate(config, RouteTranslator::virtualHost);
+    List<VirtualHost> translated = new ArrayList<>(config.getVirtualHostsCount());
+    for (io.envoyproxy.envoy.config.route.v3.VirtualHost vh : config.getVirtualHostsList()) {
+      translated.add(virtualHost(config.getName(), vh));
+    }
+    return table(config, translated);
   }
 
   /**
-   * @param hosts gives each virtual host's translation, in the configuration's order; a caller
-   *     that kept the translations of an earlier configuration may hand back those of the virtual
-   *     hosts that did not change (one service added to a mesh changes one of a thousand)
+   * The table of a route configuration whose virtual hosts were translated apart (a caller that
+   * kept the translations of an earlier configuration hands back those of the virtual hosts that
+   * did not change: one service added to a mesh changes one of a thousand).
+   *
+   * @param config the configuration's fields other than its virtual hosts (which it may lack)
+   * @param hosts the translations of its virtual hosts, in its order
    */
-  public static RouteTable translate(RouteConfiguration config, VirtualHosts hosts) throws RejectedUpdate {
-    List<VirtualHost> translated = new ArrayList<>(config.getVirtualHostsCount());
-    for (io.envoyproxy.envoy.config.route.v3.VirtualHost vh : config.getVirtualHostsList()) {
-      translated.add(hosts.translate(config.getName(), vh));
-    }
+  public static RouteTable table(RouteConfiguration config, List<VirtualHost> hosts) throws RejectedUpdate {
     try {
       // Domains are checked here, across virtual hosts: a reused virtual host is checked again.
-      return new RouteTable(config.getName(), translated, config.getIgnorePortInHostMatching());
+      return new RouteTable(config.getName(), hosts, config.getIgnorePortInHostMatching());
     } catch (IllegalArgumentException e) {
       throw new RejectedUpdate(e.getMessage());
     }
