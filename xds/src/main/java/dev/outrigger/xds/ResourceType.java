@@ -114,6 +114,11 @@ public enum ResourceType {
     return name;
   }
 
+  /** Why an update carrying {@code sent} is rejected: its bytes are not a resource of this type. */
+  RejectedUpdate unparsable(Any sent, InvalidProtocolBufferException why) {
+    return new RejectedUpdate("a " + sent.getTypeUrl() + " resource that does not parse as " + this + ": " + why.getMessage());
+  }
+
   /** As Any.unpack and Envoy: the type is the part after the last '/', whatever the prefix. */
   private void checkType(Any any) throws InvalidProtocolBufferException {
     String sent = any.getTypeUrl();

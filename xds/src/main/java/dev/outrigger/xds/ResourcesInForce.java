@@ -79,8 +79,7 @@ final class ResourcesInForce {
         try {
           name = namer.name(any);
         } catch (InvalidProtocolBufferException e) {
-          throw new RejectedUpdate("a " + any.getTypeUrl() + " resource that does not parse as " + type + ": "
-              + e.getMessage());
+          throw type.unparsable(any, e);
         }
         resource = XdsResource.of(type, any);
       }

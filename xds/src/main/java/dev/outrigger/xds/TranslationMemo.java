@@ -45,8 +45,7 @@ final class TranslationMemo<K, M extends Message, T> {
 
   /**
    * A message and its translation. The message kept is the latest equal one, not the first: the
-   * memo then refers to the resources in force (a virtual host inside the route configuration now
-   * applied) and keeps no older copy alive in the heap.
+   * memo then refers to the resource in force and keeps no older copy alive in the heap.
    */
   private record Translated<M, T>(M message, T translation) {}
 

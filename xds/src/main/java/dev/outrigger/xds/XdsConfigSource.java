@@ -142,7 +142,7 @@ public final class XdsConfigSource implements XdsUpdates {
       split = VirtualHostBytes.split(sent.getValue());
       config = RouteConfiguration.parseFrom(split.withoutVirtualHosts());
     } catch (InvalidProtocolBufferException e) {
-      throw new RejectedUpdate("a " + sent.getTypeUrl() + " resource that does not parse as ROUTE: " + e.getMessage());
+      throw ResourceType.ROUTE.unparsable(sent, e);
     }
     Map<ByteString, VirtualHost> before = last == null ? Map.of() : last.virtualHosts();
     Map<ByteString, VirtualHost> now = new HashMap<>();

@@ -67,8 +67,7 @@ public final class XdsResource {
       try {
         message = type.parse(sent);
       } catch (InvalidProtocolBufferException e) {
-        throw new RejectedUpdate("a " + sent.getTypeUrl() + " resource that does not parse as " + type + ": "
-            + e.getMessage());
+        throw type.unparsable(sent, e);
       }
     }
     return message;

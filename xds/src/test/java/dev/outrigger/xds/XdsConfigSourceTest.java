@@ -37,6 +37,11 @@ class XdsConfigSourceTest {
     return out;
   }
 
+  /** The route configuration of port 9080 in the test resources (istiod-shaped). */
+  private static RouteConfiguration route9080() throws Exception {
+    return dev.outrigger.xds.translate.TestResources.load("route-9080.json", RouteConfiguration.newBuilder()).build();
+  }
+
   private static void await(ConfigStore store, Predicate<MeshConfig> condition) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!condition.test(store.current())) {
@@ -51,8 +56,7 @@ class XdsConfigSourceTest {
   void listenersRoutesClustersAndEndpointsArriveTogether() throws Exception {
     List<Cluster> clusters = all("clusters.json", Cluster.class);
     List<Listener> listeners = all("listeners.json", Listener.class);
-    RouteConfiguration route = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
-        RouteConfiguration.newBuilder()).build();
+    RouteConfiguration route = route9080();
     ClusterLoadAssignment cla = dev.outrigger.xds.translate.TestResources.load("endpoints-reviews-v3.json",
         ClusterLoadAssignment.newBuilder()).build();
     SimpleCache<String> cache = new SimpleCache<>(node -> "g");
@@ -203,8 +207,7 @@ class XdsConfigSourceTest {
     ClusterLoadAssignment cla = dev.outrigger.xds.translate.TestResources.load("endpoints-reviews-v3.json",
         ClusterLoadAssignment.newBuilder()).build();
     mesh.put(ResourceType.ENDPOINT, java.util.Map.of(cla.getClusterName(), cla));
-    mesh.put(ResourceType.ROUTE, java.util.Map.of("9080", dev.outrigger.xds.translate.TestResources.load("route-9080.json",
-        RouteConfiguration.newBuilder()).build()));
+    mesh.put(ResourceType.ROUTE, java.util.Map.of("9080", route9080()));
     for (var e : mesh.entrySet()) {
       java.util.Map<String, XdsResource> first = XdsResource.of(e.getValue());
       source.accept(e.getKey(), first);
@@ -258,8 +261,7 @@ class XdsConfigSourceTest {
   /** A changed route configuration whose new virtual host does not parse is rejected; the table in force stays. */
   @Test
   void aVirtualHostThatDoesNotParseRejectsItsTable() throws Exception {
-    RouteConfiguration route = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
-        RouteConfiguration.newBuilder()).build();
+    RouteConfiguration route = route9080();
     ConfigStore store = new ConfigStore();
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
     source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", route)));
@@ -303,8 +305,7 @@ class XdsConfigSourceTest {
    */
   @Test
   void aChangedVirtualHostIsTranslatedAloneAndARejectedTableChangesNothing() throws Exception {
-    RouteConfiguration route = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
-        RouteConfiguration.newBuilder()).build();
+    RouteConfiguration route = route9080();
     ConfigStore store = new ConfigStore();
     XdsConfigSource source = new XdsConfigSource(store, (type, names) -> { });
     source.accept(ResourceType.ROUTE, XdsResource.of(java.util.Map.of("9080", route)));
@@ -360,8 +361,7 @@ class XdsConfigSourceTest {
   /** istiod puts a virtual host "allow_any" in the table of every port: one table's is not another's. */
   @Test
   void virtualHostsOfTheSameNameInTwoTablesAreKeptApart() throws Exception {
-    RouteConfiguration route9080 = dev.outrigger.xds.translate.TestResources.load("route-9080.json",
-        RouteConfiguration.newBuilder()).build();
+    RouteConfiguration route9080 = route9080();
     RouteConfiguration.Builder b = route9080.toBuilder().setName("8080");
     b.getVirtualHostsBuilder(1).getRoutesBuilder(0).getRouteBuilder()
         .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(3));

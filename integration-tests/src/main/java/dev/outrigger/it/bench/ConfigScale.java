@@ -299,9 +299,8 @@ public final class ConfigScale {
     ProxyProcess.Memory memory = proxy.memory();
     Map<String, Double> nmt = proxy.nativeMemory();
     ProxyProcess.Heap heap = proxy.heap();
-    proxy.fullGc();
-    ProxyProcess.Heap afterGc = proxy.heap();
-    return new MemoryFigures(memory, heap, afterGc, nmt, proxy.liveClasses());
+    Map<String, Long> liveClasses = proxy.liveClasses(); // a full collection first
+    return new MemoryFigures(memory, heap, proxy.heap(), nmt, liveClasses);
   }
 
   private static double idleCpu(ProxyProcess proxy, Duration window) {
@@ -425,7 +424,7 @@ public final class ConfigScale {
     out.add("## Memory, -Xmx" + done.heap + " (MiB)");
     out.add("");
     out.add("USS = Private_Clean + Private_Dirty of /proc/PID/smaps_rollup; peak = VmHWM so far; heap from "
-        + "`jcmd GC.heap_info` as found and after `jcmd GC.run` (the live set).");
+        + "`jcmd GC.heap_info` as found and after `jcmd GC.class_histogram`'s full collection (the live set).");
     out.add("");
     out.add("| state | RSS | USS | PSS | peak RSS | heap committed | heap used | heap used after full GC | metaspace used | NMT committed |");
     out.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -494,7 +493,7 @@ public final class ConfigScale {
     return String.join("\n", out) + "\n";
   }
 
-  /** Class-name prefixes by who owns them, for the live-heap summary. */
+  /** Package prefixes (ending in '.') and class names, by who owns them, for the live-heap summary. */
   private static final Map<String, List<String>> CLASS_OWNERS = new LinkedHashMap<>();
 
   static {
@@ -506,7 +505,7 @@ public final class ConfigScale {
 
   private static double ownedBytes(MemoryFigures figures, List<String> prefixes) {
     return figures.liveClasses().entrySet().stream()
-        .filter(e -> prefixes.stream().anyMatch(p -> e.getKey().equals(p) || e.getKey().startsWith(p)))
+        .filter(e -> prefixes.stream().anyMatch(p -> p.endsWith(".") ? e.getKey().startsWith(p) : e.getKey().equals(p)))
         .mapToLong(Map.Entry::getValue).sum() / MIB;
   }
 

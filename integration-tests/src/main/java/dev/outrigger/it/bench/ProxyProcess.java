@@ -87,14 +87,9 @@ final class ProxyProcess {
     return new Heap(mib(committed), mib(used), metaspaceUsed);
   }
 
-  /** A full collection (serial GC: the whole heap), so that the next {@link #heap()} shows what is live. */
-  void fullGc() {
-    jcmd("GC.run");
-  }
-
   /**
-   * `jcmd GC.class_histogram` (a full collection first, so only what is live): bytes by class name, in
-   * the histogram's order (largest first).
+   * `jcmd GC.class_histogram` (a full collection first, so only what is live, and the next
+   * {@link #heap()} shows the live set too): bytes by class name, in the histogram's order (largest first).
    */
   Map<String, Long> liveClasses() {
     Map<String, Long> bytes = new java.util.LinkedHashMap<>();
