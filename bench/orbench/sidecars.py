@@ -35,6 +35,12 @@ def _launcher_proxy_defaults():
 # The launcher adds the CDS archive next to the jar (see ensure_cds_archive) to these too, unless a variant's
 # flags choose class sharing themselves, and routes the JVM's warnings to stderr.
 OUTRIGGER_DEFAULT_JAVA_OPTS = _launcher_proxy_defaults()
+# The C2 inlining limits bin/outrigger ships (smaller than the JDK's: quicker compilations of Netty's
+# pipeline); variants that try other limits start from the defaults without them, i.e. the JDK's.
+SHIPPED_INLINING = "-XX:MaxInlineLevel=9 -XX:InlineSmallCode=500 -XX:FreqInlineSize=100"
+if SHIPPED_INLINING not in OUTRIGGER_DEFAULT_JAVA_OPTS:
+    raise RuntimeError(f"bin/outrigger's proxy defaults no longer hold {SHIPPED_INLINING!r}: update the bench")
+JDK_INLINING_JAVA_OPTS = " ".join(OUTRIGGER_DEFAULT_JAVA_OPTS.replace(SHIPPED_INLINING, "").split())
 TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
 # Footprint flags: C1 only (no C2 arenas, small code cache), a smaller heap, no Netty leak sampling,
 # and at most two glibc malloc arenas (MALLOC_ARENA_MAX=2 in the environment).
@@ -143,6 +149,35 @@ def knob_variants():
                 "defaults + safepoint and GC logs in /tmp/orbench-safepoints-<pid>.log, to see every pause",
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS
                 + " -Xlog:safepoint,gc:file=/tmp/orbench-safepoints-%p.log:uptime"),
+        Variant("no-native-trim", "outrigger", "L7", "defaults without -XX:TrimNativeHeapInterval=5000",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-XX:TrimNativeHeapInterval=5000", "")),
+        Variant("archive-relocated", "outrigger", "L7",
+                "defaults without -XX:ArchiveRelocationMode=0 (the JDK maps its archives at a random address)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0", "")),
+        Variant("no-app-archive", "outrigger", "L7", "defaults with -Xshare:auto (the JDK's archive only, not outrigger.jsa)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -Xshare:auto"),
+        Variant("jdk-inlining", "outrigger", "L7",
+                "defaults with the JDK's C2 inlining limits (MaxInlineLevel 15, InlineSmallCode 2500, FreqInlineSize 325; "
+                "shipped before 2026-11-28)",
+                java_opts=JDK_INLINING_JAVA_OPTS),
+        Variant("inline-level-9", "outrigger", "L7",
+                "JDK inlining + -XX:MaxInlineLevel=9 (JDK 17's default is 15: C2 inlines fewer levels of Netty's pipeline)",
+                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=9"),
+        Variant("inline-level-6", "outrigger", "L7", "JDK inlining + -XX:MaxInlineLevel=6",
+                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=6"),
+        Variant("inline-small-code-1000", "outrigger", "L7",
+                "JDK inlining + -XX:InlineSmallCode=1000 (default 2500: C2 does not inline callees already compiled larger)",
+                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:InlineSmallCode=1000"),
+        Variant("inline-lean", "outrigger", "L7",
+                "JDK inlining + -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1000 -XX:FreqInlineSize=150",
+                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1000 -XX:FreqInlineSize=150"),
+        Variant("freq-inline-150", "outrigger", "L7",
+                "JDK inlining + -XX:FreqInlineSize=150 (default 325: C2 inlines hot callees of at most 150 bytecodes)",
+                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:FreqInlineSize=150"),
+        Variant("jit-xml", "outrigger", "L7",
+                "defaults + HotSpot's compilation log with per-task times in /tmp/orbench-jit-<pid>.xml (a diagnostic)",
+                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS
+                + " -XX:+LogCompilation -XX:LogFile=/tmp/orbench-jit-%p.xml -XX:+CITime"),
         Variant("jit-log", "outrigger", "L7",
                 "defaults + a compilation log in /tmp/orbench-jit-<pid>.log",
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS
@@ -203,6 +238,13 @@ def cold_variants():
                 java_opts=d + f" -XX:CompileThresholdScaling={x}")
         for x in (2, 4, 8)
     ] + [
+        Variant("outrigger-jdk-inlining", "outrigger", "L7",
+                "defaults with the JDK's C2 inlining limits (MaxInlineLevel 15, InlineSmallCode 2500, FreqInlineSize 325: "
+                "larger, slower compilations of Netty's pipeline; shipped before 2026-11-28)",
+                java_opts=JDK_INLINING_JAVA_OPTS),
+        Variant("outrigger-inline-leanest", "outrigger", "L7",
+                "JDK inlining + -XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=50 (less than shipped)",
+                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=50"),
         Variant("outrigger-jit-log", "outrigger", "L7",
                 "defaults + a compilation log in /tmp/orbench-jit-<pid>.log and -XX:+CITime (a diagnostic)",
                 java_opts=d + " -XX:+CITime -Xlog:jit+compilation=debug:file=/tmp/orbench-jit-%p.log:uptime"),
