@@ -118,6 +118,17 @@ def mtls_variants():
     ]
 
 
+def inlining_variant(name, flags="", why=""):
+    """Outrigger with C2 inlining limits other than the shipped ones: the JDK's, plus `flags`."""
+    if not flags:
+        return Variant(name, "outrigger", "L7",
+                       "defaults with the JDK's C2 inlining limits (MaxInlineLevel 15, InlineSmallCode 2500, "
+                       "FreqInlineSize 325: larger, slower compilations of Netty's pipeline; shipped before 2026-11-28)",
+                       java_opts=JDK_INLINING_JAVA_OPTS)
+    return Variant(name, "outrigger", "L7", f"JDK inlining + {flags}" + (f" ({why})" if why else ""),
+                   java_opts=f"{JDK_INLINING_JAVA_OPTS} {flags}")
+
+
 def knob_variants():
     """Outrigger with one feature or setting changed at a time: what each one costs."""
     return [
@@ -156,24 +167,15 @@ def knob_variants():
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0", "")),
         Variant("no-app-archive", "outrigger", "L7", "defaults with -Xshare:auto (the JDK's archive only, not outrigger.jsa)",
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -Xshare:auto"),
-        Variant("jdk-inlining", "outrigger", "L7",
-                "defaults with the JDK's C2 inlining limits (MaxInlineLevel 15, InlineSmallCode 2500, FreqInlineSize 325; "
-                "shipped before 2026-11-28)",
-                java_opts=JDK_INLINING_JAVA_OPTS),
-        Variant("inline-level-9", "outrigger", "L7",
-                "JDK inlining + -XX:MaxInlineLevel=9 (JDK 17's default is 15: C2 inlines fewer levels of Netty's pipeline)",
-                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=9"),
-        Variant("inline-level-6", "outrigger", "L7", "JDK inlining + -XX:MaxInlineLevel=6",
-                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=6"),
-        Variant("inline-small-code-1000", "outrigger", "L7",
-                "JDK inlining + -XX:InlineSmallCode=1000 (default 2500: C2 does not inline callees already compiled larger)",
-                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:InlineSmallCode=1000"),
-        Variant("inline-lean", "outrigger", "L7",
-                "JDK inlining + -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1000 -XX:FreqInlineSize=150",
-                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1000 -XX:FreqInlineSize=150"),
-        Variant("freq-inline-150", "outrigger", "L7",
-                "JDK inlining + -XX:FreqInlineSize=150 (default 325: C2 inlines hot callees of at most 150 bytecodes)",
-                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:FreqInlineSize=150"),
+        inlining_variant("jdk-inlining"),
+        inlining_variant("inline-level-9", "-XX:MaxInlineLevel=9",
+                         "JDK 17's default is 15: C2 inlines fewer levels of Netty's pipeline"),
+        inlining_variant("inline-level-6", "-XX:MaxInlineLevel=6"),
+        inlining_variant("inline-small-code-1000", "-XX:InlineSmallCode=1000",
+                         "default 2500: C2 does not inline callees already compiled larger"),
+        inlining_variant("inline-lean", "-XX:MaxInlineLevel=9 -XX:InlineSmallCode=1000 -XX:FreqInlineSize=150"),
+        inlining_variant("freq-inline-150", "-XX:FreqInlineSize=150",
+                         "default 325: C2 inlines hot callees of at most 150 bytecodes"),
         Variant("jit-xml", "outrigger", "L7",
                 "defaults + HotSpot's compilation log with per-task times in /tmp/orbench-jit-<pid>.xml (a diagnostic)",
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS
@@ -238,13 +240,9 @@ def cold_variants():
                 java_opts=d + f" -XX:CompileThresholdScaling={x}")
         for x in (2, 4, 8)
     ] + [
-        Variant("outrigger-jdk-inlining", "outrigger", "L7",
-                "defaults with the JDK's C2 inlining limits (MaxInlineLevel 15, InlineSmallCode 2500, FreqInlineSize 325: "
-                "larger, slower compilations of Netty's pipeline; shipped before 2026-11-28)",
-                java_opts=JDK_INLINING_JAVA_OPTS),
-        Variant("outrigger-inline-leanest", "outrigger", "L7",
-                "JDK inlining + -XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=50 (less than shipped)",
-                java_opts=JDK_INLINING_JAVA_OPTS + " -XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=50"),
+        inlining_variant("outrigger-jdk-inlining"),
+        inlining_variant("outrigger-inline-leanest", "-XX:MaxInlineLevel=6 -XX:InlineSmallCode=500 -XX:FreqInlineSize=50",
+                         "less than shipped"),
         Variant("outrigger-jit-log", "outrigger", "L7",
                 "defaults + a compilation log in /tmp/orbench-jit-<pid>.log and -XX:+CITime (a diagnostic)",
                 java_opts=d + " -XX:+CITime -Xlog:jit+compilation=debug:file=/tmp/orbench-jit-%p.log:uptime"),
