@@ -266,6 +266,7 @@ def footprint_variants():
                 "defaults without -XX:TrimNativeHeapInterval=5000 (glibc keeps what the JIT compilers' arenas "
                 "freed; shipped before 2026-11-28)",
                 java_opts=d.replace(" -XX:TrimNativeHeapInterval=5000", "")),
+        inlining_variant("outrigger-jdk-inlining"),
         Variant("outrigger-jdk25-coh", "outrigger", "L7", "Temurin 25, defaults + compact object headers",
                 java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders"),
         Variant("outrigger-jdk25-aot", "outrigger", "L7",
