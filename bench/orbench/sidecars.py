@@ -37,10 +37,19 @@ def _launcher_proxy_defaults():
 OUTRIGGER_DEFAULT_JAVA_OPTS = _launcher_proxy_defaults()
 # The C2 inlining limits bin/outrigger ships (smaller than the JDK's: quicker compilations of Netty's
 # pipeline); variants that try other limits start from the defaults without them, i.e. the JDK's.
+def defaults_with(flags, instead=""):
+    """bin/outrigger's proxy defaults with `flags` replaced by `instead` (removed when empty). Fails
+    when the defaults no longer hold `flags`, so that a variant never silently measures the defaults."""
+    if flags not in OUTRIGGER_DEFAULT_JAVA_OPTS:
+        raise RuntimeError(f"bin/outrigger's proxy defaults no longer hold {flags!r}: update the bench")
+    return " ".join(OUTRIGGER_DEFAULT_JAVA_OPTS.replace(flags, instead).split())
+
+
 SHIPPED_INLINING = "-XX:MaxInlineLevel=9 -XX:InlineSmallCode=500 -XX:FreqInlineSize=100"
-if SHIPPED_INLINING not in OUTRIGGER_DEFAULT_JAVA_OPTS:
-    raise RuntimeError(f"bin/outrigger's proxy defaults no longer hold {SHIPPED_INLINING!r}: update the bench")
-JDK_INLINING_JAVA_OPTS = " ".join(OUTRIGGER_DEFAULT_JAVA_OPTS.replace(SHIPPED_INLINING, "").split())
+JDK_INLINING_JAVA_OPTS = defaults_with(SHIPPED_INLINING)
+# The native heap not trimmed, the CDS archives relocated (the JDK's default): each in knobs and density.
+NO_TRIM_JAVA_OPTS = defaults_with("-XX:TrimNativeHeapInterval=5000")
+ARCHIVE_RELOCATED_JAVA_OPTS = defaults_with("-XX:ArchiveRelocationMode=0", "-XX:ArchiveRelocationMode=1")
 TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64"
 # Footprint flags: C1 only (no C2 arenas, small code cache), a smaller heap, no Netty leak sampling,
 # and at most two glibc malloc arenas (MALLOC_ARENA_MAX=2 in the environment).
@@ -142,11 +151,11 @@ def knob_variants():
                 env={"OUTRIGGER_CONCURRENCY": "1"}),
         Variant("leak-detection-simple", "outrigger", "L7",
                 "defaults with Netty's default leak detection (-Dio.netty.leakDetection.level=simple)",
-                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("level=disabled", "level=simple")),
+                java_opts=defaults_with("-Dio.netty.leakDetection.level=disabled", "-Dio.netty.leakDetection.level=simple")),
         Variant("heap-64m-young", "outrigger", "L7", "defaults + -Xms64m -Xmn32m (fewer young GCs)",
-                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-Xms16m", "-Xms64m -Xmn32m")),
+                java_opts=defaults_with("-Xms16m", "-Xms64m -Xmn32m")),
         Variant("heap-small-young", "outrigger", "L7", "defaults with -Xms8m -Xmn4m -Xmx48m (smaller heap, more young GCs)",
-                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-Xms16m -Xmx96m", "-Xms8m -Xmn4m -Xmx48m")),
+                java_opts=defaults_with("-Xms16m -Xmx96m", "-Xms8m -Xmn4m -Xmx48m")),
         Variant("malloc-arena-2", "outrigger", "L7", "defaults + MALLOC_ARENA_MAX=2 (fewer glibc arenas)",
                 env={"MALLOC_ARENA_MAX": "2"}),
         Variant("c1-only", "outrigger", "L7", "defaults + -XX:TieredStopAtLevel=1 (no C2: quick compiles, slower code)",
@@ -161,10 +170,10 @@ def knob_variants():
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS
                 + " -Xlog:safepoint,gc:file=/tmp/orbench-safepoints-%p.log:uptime"),
         Variant("no-native-trim", "outrigger", "L7", "defaults without -XX:TrimNativeHeapInterval=5000",
-                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-XX:TrimNativeHeapInterval=5000", "")),
+                java_opts=NO_TRIM_JAVA_OPTS),
         Variant("archive-relocated", "outrigger", "L7",
-                "defaults without -XX:ArchiveRelocationMode=0 (the JDK maps its archives at a random address)",
-                java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS.replace("-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0", "")),
+                "defaults but -XX:ArchiveRelocationMode=1 (the JDK's default: its archives mapped at a random address)",
+                java_opts=ARCHIVE_RELOCATED_JAVA_OPTS),
         Variant("no-app-archive", "outrigger", "L7", "defaults with -Xshare:auto (the JDK's archive only, not outrigger.jsa)",
                 java_opts=OUTRIGGER_DEFAULT_JAVA_OPTS + " -Xshare:auto"),
         inlining_variant("jdk-inlining"),
@@ -256,16 +265,16 @@ def footprint_variants():
         Variant("outrigger-cds-relocated", "outrigger", "L7",
                 "defaults but -XX:ArchiveRelocationMode=1 (the JDK's default): the CDS archives relocated to a "
                 "random address, which writes to every page and makes all of them private",
-                java_opts=d.replace("-XX:ArchiveRelocationMode=0", "-XX:ArchiveRelocationMode=1")),
+                java_opts=ARCHIVE_RELOCATED_JAVA_OPTS),
         Variant("outrigger-small-heap", "outrigger", "L7",
                 "defaults with -Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m and MALLOC_ARENA_MAX=2",
-                java_opts=d.replace("-Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m",
-                                    "-Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m"),
+                java_opts=defaults_with("-Xms16m -Xmx96m -XX:MaxDirectMemorySize=64m",
+                                          "-Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m"),
                 env={"MALLOC_ARENA_MAX": "2"}),
         Variant("outrigger-no-trim", "outrigger", "L7",
                 "defaults without -XX:TrimNativeHeapInterval=5000 (glibc keeps what the JIT compilers' arenas "
                 "freed; shipped before 2026-11-28)",
-                java_opts=d.replace(" -XX:TrimNativeHeapInterval=5000", "")),
+                java_opts=NO_TRIM_JAVA_OPTS),
         inlining_variant("outrigger-jdk-inlining"),
         Variant("outrigger-jdk25-coh", "outrigger", "L7", "Temurin 25, defaults + compact object headers",
                 java_home=TEMURIN_25, java_opts=d + " -XX:+UseCompactObjectHeaders"),

@@ -35,7 +35,7 @@ final class HeadScanner {
     int end = in.writerIndex();
     while (i < end && state != State.DONE) {
       if (state == State.IN_LINE) {
-        // Only the first bytes of a line matter: jump to the line's end (a vectorised search).
+        // Only the first bytes of a line matter: jump to the line's end (a word-at-a-time search).
         int lineFeed = in.indexOf(i, end, (byte) '\n');
         if (lineFeed < 0) {
           i = end;
